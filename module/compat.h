@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The few kernel API differences between the kernels vmm supports (6.1,
+ * 6.12, 7.2), kept in one place so that the rest of the code reads as
+ * ordinary kernel code for the newest API.
+ */
+#ifndef VMM_COMPAT_H
+#define VMM_COMPAT_H
+
+#include <asm/msr.h>
+#include <asm/processor.h>
+
+/* 6.16 moved the cpuid_*() helpers out of asm/processor.h. */
+#if __has_include(<asm/cpuid/api.h>)
+#include <asm/cpuid/api.h>
+#endif
+
+/* 6.16 renamed rdmsrl()/wrmsrl() to rdmsrq()/wrmsrq(). */
+#ifndef rdmsrq
+#define rdmsrq(msr, val)	rdmsrl(msr, val)
+#define wrmsrq(msr, val)	wrmsrl(msr, val)
+#define rdmsrq_safe(msr, p)	rdmsrl_safe(msr, p)
+#endif
+
+/*
+ * VMM_KERNEL_VIRT_CORE is set by Kbuild when the kernel has the x86 virt
+ * core (arch/x86/virt/hw.c): VMXON/SVM enabling is then refcounted by the
+ * kernel, and the CR4 shadow helpers (cr4_set_bits() and friends) are
+ * exported to KVM only.
+ */
+
+#endif /* VMM_COMPAT_H */

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The AMD-V backend: probing, and SVM on and off per CPU.
+ *
+ * SVM is on when EFER.SVME is set; VMRUN then needs the physical address of
+ * a per-CPU host save area in VM_HSAVE_PA (AMD APM vol. 2, "Enabling SVM").
+ * Both are plain MSR writes, so unlike VMX this works on every kernel.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <asm/asm.h>
+#include <asm/cpufeature.h>
+#include <asm/msr-index.h>
+#include <asm/processor.h>
+
+#include "../compat.h"
+#include "../vendor.h"
+#include "svm.h"
+
+static DEFINE_PER_CPU(struct page *, svm_hsave);
+
+static int svm_probe(struct vmm_caps *caps)
+{
+	u64 raw[VMM_RAW_WORDS] = {};
+	u32 eax, ebx, ecx, edx;
+	u64 vm_cr;
+
+	if (cpuid_eax(0x80000000) < 0x80000001 ||
+	    !(cpuid_ecx(0x80000001) & BIT(X86_FEATURE_SVM & 31)))
+		return -ENXIO;
+
+	if (rdmsrq_safe(SVM_MSR_VM_CR, &vm_cr))
+		vm_cr = 0;
+	if (vm_cr & SVM_VM_CR_SVMDIS) {
+		pr_err("SVM: disabled by firmware (VM_CR=%#llx%s); enable SVM in the firmware setup\n",
+		       vm_cr, vm_cr & SVM_VM_CR_LOCK ? ", locked" : "");
+		return -EPERM;
+	}
+	/* The kernel clears the flag where SVM must not be used (SEV guests). */
+	if (!boot_cpu_has(X86_FEATURE_SVM)) {
+		pr_err("SVM: disabled by the kernel at boot\n");
+		return -EPERM;
+	}
+	if (cpuid_eax(0x80000000) < SVM_CPUID_LEAF) {
+		pr_err("SVM: CPUID leaf %#x missing\n", SVM_CPUID_LEAF);
+		return -EIO;
+	}
+
+	cpuid(SVM_CPUID_LEAF, &eax, &ebx, &ecx, &edx);
+	raw[VMM_RAW_SVM_REV] = eax;
+	raw[VMM_RAW_SVM_NASID] = ebx;
+	raw[VMM_RAW_SVM_FEATURES] = edx;
+	raw[VMM_RAW_SVM_VM_CR] = vm_cr;
+	memset(caps, 0, sizeof(*caps));
+	svm_caps_decode(raw, boot_cpu_has(X86_FEATURE_GBPAGES), caps);
+	caps->phys_addr_bits = boot_cpu_data.x86_phys_bits;
+	return 0;
+}
+
+static void svm_hardware_unsetup(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		if (per_cpu(svm_hsave, cpu))
+			__free_page(per_cpu(svm_hsave, cpu));
+		per_cpu(svm_hsave, cpu) = NULL;
+	}
+}
+
+static int svm_hardware_setup(void)
+{
+	struct page *page;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		page = alloc_pages_node(cpu_to_node(cpu),
+					GFP_KERNEL | __GFP_ZERO, 0);
+		if (!page) {
+			svm_hardware_unsetup();
+			return -ENOMEM;
+		}
+		per_cpu(svm_hsave, cpu) = page;
+	}
+	return 0;
+}
+
+static bool svm_cpu_enabled(void)
+{
+	u64 efer;
+
+	rdmsrq(MSR_EFER, efer);
+	return efer & SVM_EFER_SVME;
+}
+
+static int svm_cpu_enable(void)
+{
+	u64 efer;
+
+	rdmsrq(MSR_EFER, efer);
+	/* Someone else (kvm-amd) has SVM on on this CPU. */
+	if (efer & SVM_EFER_SVME)
+		return -EBUSY;
+	wrmsrq(MSR_EFER, efer | SVM_EFER_SVME);
+	wrmsrq(SVM_MSR_VM_HSAVE_PA, page_to_phys(__this_cpu_read(svm_hsave)));
+	return 0;
+}
+
+/*
+ * GIF=0 blocks INIT and NMI: set it before turning SVM off, in case a
+ * reboot path got here between CLGI and STGI. STGI #UDs with SVM off.
+ */
+static void svm_cpu_disable(void)
+{
+	u64 efer;
+
+	asm goto("1: stgi\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : : "memory" : fault);
+fault:
+	wrmsrq(SVM_MSR_VM_HSAVE_PA, 0);
+	rdmsrq(MSR_EFER, efer);
+	wrmsrq(MSR_EFER, efer & ~SVM_EFER_SVME);
+}
+
+const struct vmm_vendor_ops vmm_svm_ops = {
+	.name			= "SVM",
+	.vendor			= VMM_VENDOR_AMD_SVM,
+	.probe			= svm_probe,
+	.hardware_setup		= svm_hardware_setup,
+	.hardware_unsetup	= svm_hardware_unsetup,
+	.cpu_enable		= svm_cpu_enable,
+	.cpu_disable		= svm_cpu_disable,
+	.cpu_enabled		= svm_cpu_enabled,
+	.busy_hint		= "stop its VMs, or unload kvm_amd (on 6.12+ kvm holds SVM from load unless kvm.enable_virt_at_load=0)",
+};

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmm_uapi: the ABI's structures do not move. A change that fails here breaks
+ * every binary built against an earlier uapi/vmm.h.
+ */
+#include <kunit/test.h>
+#include <linux/ioctl.h>
+#include <linux/stddef.h>
+
+#include "../../uapi/vmm.h"
+
+static void caps_layout_is_fixed(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmm_caps), 160);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_caps, flags), 0);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_caps, vendor), 4);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_caps, features), 8);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_caps, max_vms), 16);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_caps, nr_tlb_tags), 20);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_caps, phys_addr_bits), 24);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_caps, nr_cpus), 28);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_caps, raw), 32);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_caps, reserved), 96);
+}
+
+static void create_vm_layout_is_fixed(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmm_create_vm), 32);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_create_vm, flags), 0);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_create_vm, pad), 4);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_create_vm, reserved), 8);
+}
+
+static void ioctl_numbers_are_fixed(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, VMM_GET_API_VERSION, 0xb900);
+	KUNIT_EXPECT_EQ(test, _IOC_TYPE(VMM_GET_CAPS), VMMIO);
+	KUNIT_EXPECT_EQ(test, _IOC_NR(VMM_GET_CAPS), 1);
+	KUNIT_EXPECT_EQ(test, _IOC_DIR(VMM_GET_CAPS), _IOC_READ | _IOC_WRITE);
+	KUNIT_EXPECT_EQ(test, _IOC_SIZE(VMM_GET_CAPS), sizeof(struct vmm_caps));
+	KUNIT_EXPECT_EQ(test, _IOC_NR(VMM_CREATE_VM), 2);
+	KUNIT_EXPECT_EQ(test, _IOC_DIR(VMM_CREATE_VM), _IOC_WRITE);
+	KUNIT_EXPECT_EQ(test, _IOC_SIZE(VMM_CREATE_VM),
+			sizeof(struct vmm_create_vm));
+	KUNIT_EXPECT_EQ(test, VMM_API_VERSION, 1);
+}
+
+static struct kunit_case vmm_uapi_cases[] = {
+	KUNIT_CASE(caps_layout_is_fixed),
+	KUNIT_CASE(create_vm_layout_is_fixed),
+	KUNIT_CASE(ioctl_numbers_are_fixed),
+	{}
+};
+
+static struct kunit_suite vmm_uapi_suite = {
+	.name = "vmm_uapi",
+	.test_cases = vmm_uapi_cases,
+};
+kunit_test_suite(vmm_uapi_suite);

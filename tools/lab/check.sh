@@ -1,0 +1,213 @@
+#!/bin/bash
+# make check: every test, ending in "N passed, N failed" and a non-zero status
+# on any failure.
+#
+#   host       W=1 builds against Debian's 6.1 headers, the 6.12 and 7.2 lab
+#              trees; sparse; checkpatch --strict; vmctl's command line
+#   machines   the emulated AMD (QEMU) and Intel (Bochs) PCs on each kernel:
+#              KUnit, ABI, unload, hotplug, coexistence with kvm.ko, reboot;
+#              and an AMD PC without SVM, where loading must fail
+#
+# VMM_CHECK_ONLY="amd-6.12 host" runs a subset (labels as in the summary).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+OUTDIR=$BUILD/check
+RESULTS=$OUTDIR/results
+JOBS=${VMM_CHECK_JOBS:-2}
+mkdir -p "$OUTDIR"
+: >"$RESULTS"
+start=$(date +%s)
+
+wanted() {
+	[ -z "${VMM_CHECK_ONLY:-}" ] && return 0
+	case " $VMM_CHECK_ONLY " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+# record LABEL STATUS SUITE NAME [DETAIL]
+record() {
+	echo "RESULT $2 $1:$3 $4${5:+ $5}" >>"$RESULTS"
+	[ "$2" = FAIL ] && echo "  FAIL $1:$3 $4${5:+ -- $5}" >&2
+	return 0
+}
+
+# ---------------------------------------------------------------- host checks
+host_checks() {
+	local k warn st
+	log "host: building vmm.ko (W=1) against each kernel"
+	for k in stock 6.12 7.2; do
+		if build_module "$k"; then
+			warn=$(grep -cE "warning:|error:" "$BUILD/$k/build.log")
+			if [ "$warn" = 0 ]; then st=PASS; else st=FAIL; fi
+			record host "$st" build "w1-$k" "$warn warnings; $BUILD/$k/build.log"
+			[ "$st" = FAIL ] && grep -E "warning:|error:" "$BUILD/$k/build.log" | head -20 >&2
+		else
+			record host FAIL build "w1-$k" "see $BUILD/$k/build.log"
+			tail -n 20 "$BUILD/$k/build.log" >&2
+		fi
+	done
+	# 7.2 restricts symbols to KVM: modpost above fails on any we use.
+
+	log "host: sparse (C=2) against 6.12"
+	kernel_info 6.12
+	rm -rf "$BUILD/sparse" && mkdir -p "$BUILD/sparse"
+	cp -r "$TOP/Kbuild" "$TOP/module" "$TOP/uapi" "$BUILD/sparse/"
+	make -C "$KVER_KDIR" M="$BUILD/sparse" C=2 W=1 modules >"$OUTDIR/sparse.log" 2>&1
+	warn=$(grep -cE "warning:|error:" "$OUTDIR/sparse.log")
+	if [ "$warn" = 0 ] && grep -q "CHECK" "$OUTDIR/sparse.log"; then
+		record host PASS lint sparse
+	else
+		record host FAIL lint sparse "$warn reports; $OUTDIR/sparse.log"
+		grep -E "warning:|error:" "$OUTDIR/sparse.log" | head -20 >&2
+	fi
+
+	log "host: checkpatch --strict"
+	local files
+	files=$(cd "$TOP" && git ls-files -co --exclude-standard -- '*.c' '*.h' 2>/dev/null ||
+		find module uapi tools -name '*.[ch]')
+	(cd "$TOP" && "$KVER_KDIR/scripts/checkpatch.pl" --strict --no-tree --terse \
+		--show-types --ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f $files) \
+		>"$OUTDIR/checkpatch.log" 2>&1
+	if grep -qE "(ERROR|WARNING|CHECK):" "$OUTDIR/checkpatch.log"; then
+		record host FAIL lint checkpatch "$OUTDIR/checkpatch.log"
+		grep -E "(ERROR|WARNING|CHECK):" "$OUTDIR/checkpatch.log" | head -20 >&2
+	else
+		record host PASS lint checkpatch
+	fi
+
+	log "host: vmctl"
+	if build_userspace 2>"$OUTDIR/userspace.log"; then
+		record host PASS vmctl build
+	else
+		record host FAIL vmctl build "$(tail -n 3 "$OUTDIR/userspace.log")"
+		return
+	fi
+	local v=$BUILD/bin/vmctl
+	"$v" --help | grep -q "usage: vmctl" && record host PASS vmctl help ||
+		record host FAIL vmctl help
+	"$v" frobnicate 2>/dev/null; st=$?
+	[ $st = 2 ] && record host PASS vmctl unknown_command_exit_2 ||
+		record host FAIL vmctl unknown_command_exit_2 "exit $st"
+	"$v" probe --backend xen 2>/dev/null; st=$?
+	[ $st = 2 ] && record host PASS vmctl bad_backend_exit_2 ||
+		record host FAIL vmctl bad_backend_exit_2 "exit $st"
+	if [ ! -e /dev/vmm ]; then
+		"$v" info 2>"$OUTDIR/vmctl-info.err"; st=$?
+		[ $st = 1 ] && grep -q ENOENT "$OUTDIR/vmctl-info.err" &&
+			record host PASS vmctl no_device_exit_1 ||
+			record host FAIL vmctl no_device_exit_1 "exit $st"
+	fi
+}
+
+# ------------------------------------------------------------ lab machines
+# machine LABEL MACHINE KERNEL PLAN [run.sh args]
+MACHINES=()
+machine() {
+	wanted "$1" && MACHINES+=("$*")
+}
+machine amd-6.1    qemu-amd    stock main --smp 2
+machine amd-6.12   qemu-amd    6.12  main --smp 2
+machine amd-7.2    qemu-amd    7.2   main --smp 2
+machine nosvm-6.1  qemu-nosvm  stock nosvm
+machine intel-6.1  bochs-intel stock main
+machine intel-6.12 bochs-intel 6.12  main
+machine intel-7.2  bochs-intel 7.2   vmx-refused
+
+run_machine() {
+	local label=$1 mach=$2 kern=$3 plan=$4
+	shift 4
+	local dir=$OUTDIR/$label rc
+	mkdir -p "$dir"
+	if ! make_initramfs "$kern" "$LAB/plans/$plan.sh" "$dir/initrd.gz" 2>"$dir/initramfs.log"; then
+		echo "RESULT FAIL $label:boot initramfs $(tail -n 1 "$dir/initramfs.log")" >"$dir/results"
+		return
+	fi
+	kernel_info "$kern"
+	"$LAB/run.sh" --machine "$mach" --kernel "$KVER_BZIMAGE" --initrd "$dir/initrd.gz" \
+		--log "$dir/serial.log" "$@" 2>"$dir/run.err"
+	rc=$?
+	{
+		# The plan's own results, labelled with the machine.
+		sed -n "s/^RESULT \(PASS\|FAIL\|SKIP\) \([^ ]*\) /RESULT \1 $label:\2 /p" "$dir/serial.log" | tr -d '\r'
+		if [ $rc = 0 ]; then
+			echo "RESULT PASS $label:boot plan_finished"
+		else
+			echo "RESULT FAIL $label:boot plan_finished rc=$rc $(tail -n 1 "$dir/run.err")"
+		fi
+		if "$LAB/check-log.sh" "$dir/serial.log" "$label" >"$dir/kernel-reports.txt" 2>&1; then
+			echo "RESULT PASS $label:boot kernel_log_clean"
+		else
+			echo "RESULT FAIL $label:boot kernel_log_clean see $dir/kernel-reports.txt"
+		fi
+		if [ "$plan" = main ]; then
+			if grep -q "vmm: reboot: .* off on all CPUs" "$dir/serial.log"; then
+				echo "RESULT PASS $label:module reboot_turns_virt_off"
+			else
+				echo "RESULT FAIL $label:module reboot_turns_virt_off no reboot notifier line"
+			fi
+		fi
+	} >"$dir/results"
+}
+
+wanted host && host_checks
+
+if [ ${#MACHINES[@]} -gt 0 ]; then
+	# Kernels first (cached after the first run), then the userspace the
+	# machines carry, then up to $JOBS machines at a time, Bochs first as
+	# it is the slowest.
+	for k in stock 6.12 7.2; do
+		[ -f "$BUILD/$k/src/vmm.ko" ] || build_module "$k" || log "vmm.ko for $k failed to build"
+	done
+	[ -x "$BUILD/bin/vmctl" ] || build_userspace
+	running=0
+	for m in "${MACHINES[@]}"; do
+		case $m in *bochs*) ;; *) continue ;; esac
+		set -- $m
+		log "machine $1 ($2, kernel $3, plan $4)"
+		run_machine $m &
+		running=$((running + 1))
+		[ $running -ge "$JOBS" ] && { wait -n; running=$((running - 1)); }
+	done
+	for m in "${MACHINES[@]}"; do
+		case $m in *bochs*) continue ;; esac
+		set -- $m
+		log "machine $1 ($2, kernel $3, plan $4)"
+		run_machine $m &
+		running=$((running + 1))
+		[ $running -ge "$JOBS" ] && { wait -n; running=$((running - 1)); }
+	done
+	wait
+	for m in "${MACHINES[@]}"; do
+		set -- $m
+		cat "$OUTDIR/$1/results" >>"$RESULTS" 2>/dev/null ||
+			echo "RESULT FAIL $1:boot results missing" >>"$RESULTS"
+	done
+fi
+
+# ------------------------------------------------------------------ summary
+echo
+echo "Results by machine and suite (passed/failed/skipped):"
+awk '{ split($3, a, ":"); key = a[1] "  " a[2]; n[key]++; s[key, $2]++ }
+     END { for (k in n) printf "  %-28s %3d %3d %3d\n", k, s[k, "PASS"], s[k, "FAIL"], s[k, "SKIP"] }' \
+	"$RESULTS" | sort
+fails=$(grep -c "^RESULT FAIL" "$RESULTS")
+if [ "$fails" != 0 ]; then
+	echo
+	echo "Failures:"
+	grep "^RESULT FAIL" "$RESULTS" | sed 's/^RESULT FAIL /  /'
+	for d in "$OUTDIR"/*/kernel-reports.txt; do
+		[ -s "$d" ] && { echo; echo "Kernel reports from $d:"; head -n 80 "$d"; }
+	done
+fi
+skips=$(grep -c "^RESULT SKIP" "$RESULTS")
+if [ "$skips" != 0 ]; then
+	echo
+	echo "Skipped:"
+	grep "^RESULT SKIP" "$RESULTS" | sed 's/^RESULT SKIP /  /'
+fi
+echo
+echo "Logs: $OUTDIR; took $(( $(date +%s) - start )) s"
+passes=$(grep -c "^RESULT PASS" "$RESULTS")
+echo "$passes passed, $fails failed, $skips skipped"
+[ "$fails" = 0 ] && [ "$passes" != 0 ]

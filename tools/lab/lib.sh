@@ -1,0 +1,74 @@
+# Host-side helpers shared by check.sh, demo.sh and shell.sh (bash).
+# shellcheck shell=bash
+LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$LAB/../.." && pwd)
+BUILD=${VMM_BUILD:-$TOP/build}
+
+log() { echo "lab: $*" >&2; }
+
+# Debian's stock kernel: the newest /boot/vmlinuz-*-amd64 (linux-image-amd64).
+stock_version() {
+	local v
+	v=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V | tail -n 1)
+	[ -n "$v" ] || { log "no Debian kernel in /boot (linux-image-amd64)"; return 1; }
+	echo "$v"
+}
+
+# kernel_info NAME: sets KVER_BZIMAGE, KVER_KDIR, KVER_MODDIR for
+# NAME = stock | 6.12 | 7.2 (the lab kernels are built or reused from cache).
+kernel_info() {
+	local tree v
+	case $1 in
+	stock)
+		v=$(stock_version) || return 1
+		KVER_BZIMAGE=/boot/vmlinuz-$v
+		KVER_KDIR=/usr/src/linux-headers-$v
+		KVER_MODDIR=/lib/modules/$v/kernel ;;
+	6.12|7.2)
+		tree=$("$LAB/build-kernel.sh" "$1" full | tail -n 1) || return 1
+		KVER_BZIMAGE=$tree/arch/x86/boot/bzImage
+		KVER_KDIR=$tree
+		KVER_MODDIR=$(echo "$tree"/_modules/lib/modules/*/kernel) ;;
+	*) log "unknown kernel $1"; return 1 ;;
+	esac
+}
+
+# build_module NAME [make args]: builds vmm.ko for kernel NAME in its own
+# copy of the sources (out-of-tree builds write next to the sources), W=1.
+# Leaves the build output in $BUILD/NAME/build.log, the module in
+# $BUILD/NAME/src/vmm.ko.
+build_module() {
+	local name=$1 dir=$BUILD/$1
+	shift
+	kernel_info "$name" || return 1
+	rm -rf "$dir/src"
+	mkdir -p "$dir/src"
+	cp -r "$TOP/Kbuild" "$TOP/module" "$TOP/uapi" "$dir/src/"
+	make -C "$KVER_KDIR" M="$dir/src" W=1 "$@" modules >"$dir/build.log" 2>&1
+}
+
+# Userspace programs that run inside the machines: static, no libc there.
+build_userspace() {
+	mkdir -p "$BUILD/bin"
+	make -s -C "$TOP" vmctl CFLAGS="-O2 -static" >&2 &&
+		cp "$TOP/tools/vmctl/vmctl" "$BUILD/bin/vmctl" &&
+		cc -O2 -static -Wall -Wextra -Werror -I"$TOP" \
+			-o "$BUILD/bin/abi_test" "$TOP/tools/tests/abi_test.c"
+}
+
+# make_initramfs NAME PLAN OUT: vmm.ko for NAME, kvm.ko and friends from
+# that kernel, vmctl and the tests, and PLAN as the plan.
+make_initramfs() {
+	local name=$1 plan=$2 out=$3 m f args=()
+	kernel_info "$name" || return 1
+	for m in virt/lib/irqbypass arch/x86/kvm/kvm arch/x86/kvm/kvm-intel \
+		 arch/x86/kvm/kvm-amd drivers/crypto/ccp/ccp; do
+		for f in "$KVER_MODDIR/$m".ko*; do
+			[ -e "$f" ] && args+=(-m "$f")
+		done
+	done
+	args+=(-m "$BUILD/$name/src/vmm.ko")
+	args+=(-f "$BUILD/bin/vmctl:/bin/vmctl" -f "$BUILD/bin/abi_test:/bin/abi_test")
+	args+=(-f "$LAB/plans/lib.sh:/lib/vmm-lab/lib.sh")
+	"$LAB/initramfs.sh" -o "$out" "${args[@]}" -p "$plan"
+}

@@ -1,0 +1,147 @@
+# Shared helpers for the lab's test plans (busybox sh, inside the emulated
+# machine). Every check prints one line the host counts:
+#   RESULT PASS|FAIL|SKIP <suite> <name> [detail]
+MODDIR=/lib/vmm-lab
+OUT=/tmp/step.out
+
+# A step that takes longer than this is hung: its stacks are dumped and it
+# is killed, so a hang is a diagnosable failure, not a machine timeout.
+STEP_LIMIT=${STEP_LIMIT:-300}
+
+dump_stacks() {
+	echo "--- stacks of the plan's processes ---"
+	for d in /proc/[0-9]*; do
+		case $(cat "$d/comm" 2>/dev/null) in
+		vmctl|insmod|rmmod|sh|abi_test)
+			echo "pid ${d#/proc/} $(cat "$d/comm"): $(tr '\0' ' ' <"$d/cmdline")"
+			cat "$d/stack" 2>/dev/null ;;
+		esac
+	done
+	echo 1 >/proc/sys/kernel/sysrq
+	echo l >/proc/sysrq-trigger	# backtrace of every CPU
+	echo w >/proc/sysrq-trigger	# blocked tasks
+}
+
+# run_limited CMD...: runs CMD (a command or a function) with output in $OUT,
+# under the STEP_LIMIT watchdog; returns its status.
+run_limited() {
+	"$@" >"$OUT" 2>&1 &
+	step=$!
+	(
+		sleep "$STEP_LIMIT"
+		if kill -0 "$step" 2>/dev/null; then
+			echo "STEP HUNG after ${STEP_LIMIT}s: $*"
+			dump_stacks
+			kill -9 "$step"
+		fi
+	) >/dev/console 2>&1 &
+	watchdog=$!
+	wait "$step"
+	rc=$?
+	kill "$watchdog" 2>/dev/null
+	return $rc
+}
+
+result() {
+	echo "RESULT $1 $2 $3${4:+ $4}"
+}
+
+# check SUITE NAME CMD...: PASS if CMD succeeds; on failure show its output.
+check() {
+	suite=$1 name=$2
+	shift 2
+	if run_limited "$@"; then
+		result PASS "$suite" "$name"
+	else
+		result FAIL "$suite" "$name" "exit $?: $(tail -n 3 "$OUT" | tr '\n' ' ')"
+	fi
+}
+
+# check_fails SUITE NAME PATTERN CMD...: CMD must fail and print PATTERN.
+check_fails() {
+	suite=$1 name=$2 pattern=$3
+	shift 3
+	if run_limited "$@"; then
+		result FAIL "$suite" "$name" "succeeded, expected failure ($pattern)"
+	elif grep -q -- "$pattern" "$OUT"; then
+		result PASS "$suite" "$name"
+	else
+		result FAIL "$suite" "$name" "wanted '$pattern': $(tail -n 3 "$OUT" | tr '\n' ' ')"
+	fi
+}
+
+# check_dmesg SUITE NAME PATTERN: the kernel log has a line with PATTERN.
+check_dmesg() {
+	if dmesg | grep -q -- "$3"; then
+		result PASS "$1" "$2"
+	else
+		result FAIL "$1" "$2" "no kernel log line matching '$3'"
+	fi
+}
+
+# The first vendor extension /proc/cpuinfo shows: vmx, svm or none.
+cpu_vendor_ext() {
+	if grep -qw vmx /proc/cpuinfo; then echo vmx
+	elif grep -qw svm /proc/cpuinfo; then echo svm
+	else echo none
+	fi
+}
+
+kvm_vendor_module() {
+	case $(cpu_vendor_ext) in
+	vmx) echo kvm-intel ;;
+	svm) echo kvm-amd ;;
+	esac
+}
+
+# Loads kvm and its vendor module, with their dependencies, in order;
+# arguments go to kvm.ko itself (e.g. enable_virt_at_load=0).
+load_kvm() {
+	deps=irqbypass
+	[ "$(cpu_vendor_ext)" = svm ] && deps="$deps ccp"
+	for m in $deps kvm $(kvm_vendor_module); do
+		[ -f "$MODDIR/$m.ko" ] || continue
+		is_loaded "$(echo "$m" | tr - _)" && continue
+		if [ "$m" = kvm ]; then
+			insmod "$MODDIR/$m.ko" "$@" || return 1
+		else
+			insmod "$MODDIR/$m.ko" || return 1
+		fi
+	done
+}
+
+unload_kvm() {
+	for m in kvm_intel kvm_amd kvm; do
+		grep -q "^$m " /proc/modules && { rmmod "$m" || return 1; }
+	done
+	return 0
+}
+
+is_loaded() {
+	grep -q "^$1 " /proc/modules
+}
+
+# Does this kernel's kvm turn VMX/SVM on at load (6.12+)?
+kvm_enables_at_load() {
+	grep -q enable_virt_at_load "$MODDIR/kvm.ko"
+}
+
+# KUnit results from debugfs, one RESULT line per test case.
+kunit_results() {
+	found=0
+	for f in /sys/kernel/debug/kunit/*/results; do
+		[ -f "$f" ] || continue
+		suite=$(basename "$(dirname "$f")")
+		case $suite in vmm_*) ;; *) continue ;; esac
+		found=1
+		# Test case lines are indented: "    ok 1 name [# SKIP why]".
+		awk -v suite="$suite" '
+			/^[ \t]+(not )?ok [0-9]+ / {
+				st = ($1 == "not") ? "FAIL" : "PASS"
+				name = ($1 == "not") ? $4 : $3
+				if ($0 ~ /# SKIP/) { st = "SKIP"; sub(/.*# SKIP */, "") ; why = $0 } else why = ""
+				print "RESULT " st " kunit " suite "." name (why != "" ? " " why : "")
+			}' "$f"
+	done
+	[ $found = 1 ] || result FAIL kunit suites "no vmm_* suites in /sys/kernel/debug/kunit"
+}

@@ -1,0 +1,114 @@
+#!/bin/sh
+# The lab's test plan for a machine with VMX or SVM: load vmm.ko (running its
+# KUnit suites), report capabilities, test the ABI from userspace, unload
+# rules, CPU hotplug, and coexistence with kvm.ko in both load orders.
+. /lib/vmm-lab/lib.sh
+VMM=$MODDIR/vmm.ko
+KVMMOD=$(kvm_vendor_module)
+echo "plan: main on $(uname -r), $(cpu_vendor_ext), $(grep -c ^processor /proc/cpuinfo) CPUs"
+
+# --- load, KUnit, capability report ---------------------------------------
+check module insmod insmod "$VMM"
+is_loaded vmm || { echo "vmm did not load; stopping"; exit 1; }
+check_dmesg module backend_ready "vmm: .* backend ready"
+[ -d /sys/kernel/debug/kunit ] && kunit_results
+echo "--- vmctl info ---"
+vmctl info | tee /tmp/info.out
+want=$(case $(cpu_vendor_ext) in vmx) echo "Intel VMX" ;; svm) echo "AMD SVM" ;; esac)
+check module caps_report_vendor grep -q "backend: *$want" /tmp/info.out
+echo "---"
+
+# --- ABI from userspace ----------------------------------------------------
+abi_test
+
+# --- unload rules ----------------------------------------------------------
+check_fails module rmmod_refused_while_vm_exists "vmm" vmctl probe -- rmmod vmm
+check module still_loaded_after_refused_rmmod is_loaded vmm
+check module rmmod rmmod vmm
+check module reinsmod insmod "$VMM"
+
+# --- CPU hotplug while a VM exists ----------------------------------------
+last=$(($(grep -c ^processor /proc/cpuinfo) - 1))
+if [ "$last" -ge 1 ]; then
+	cpu=/sys/devices/system/cpu/cpu$last/online
+	check hotplug offline_online_with_vm vmctl probe -- sh -c \
+		"echo 0 > $cpu && echo 1 > $cpu && grep -q '^cpu$last on' /sys/kernel/debug/vmm/virt"
+	check hotplug online_without_vm sh -c \
+		"echo 0 > $cpu && echo 1 > $cpu && grep -q '^cpu$last off' /sys/kernel/debug/vmm/virt"
+else
+	result SKIP hotplug offline_online_with_vm "one CPU"
+fi
+
+# --- coexistence with kvm.ko ------------------------------------------------
+if [ ! -f "$MODDIR/kvm.ko" ]; then
+	result FAIL coexist kvm_modules "kvm.ko missing from the initramfs"
+	exit 1
+fi
+if kvm_enables_at_load; then
+	echo "coexist: this kvm turns virtualization on at load"
+	# kvm then vmm: kvm holds the hardware; vmm loads but its VMs get EBUSY
+	# with a log line naming the remedy.
+	check coexist kvm_first.unload_vmm rmmod vmm
+	check coexist kvm_first.load_kvm load_kvm
+	check coexist kvm_first.load_vmm insmod "$VMM"
+	check coexist kvm_first.kvm_vm_runs vmctl probe --backend kvm
+	check_fails coexist kvm_first.vmm_vm_ebusy EBUSY vmctl probe
+	check_dmesg coexist kvm_first.log_names_remedy "another hypervisor holds it; .*enable_virt_at_load=0"
+	check coexist kvm_first.unload_kvm unload_kvm
+	check coexist kvm_first.vmm_vm_after_kvm_unload vmctl probe
+	# The remedy works: kvm with enable_virt_at_load=0 shares in turn.
+	check coexist shared.load_kvm_lazy load_kvm enable_virt_at_load=0
+	check coexist shared.vmm_vm vmctl probe
+	check coexist shared.kvm_vm vmctl probe --backend kvm
+	# kvm 6.12+ reports a CPU it cannot turn on as EIO.
+	check_fails coexist shared.kvm_refused_while_vmm_vm EIO \
+		vmctl probe -- vmctl probe --backend kvm
+	check_fails coexist shared.vmm_busy_while_kvm_vm EBUSY \
+		vmctl probe --backend kvm -- vmctl probe
+	check coexist shared.unload_kvm unload_kvm
+	# vmm then kvm: with a vmm VM alive, kvm cannot turn virtualization
+	# on at load and fails to load; once the VM is gone it loads and runs.
+	check_fails coexist vmm_first.kvm_load_refused "Input/output error" \
+		vmctl probe -- sh -c ". $MODDIR/lib.sh; load_kvm"
+	check coexist vmm_first.vmm_still_works vmctl probe
+	check coexist vmm_first.load_kvm_after_vm load_kvm
+	check coexist vmm_first.kvm_vm_runs vmctl probe --backend kvm
+	check coexist vmm_first.unload_kvm unload_kvm
+else
+	echo "coexist: this kvm turns virtualization on only while VMs exist"
+	# kvm then vmm: both load; each side's VM works while the other has
+	# none, and gets EBUSY while the other has one.
+	check coexist kvm_first.unload_vmm rmmod vmm
+	check coexist kvm_first.load_kvm load_kvm
+	check coexist kvm_first.load_vmm insmod "$VMM"
+	check coexist kvm_first.kvm_vm_runs vmctl probe --backend kvm
+	check coexist kvm_first.vmm_vm vmctl probe
+	check_fails coexist kvm_first.vmm_busy_while_kvm_vm EBUSY \
+		vmctl probe --backend kvm -- vmctl probe
+	check_dmesg coexist kvm_first.log_names_remedy "another hypervisor holds it; "
+	check_fails coexist kvm_first.kvm_busy_while_vmm_vm EBUSY \
+		vmctl probe -- vmctl probe --backend kvm
+	check coexist kvm_first.unload_kvm unload_kvm
+	# vmm then kvm: kvm loads even while a vmm VM exists, and runs once
+	# that VM is gone.
+	check coexist vmm_first.load_kvm_with_vmm_vm vmctl probe -- sh -c ". $MODDIR/lib.sh; load_kvm"
+	check_fails coexist vmm_first.kvm_busy_while_vmm_vm EBUSY \
+		vmctl probe -- vmctl probe --backend kvm
+	check coexist vmm_first.kvm_vm_runs vmctl probe --backend kvm
+	check coexist vmm_first.vmm_vm vmctl probe
+	check coexist vmm_first.unload_kvm unload_kvm
+fi
+check coexist vmm_works_at_end vmctl probe
+check module final_rmmod rmmod vmm
+
+# --- reboot with a VM alive -------------------------------------------------
+# The host checks that the reboot notifier turned the extension off.
+check module insmod_for_reboot insmod "$VMM"
+# A FIFO, not a sleep, says when the VM exists.
+mkfifo /tmp/vm-ready
+(vmctl probe -- sh -c 'echo ok > /tmp/vm-ready; exec sleep 100000' >/dev/null 2>&1
+ echo failed > /tmp/vm-ready) &
+read -r _ </tmp/vm-ready
+check module vm_alive_for_reboot grep -q "^users 1" /sys/kernel/debug/vmm/virt
+echo "plan: expecting the reboot notifier at poweroff"
+exit 0

@@ -1,0 +1,11 @@
+#!/bin/sh
+# The lab's plan for a machine without VMX/SVM: vmm.ko must refuse to load
+# with ENODEV and one kernel log line saying why.
+. /lib/vmm-lab/lib.sh
+echo "plan: no-virt on $(uname -r), extension: $(cpu_vendor_ext)"
+check nosvm cpu_has_no_extension test "$(cpu_vendor_ext)" = none
+check_fails nosvm insmod_enodev "No such device" insmod "$MODDIR/vmm.ko"
+check nosvm not_loaded sh -c "! grep -q '^vmm ' /proc/modules"
+check_dmesg nosvm log_says_why "vmm: this CPU has neither VMX nor SVM"
+check nosvm one_log_line test "$(dmesg | grep -c 'vmm: ')" = 1
+check nosvm no_dev_node test ! -e /dev/vmm

@@ -1,0 +1,251 @@
+#!/bin/bash
+# Boot a kernel + initramfs (from initramfs.sh) in an emulated PC and wait for
+# its plan to finish.
+#
+#   run.sh --machine M --kernel BZIMAGE --initrd INITRD --log LOG
+#          [--smp N] [--mem MB] [--timeout S] [--icount] [--append 'ARGS'] [--shell]
+#
+#   M: qemu-amd     QEMU TCG, q35, -cpu EPYC: AMD-V (svm, npt; no nrip-save)
+#      qemu-nosvm   the same with -cpu EPYC,-svm: a machine without AMD-V
+#      bochs-intel  Bochs 2.7, corei7_skylake_x: VT-x (vmx, ept, vpid)
+#   --smp N      CPUs (default 2 for QEMU, 1 for Bochs: see BOCHS_SMP below)
+#   --mem MB     RAM (default 1024 for QEMU, 512 for Bochs)
+#   --timeout S  kill the emulator after S seconds (default 300 QEMU, 900 Bochs)
+#   --icount     QEMU only: -icount shift=0, the TSC ticks once per instruction
+#   --append A   extra kernel command line
+#   --shell      interactive: vmm.lab=shell, serial console on this terminal,
+#                no timeout. QEMU: Ctrl-A x quits, Ctrl-A c is the monitor
+#                (the console is also logged to LOG). Bochs: the serial port is
+#                this terminal (com1 mode=term, not logged); all keys, Ctrl-C
+#                too, go to the guest, so a hung guest can only be stopped by
+#                killing bochs-bin from another terminal (then `stty sane`).
+#                Either way leaving the guest shell (exit / Ctrl-D) powers off.
+#
+# Bochs's corei7_skylake_x reports XSAVE sizes Linux disagrees with: every boot
+# has a "WARNING: ... fpu__init_system_xstate" ("XSAVE consistency problem")
+# that check-log.sh flags. --append clearcpuid=avx512f avoids it (vmx, ept,
+# vpid stay).
+#
+# The serial console (kernel messages and the plan's output) goes to LOG.
+# Exit status: 0 plan ended with rc=0, 1 plan ended with rc!=0,
+# 124 timeout, 2 emulator ended without the end marker (panic, bad setup).
+set -euo pipefail
+
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
+die() { echo "run.sh: $*" >&2; exit 2; }
+
+machine= kernel= initrd= log= smp= mem= timeout= icount=0 append= shell=0
+while [ $# -gt 0 ]; do
+	opt=$1 val=
+	case $opt in
+	--*=*) val=${opt#*=} opt=${opt%%=*} ;;
+	--machine|--kernel|--initrd|--log|--smp|--mem|--timeout|--append)
+		[ $# -ge 2 ] || die "$opt needs a value"; val=$2; shift ;;
+	esac
+	case $opt in
+	--machine) machine=$val ;;
+	--kernel) kernel=$val ;;
+	--initrd) initrd=$val ;;
+	--log) log=$val ;;
+	--smp) smp=$val ;;
+	--mem) mem=$val ;;
+	--timeout) timeout=$val ;;
+	--append) append=$val ;;
+	--icount) icount=1 ;;
+	--shell) shell=1 ;;
+	-h|--help) usage ;;
+	*) die "unknown option $opt (see --help)" ;;
+	esac
+	shift
+done
+[ -n "$machine" ] && [ -n "$kernel" ] && [ -n "$initrd" ] && [ -n "$log" ] || usage
+[ -r "$kernel" ] || die "kernel $kernel not readable"
+[ -r "$initrd" ] || die "initrd $initrd not readable"
+for n in ${smp:+"$smp"} ${mem:+"$mem"} ${timeout:+"$timeout"}; do
+	[[ $n =~ ^[1-9][0-9]*$ ]] || die "not a positive number: $n"
+done
+
+# Debian's Bochs 2.7 is built with SMP ("SMP support: yes" in bochs.log) and
+# Linux brings up all CPUs of `cpu: count=N`. Bochs runs them all in one host
+# thread, so every extra CPU slows the run: the default is 1.
+BOCHS_SMP=1
+
+case $machine in
+qemu-amd|qemu-nosvm) : "${smp:=2}" "${mem:=1024}" "${timeout:=300}" ;;
+bochs-intel)
+	: "${mem:=512}" "${timeout:=900}"
+	if [ "${smp:-1}" != 1 ] && [ $BOCHS_SMP = 0 ]; then
+		echo "run.sh: note: this Bochs build has no SMP support, using 1 CPU (--smp $smp ignored)" >&2
+		smp=1
+	fi
+	: "${smp:=1}"
+	[ $icount = 0 ] || echo "run.sh: note: --icount is QEMU-only; Bochs time always follows instructions" >&2 ;;
+*) die "unknown machine $machine (qemu-amd, qemu-nosvm, bochs-intel)" ;;
+esac
+
+abspath() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
+mkdir -p "$(dirname "$log")"
+: >"$log"
+log=$(abspath "$log") kernel=$(abspath "$kernel") initrd=$(abspath "$initrd")
+cmdline="console=ttyS0 panic=-1${append:+ $append}"
+[ $shell = 0 ] || cmdline="$cmdline vmm.lab=shell"
+
+# Per-run scratch dir, so runs in parallel never share files.
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmm-run.XXXXXX")
+pid=
+cleanup() {
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then stop_emu; fi
+	rm -rf "$tmp"
+}
+stop_emu() {
+	kill "$pid" 2>/dev/null || true
+	for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+	kill -9 "$pid" 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+qemu_cmd() {
+	local cpu=EPYC
+	[ "$machine" = qemu-nosvm ] && cpu=EPYC,-svm
+	# QEMU option values use ',' as separator: a literal comma is ',,'.
+	local qlog=${log//,/,,}
+	cmd=(qemu-system-x86_64 -machine q35 -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem"
+		-kernel "$kernel" -initrd "$initrd" -append "$cmdline" -nographic -no-reboot)
+	[ $icount = 0 ] || cmd+=(-icount shift=0)
+	if [ $shell = 0 ]; then
+		# Explicit -serial/-monitor: with -nographic nothing then uses stdio.
+		cmd+=(-serial "file:$qlog" -monitor none)
+	else
+		# stdio with the monitor muxed in (Ctrl-A c), Ctrl-C goes to the
+		# guest (signal=off), and a copy of the console in LOG.
+		cmd+=(-chardev "stdio,id=con,mux=on,signal=off,logfile=$qlog"
+			-serial chardev:con -mon chardev=con)
+	fi
+}
+
+bochs_cmd() {
+	# Bochs has no -kernel: boot an isolinux CD (ISO9660 8.3 names suffice,
+	# isolinux matches them case-insensitively).
+	local iso=$tmp/iso
+	mkdir -p "$iso/isolinux"
+	cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$iso/isolinux/"
+	cp "$kernel" "$iso/vmlinuz"
+	cp "$initrd" "$iso/initrd.gz"
+	cat >"$iso/isolinux/isolinux.cfg" <<-EOF
+		DEFAULT lab
+		PROMPT 0
+		TIMEOUT 0
+		LABEL lab
+		  KERNEL /vmlinuz
+		  APPEND initrd=/initrd.gz $cmdline
+	EOF
+	xorriso -as mkisofs -quiet -o "$tmp/boot.iso" -b isolinux/isolinux.bin -c isolinux/boot.cat \
+		-no-emul-boot -boot-load-size 4 -boot-info-table "$iso" 2>"$tmp/xorriso.err" ||
+		{ cat "$tmp/xorriso.err" >&2; die "xorriso failed"; }
+	rm -rf "$iso"
+
+	local com1 count=
+	if [ $shell = 0 ]; then
+		# bochsrc values can't hold arbitrary paths: write through a symlink.
+		ln -s "$log" "$tmp/serial.out"
+		com1="com1: enabled=1, mode=file, dev=serial.out"
+	else
+		com1="com1: enabled=1, mode=term, dev=$(tty)"
+	fi
+	[ $BOCHS_SMP = 0 ] || count=", count=$smp"
+	cat >"$tmp/bochsrc" <<-EOF
+		memory: guest=$mem, host=$mem
+		cpu: model=corei7_skylake_x, ips=200000000$count
+		romimage: file=/usr/share/bochs/BIOS-bochs-latest
+		vgaromimage: file=/usr/share/vgabios/vgabios.bin
+		pci: enabled=1, chipset=i440fx
+		ata0-master: type=cdrom, path=boot.iso, status=inserted
+		boot: cdrom
+		$com1
+		# No nogui library in Debian's build: rfb without waiting for a client
+		# is headless (it listens on the first free port from 5900).
+		display_library: rfb, options="timeout=0"
+		sound: driver=dummy
+		speaker: enabled=0
+		log: bochs.log
+		clock: sync=none, time0=local
+	EOF
+	# The built-in debugger would stop at a <bochs:1> prompt: `c` continues.
+	echo c >"$tmp/bochs.rc"
+	cmd=(bochs -q -f bochsrc -rc bochs.rc)
+}
+
+case $machine in
+qemu-*) qemu_cmd ;;
+bochs-*) bochs_cmd ;;
+esac
+
+start=$(date +%s)
+if [ $shell = 1 ]; then
+	[ -t 0 ] || die "--shell needs a terminal"
+	set +e
+	(cd "$tmp" && exec "${cmd[@]}")
+	set -e
+	rc=0
+	echo "run.sh: $machine finished in $(( $(date +%s) - start )) s (rc=$rc)" >&2
+	exit $rc
+fi
+
+(cd "$tmp" && exec "${cmd[@]}") </dev/null >"$tmp/emu.out" 2>&1 &
+pid=$!
+
+# Poll: the emulator normally exits by itself at `poweroff -f`. Stop it when
+#  - the timeout expires;
+#  - the end marker has been there for a while but it still runs (poweroff hung);
+#  - Bochs only: the guest panicked or rebooted (Bochs has no -no-reboot and
+#    panic=-1 would boot the kernel and run the plan again).
+timed_out=0 seen_end=
+while kill -0 "$pid" 2>/dev/null; do
+	now=$(date +%s)
+	if [ $((now - start)) -ge "$timeout" ]; then
+		timed_out=1
+		stop_emu
+		break
+	fi
+	if [ -z "$seen_end" ] && grep -aq 'VMM-LAB: plan end rc=' "$log"; then
+		seen_end=$now
+	fi
+	if [ -n "$seen_end" ] && [ $((now - seen_end)) -ge 30 ]; then
+		echo "run.sh: plan ended but the guest did not power off; stopping it" >&2
+		stop_emu
+		break
+	fi
+	if [ "$machine" = bochs-intel ] &&
+	   { grep -aq 'Kernel panic - not syncing' "$log" ||
+	     [ "$(grep -ac 'Linux version [0-9]' "$log")" -ge 2 ]; }; then
+		sleep 2 # let the panic message drain
+		echo "run.sh: guest panicked or rebooted; stopping Bochs" >&2
+		stop_emu
+		break
+	fi
+	sleep 1
+done
+set +e
+wait "$pid"
+emu_rc=$?
+set -e
+pid=
+elapsed=$(( $(date +%s) - start ))
+
+# First end marker only (a rebooted guest could print another one).
+end=$(grep -ao 'VMM-LAB: plan end rc=[0-9]*' "$log" | head -n1 || true)
+if [ -n "$end" ]; then
+	[ "${end##*rc=}" = 0 ] && rc=0 || rc=1
+elif [ $timed_out = 1 ]; then
+	echo "run.sh: TIMEOUT after $timeout s" >&2
+	rc=124
+else
+	rc=2
+	echo "run.sh: $machine exited (status $emu_rc) without the plan end marker; its output:" >&2
+	tail -n 20 "$tmp/emu.out" | sed 's/^/  /' >&2
+	[ ! -f "$tmp/bochs.log" ] || { echo "run.sh: bochs.log tail:" >&2; tail -n 20 "$tmp/bochs.log" | sed 's/^/  /' >&2; }
+fi
+echo "run.sh: $machine finished in $elapsed s (rc=$rc)" >&2
+exit $rc

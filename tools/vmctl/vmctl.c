@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmctl: drive /dev/vmm (and, for comparison, /dev/kvm) from the command line.
+ * See Documentation/vmctl.rst.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmctl.h"
+
+const char *progname = "vmctl";
+
+static const char usage[] =
+	"usage: vmctl [--help] COMMAND [ARGS]\n"
+	"\n"
+	"commands:\n"
+	"  info [--backend vmm|kvm]     show what the hypervisor and the CPU can do\n"
+	"  probe [--backend vmm|kvm] [-- CMD [ARGS]]\n"
+	"                               create a VM (kvm: and run a tiny guest);\n"
+	"                               with CMD, run it while the VM exists and\n"
+	"                               exit with its status\n"
+	"\n"
+	"exit status: 0 success, 1 the operation failed, 2 bad usage\n";
+
+void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'vmctl --help'.\n");
+	exit(EXIT_USAGE);
+}
+
+static const struct { int err; const char *name; } errno_names[] = {
+	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EINTR, "EINTR" },
+	{ EIO, "EIO" }, { ENXIO, "ENXIO" }, { EBADF, "EBADF" },
+	{ ENOMEM, "ENOMEM" }, { EACCES, "EACCES" }, { EFAULT, "EFAULT" },
+	{ EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },
+	{ EINVAL, "EINVAL" }, { ENOTTY, "ENOTTY" }, { ENOSPC, "ENOSPC" },
+	{ ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+	{ ESHUTDOWN, "ESHUTDOWN" },
+};
+
+const char *errno_name(int err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
+		if (errno_names[i].err == err)
+			return errno_names[i].name;
+	return "E?";
+}
+
+/* Prints "vmctl: WHAT: message (ENAME)": tests match on the errno name. */
+void warn_errno(const char *what)
+{
+	int err = errno;
+
+	fprintf(stderr, "%s: %s: %s (%s)\n", progname, what, strerror(err),
+		errno_name(err));
+	errno = err;
+}
+
+int parse_backend(const char *s, enum backend *b)
+{
+	if (!strcmp(s, "vmm"))
+		*b = BACKEND_VMM;
+	else if (!strcmp(s, "kvm"))
+		*b = BACKEND_KVM;
+	else
+		return -1;
+	return 0;
+}
+
+const char *backend_name(enum backend b)
+{
+	return b == BACKEND_KVM ? "kvm" : "vmm";
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		die_usage("missing command");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "info"))
+		return cmd_info(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "probe"))
+		return cmd_probe(argc - 1, argv + 1);
+	die_usage("unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef VMCTL_H
+#define VMCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "uapi/vmm.h"
+
+enum backend { BACKEND_VMM, BACKEND_KVM };
+
+/* Exit statuses, documented in Documentation/vmctl.rst. */
+#define EXIT_OK		0
+#define EXIT_FAIL	1	/* the operation failed (errno printed) */
+#define EXIT_USAGE	2	/* bad command line */
+
+extern const char *progname;
+
+void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void warn_errno(const char *what);
+const char *errno_name(int err);
+int parse_backend(const char *s, enum backend *b);
+const char *backend_name(enum backend b);
+
+/* info.c */
+int cmd_info(int argc, char **argv);
+
+/* probe.c */
+int cmd_probe(int argc, char **argv);
+
+/* kvm.c: the same operations through /dev/kvm, our comparison. */
+int kvm_create_vm_and_run(int *vm_fd);
+int kvm_print_info(void);
+
+#endif
