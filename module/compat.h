@@ -10,8 +10,8 @@
 #include <asm/msr.h>
 #include <asm/processor.h>
 
-/* 6.16 moved the cpuid_*() helpers out of asm/processor.h. */
-#if __has_include(<asm/cpuid/api.h>)
+/* 6.16 moved the cpuid_*() helpers out of asm/processor.h (Kbuild tells). */
+#ifdef VMM_HAVE_ASM_CPUID_API
 #include <asm/cpuid/api.h>
 #endif
 

@@ -70,15 +70,15 @@ static void virt_report_failure(const struct virt_enable_result *res)
 	int cpu = atomic_read(&res->failed_cpu);
 
 	if (res->err == -EBUSY)
-		pr_warn_ratelimited("%s is already on on CPU %d: another hypervisor holds it; %s\n",
+		pr_warn_ratelimited("%s is already enabled on CPU %d: another hypervisor holds it; %s\n",
 				    vmm_ops->name, cpu, vmm_ops->busy_hint);
 	else
-		pr_err_ratelimited("turning %s on failed on CPU %d (%d)\n",
+		pr_err_ratelimited("enabling %s failed on CPU %d (%d)\n",
 				   vmm_ops->name, cpu, res->err);
 }
 
 /**
- * vmm_virt_get() - make sure the extension is on on every online CPU
+ * vmm_virt_get() - make sure the extension is enabled on every online CPU
  *
  * Return: 0, -EBUSY if another hypervisor holds the hardware on some CPU,
  * -ESHUTDOWN once a reboot has begun, or the backend's error.

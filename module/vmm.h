@@ -15,7 +15,7 @@
 extern const struct vmm_vendor_ops *vmm_ops;
 extern struct vmm_caps vmm_host_caps;
 
-/* virt.c: the extension is on on every online CPU while someone holds a ref. */
+/* virt.c: the extension is enabled on every online CPU while refs are held. */
 int vmm_virt_init(void);
 void vmm_virt_exit(void);
 int vmm_virt_get(void);

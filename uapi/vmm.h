@@ -13,8 +13,9 @@
 #ifndef _UAPI_VMM_H
 #define _UAPI_VMM_H
 
-#include <linux/types.h>
+#include <linux/const.h>
 #include <linux/ioctl.h>
+#include <linux/types.h>
 
 #define VMM_API_VERSION		1
 
@@ -29,20 +30,20 @@ enum vmm_vendor {
 };
 
 /* Vendor-neutral features, struct vmm_caps.features. */
-#define VMM_FEAT_TDP		(1ULL << 0)  /* EPT or NPT */
-#define VMM_FEAT_TDP_AD		(1ULL << 1)  /* accessed/dirty bits in TDP entries */
-#define VMM_FEAT_TDP_2M		(1ULL << 2)  /* 2 MiB TDP mappings */
-#define VMM_FEAT_TDP_1G		(1ULL << 3)  /* 1 GiB TDP mappings */
-#define VMM_FEAT_TAGGED_TLB	(1ULL << 4)  /* VPID or ASID */
-#define VMM_FEAT_FLUSH_BY_TAG	(1ULL << 5)  /* INVVPID single-context / SVM flush-by-ASID */
-#define VMM_FEAT_UNRESTRICTED	(1ULL << 6)  /* real mode runs natively */
-#define VMM_FEAT_NEXT_RIP	(1ULL << 7)  /* hardware reports the next RIP on exits */
-#define VMM_FEAT_DECODE_ASSISTS	(1ULL << 8)  /* hardware decodes CR/DR/INTn/INVLPG exits */
-#define VMM_FEAT_PREEMPT_TIMER	(1ULL << 9)  /* VMX preemption timer */
-#define VMM_FEAT_STATE_CACHING	(1ULL << 10) /* SVM VMCB clean bits */
-#define VMM_FEAT_PAUSE_FILTER	(1ULL << 11) /* PAUSE-loop exiting / pause filter */
-#define VMM_FEAT_APIC_VIRT	(1ULL << 12) /* APICv / AVIC */
-#define VMM_FEAT_TDP_EXEC_ONLY	(1ULL << 13) /* EPT execute-only pages */
+#define VMM_FEAT_TDP		_BITULL(0)  /* EPT or NPT */
+#define VMM_FEAT_TDP_AD		_BITULL(1)  /* accessed/dirty bits in TDP entries */
+#define VMM_FEAT_TDP_2M		_BITULL(2)  /* 2 MiB TDP mappings */
+#define VMM_FEAT_TDP_1G		_BITULL(3)  /* 1 GiB TDP mappings */
+#define VMM_FEAT_TAGGED_TLB	_BITULL(4)  /* VPID or ASID */
+#define VMM_FEAT_FLUSH_BY_TAG	_BITULL(5)  /* INVVPID single-context / SVM flush-by-ASID */
+#define VMM_FEAT_UNRESTRICTED	_BITULL(6)  /* real mode runs natively */
+#define VMM_FEAT_NEXT_RIP	_BITULL(7)  /* hardware reports the next RIP on exits */
+#define VMM_FEAT_DECODE_ASSISTS	_BITULL(8)  /* hardware decodes CR/DR/INTn/INVLPG exits */
+#define VMM_FEAT_PREEMPT_TIMER	_BITULL(9)  /* VMX preemption timer */
+#define VMM_FEAT_STATE_CACHING	_BITULL(10) /* SVM VMCB clean bits */
+#define VMM_FEAT_PAUSE_FILTER	_BITULL(11) /* PAUSE-loop exiting / pause filter */
+#define VMM_FEAT_APIC_VIRT	_BITULL(12) /* APICv / AVIC */
+#define VMM_FEAT_TDP_EXEC_ONLY	_BITULL(13) /* EPT execute-only pages */
 
 /*
  * Vendor words in struct vmm_caps.raw[], the capability registers as the

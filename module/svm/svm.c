@@ -102,7 +102,7 @@ static int svm_cpu_enable(void)
 	u64 efer;
 
 	rdmsrq(MSR_EFER, efer);
-	/* Someone else (kvm-amd) has SVM on on this CPU. */
+	/* Someone else (kvm-amd) has SVM enabled on this CPU. */
 	if (efer & SVM_EFER_SVME)
 		return -EBUSY;
 	wrmsrq(MSR_EFER, efer | SVM_EFER_SVME);
@@ -136,5 +136,6 @@ const struct vmm_vendor_ops vmm_svm_ops = {
 	.cpu_enable		= svm_cpu_enable,
 	.cpu_disable		= svm_cpu_disable,
 	.cpu_enabled		= svm_cpu_enabled,
-	.busy_hint		= "stop its VMs, or unload kvm_amd (on 6.12+ kvm holds SVM from load unless kvm.enable_virt_at_load=0)",
+	/* kvm 6.12+ holds SVM from load unless told otherwise. */
+	.busy_hint	= "stop its VMs, unload kvm_amd, or set kvm.enable_virt_at_load=0",
 };

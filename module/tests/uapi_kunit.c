@@ -56,4 +56,5 @@ static struct kunit_suite vmm_uapi_suite = {
 	.name = "vmm_uapi",
 	.test_cases = vmm_uapi_cases,
 };
+
 kunit_test_suite(vmm_uapi_suite);

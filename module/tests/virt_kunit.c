@@ -123,4 +123,5 @@ static struct kunit_suite vmm_virt_suite = {
 	.name = "vmm_virt",
 	.test_cases = vmm_virt_cases,
 };
+
 kunit_test_suite(vmm_virt_suite);

@@ -76,10 +76,10 @@ static int vmx_probe(struct vmm_caps *caps)
 	if (!(cpuid_ecx(1) & BIT(X86_FEATURE_VMX & 31)))
 		return -ENXIO;
 
-	if (IS_ENABLED(VMM_KERNEL_VIRT_CORE)) {
-		pr_err("VMX: this kernel reserves VMX enabling and the CR4 helpers for KVM; the VMX backend needs a kernel without arch/x86/virt (see Documentation/kernels.rst)\n");
-		return -EOPNOTSUPP;
-	}
+#ifdef VMM_KERNEL_VIRT_CORE
+	pr_err("VMX: this kernel reserves VMX enabling for KVM (Documentation/kernels.rst)\n");
+	return -EOPNOTSUPP;
+#endif
 
 	if (rdmsrq_safe(VMX_MSR_FEATURE_CONTROL, &feat_ctl))
 		feat_ctl = 0;
@@ -209,5 +209,6 @@ const struct vmm_vendor_ops vmm_vmx_ops = {
 	.cpu_enable		= vmx_cpu_enable,
 	.cpu_disable		= vmx_cpu_disable,
 	.cpu_enabled		= vmx_cpu_enabled,
-	.busy_hint		= "stop its VMs, or unload kvm_intel (on 6.12+ kvm holds VMX from load unless kvm.enable_virt_at_load=0)",
+	/* kvm 6.12+ holds VMX from load unless told otherwise. */
+	.busy_hint	= "stop its VMs, unload kvm_intel, or set kvm.enable_virt_at_load=0",
 };

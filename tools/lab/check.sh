@@ -69,9 +69,21 @@ host_checks() {
 	(cd "$TOP" && "$KVER_KDIR/scripts/checkpatch.pl" --strict --no-tree --terse \
 		--show-types --ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f $files) \
 		>"$OUTDIR/checkpatch.log" 2>&1
-	if grep -qE "(ERROR|WARNING|CHECK):" "$OUTDIR/checkpatch.log"; then
-		record host FAIL lint checkpatch "$OUTDIR/checkpatch.log"
-		grep -E "(ERROR|WARNING|CHECK):" "$OUTDIR/checkpatch.log" | head -20 >&2
+	# checkpatch reads asm goto label operands (%l[label]) as the modulo
+	# operator; drop exactly those reports, keep everything else.
+	local f l reports=$OUTDIR/checkpatch.reports
+	: >"$reports"
+	grep -E "(ERROR|WARNING|CHECK):" "$OUTDIR/checkpatch.log" | while IFS= read -r r; do
+		f=${r%%:*} l=$(echo "$r" | cut -d: -f2)
+		if [[ $r == *"spaces preferred around that '%'"* ]] &&
+		   sed -n "${l}p" "$TOP/$f" | grep -q '%l\['; then
+			continue
+		fi
+		echo "$r" >>"$reports"
+	done
+	if [ -s "$reports" ]; then
+		record host FAIL lint checkpatch "$reports"
+		head -n 20 "$reports" >&2
 	else
 		record host PASS lint checkpatch
 	fi

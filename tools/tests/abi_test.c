@@ -75,7 +75,8 @@ static int virt_state(unsigned int *users, unsigned int *on, unsigned int *off)
 		return -1;
 	*users = *on = *off = 0;
 	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "users %u", users);
+		if (sscanf(line, "users %u", users) == 1)
+			continue;
 		if (!strncmp(line, "cpu", 3)) {
 			if (strstr(line, " on"))
 				(*on)++;

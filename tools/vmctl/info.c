@@ -45,7 +45,7 @@ static void print_caps(const struct vmm_caps *c)
 		raw_names = NULL;
 	}
 	printf("features:      ");
-	for (i = 0; i < sizeof(feature_names) / sizeof(feature_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(feature_names); i++)
 		if (c->features & (1ULL << i))
 			printf(" %s", feature_names[i]);
 	printf("\n");
@@ -98,9 +98,9 @@ int cmd_info(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--backend") && i + 1 < argc) {
 			if (parse_backend(argv[++i], &b))
-				die_usage("unknown backend '%s'", argv[i]);
+				die_usage("unknown backend", argv[i]);
 		} else {
-			die_usage("info: unexpected argument '%s'", argv[i]);
+			die_usage("info: unexpected argument", argv[i]);
 		}
 	}
 	return b == BACKEND_KVM ? kvm_print_info() : vmm_info();

@@ -141,7 +141,7 @@ int kvm_print_info(void)
 		return EXIT_FAIL;
 	v = ioctl(kvm, KVM_GET_API_VERSION, 0);
 	printf("kvm API version %d\n", v);
-	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(caps); i++) {
 		v = ioctl(kvm, KVM_CHECK_EXTENSION, caps[i].cap);
 		printf("%-18s %d\n", caps[i].name, v);
 	}

@@ -65,15 +65,15 @@ int cmd_probe(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--backend") && i + 1 < argc) {
 			if (parse_backend(argv[++i], &b))
-				die_usage("unknown backend '%s'", argv[i]);
-		} else if (!strcmp(argv[i], "--")) {
-			if (i + 1 == argc)
-				die_usage("probe: '--' needs a command");
-			cmd = &argv[i + 1];
-			break;
-		} else {
-			die_usage("probe: unexpected argument '%s'", argv[i]);
+				die_usage("unknown backend", argv[i]);
+			continue;
 		}
+		if (strcmp(argv[i], "--"))
+			die_usage("probe: unexpected argument", argv[i]);
+		if (i + 1 == argc)
+			die_usage("probe: '--' needs a command", NULL);
+		cmd = &argv[i + 1];
+		break;
 	}
 
 	ret = b == BACKEND_KVM ? kvm_create_vm_and_run(&vm_fd) :

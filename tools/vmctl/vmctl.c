@@ -4,7 +4,6 @@
  * See Documentation/vmctl.rst.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,14 +24,11 @@ static const char usage[] =
 	"\n"
 	"exit status: 0 success, 1 the operation failed, 2 bad usage\n";
 
-void die_usage(const char *fmt, ...)
+void die_usage(const char *msg, const char *arg)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
+	fprintf(stderr, "%s: %s", progname, msg);
+	if (arg)
+		fprintf(stderr, " '%s'", arg);
 	fprintf(stderr, "\nTry 'vmctl --help'.\n");
 	exit(EXIT_USAGE);
 }
@@ -43,7 +39,7 @@ static const struct { int err; const char *name; } errno_names[] = {
 	{ ENOMEM, "ENOMEM" }, { EACCES, "EACCES" }, { EFAULT, "EFAULT" },
 	{ EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { ENODEV, "ENODEV" },
 	{ EINVAL, "EINVAL" }, { ENOTTY, "ENOTTY" }, { ENOSPC, "ENOSPC" },
-	{ ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+	{ EOPNOTSUPP, "EOPNOTSUPP" },
 	{ ESHUTDOWN, "ESHUTDOWN" },
 };
 
@@ -51,7 +47,7 @@ const char *errno_name(int err)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
 		if (errno_names[i].err == err)
 			return errno_names[i].name;
 	return "E?";
@@ -86,7 +82,7 @@ const char *backend_name(enum backend b)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		die_usage("missing command");
+		die_usage("missing command", NULL);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		fputs(usage, stdout);
@@ -96,5 +92,5 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "probe"))
 		return cmd_probe(argc - 1, argv + 1);
-	die_usage("unknown command '%s'", argv[1]);
+	die_usage("unknown command", argv[1]);
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdnoreturn.h>
 
 #include "uapi/vmm.h"
 
@@ -14,9 +15,12 @@ enum backend { BACKEND_VMM, BACKEND_KVM };
 #define EXIT_FAIL	1	/* the operation failed (errno printed) */
 #define EXIT_USAGE	2	/* bad command line */
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 extern const char *progname;
 
-void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Prints "vmctl: MSG[ 'ARG']" and a hint, exits with EXIT_USAGE. */
+noreturn void die_usage(const char *msg, const char *arg);
 void warn_errno(const char *what);
 const char *errno_name(int err);
 int parse_backend(const char *s, enum backend *b);

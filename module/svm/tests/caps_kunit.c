@@ -84,4 +84,5 @@ static struct kunit_suite vmm_svm_caps_suite = {
 	.name = "vmm_svm_caps",
 	.test_cases = vmm_svm_caps_cases,
 };
+
 kunit_test_suite(vmm_svm_caps_suite);

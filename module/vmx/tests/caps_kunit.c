@@ -110,4 +110,5 @@ static struct kunit_suite vmm_vmx_caps_suite = {
 	.name = "vmm_vmx_caps",
 	.test_cases = vmm_vmx_caps_cases,
 };
+
 kunit_test_suite(vmm_vmx_caps_suite);
