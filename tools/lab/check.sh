@@ -123,7 +123,7 @@ machine amd-6.12   qemu-amd    6.12  main --smp 2
 machine amd-7.2    qemu-amd    7.2   main --smp 2
 machine nosvm-6.1  qemu-nosvm  stock nosvm
 machine intel-6.1  bochs-intel stock main
-machine intel-6.12 bochs-intel 6.12  main
+machine intel-6.12 bochs-intel 6.12  main --smp 2
 machine intel-7.2  bochs-intel 7.2   vmx-refused
 
 run_machine() {
@@ -137,11 +137,12 @@ run_machine() {
 	fi
 	kernel_info "$kern"
 	"$LAB/run.sh" --machine "$mach" --kernel "$KVER_BZIMAGE" --initrd "$dir/initrd.gz" \
-		--log "$dir/serial.log" "$@" 2>"$dir/run.err"
+		--log "$dir/serial.log" --results "$dir/results.uart" "$@" 2>"$dir/run.err"
 	rc=$?
 	{
 		# The plan's own results, labelled with the machine.
-		sed -n "s/^RESULT \(PASS\|FAIL\|SKIP\) \([^ ]*\) /RESULT \1 $label:\2 /p" "$dir/serial.log" | tr -d '\r'
+		tr -d '\r' <"$dir/results.uart" |
+			sed -n "s/^RESULT \(PASS\|FAIL\|SKIP\) \([^ ]*\) /RESULT \1 $label:\2 /p"
 		if [ $rc = 0 ]; then
 			echo "RESULT PASS $label:boot plan_finished"
 		else

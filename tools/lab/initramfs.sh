@@ -107,9 +107,26 @@ if grep -qw 'vmm.lab=shell' /proc/cmdline; then
 	setsid cttyhack sh -l
 	echo "VMM-LAB: shell end rc=$?"
 else
+	# lab.results=ttyS1: a UART of its own for RESULT lines (plans/lib.sh).
+	VMM_RESULTS=
+	for arg in $(cat /proc/cmdline); do
+		case $arg in vmm.lab.results=*) VMM_RESULTS=/dev/${arg#vmm.lab.results=} ;; esac
+	done
+	# Opened once, as fd 3, for the whole plan: reopening a UART per line
+	# lost lines. VMM_RESULTS tells the plan that fd 3 is there.
+	if [ -n "$VMM_RESULTS" ]; then
+		stty -F "$VMM_RESULTS" raw -echo clocal 2>/dev/null
+		exec 3>"$VMM_RESULTS"
+	fi
+	export VMM_RESULTS
 	echo "VMM-LAB: plan start"
 	/plan.sh </dev/null >/dev/console 2>&1
-	echo "VMM-LAB: plan end rc=$?"
+	rc=$?
+	echo "VMM-LAB: plan end rc=$rc"
+	if [ -n "$VMM_RESULTS" ]; then
+		echo "VMM-LAB: plan end rc=$rc" >&3
+		stty -F "$VMM_RESULTS" raw 2>/dev/null # drains, see below
+	fi
 fi
 # Power-off drops whatever the UART has not sent yet (seen in Bochs: the plan's
 # last lines and the end marker went missing). stty with a setting does

@@ -35,12 +35,12 @@ set -euo pipefail
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
 die() { echo "run.sh: $*" >&2; exit 2; }
 
-machine= kernel= initrd= log= smp= mem= timeout= icount=0 append= shell=0
+machine= kernel= initrd= log= smp= mem= timeout= icount=0 append= shell=0 results=
 while [ $# -gt 0 ]; do
 	opt=$1 val=
 	case $opt in
 	--*=*) val=${opt#*=} opt=${opt%%=*} ;;
-	--machine|--kernel|--initrd|--log|--smp|--mem|--timeout|--append)
+	--machine|--kernel|--initrd|--log|--smp|--mem|--timeout|--append|--results)
 		[ $# -ge 2 ] || die "$opt needs a value"; val=$2; shift ;;
 	esac
 	case $opt in
@@ -48,6 +48,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$val ;;
 	--initrd) initrd=$val ;;
 	--log) log=$val ;;
+	--results) results=$val ;;
 	--smp) smp=$val ;;
 	--mem) mem=$val ;;
 	--timeout) timeout=$val ;;
@@ -97,6 +98,14 @@ abspath() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
 mkdir -p "$(dirname "$log")"
 : >"$log"
 log=$(abspath "$log") kernel=$(abspath "$kernel") initrd=$(abspath "$initrd")
+# A second UART for the plan's RESULT lines: on the console, kernel messages
+# can land in the middle of a line. /init hands it to the plan (lab.results).
+if [ -n "$results" ]; then
+	mkdir -p "$(dirname "$results")"
+	: >"$results"
+	results=$(abspath "$results")
+	append="${append:+$append }vmm.lab.results=ttyS1"
+fi
 cmdline="console=ttyS0 panic=-1${append:+ $append}"
 [ $shell = 0 ] || cmdline="$cmdline vmm.lab=shell"
 
@@ -127,6 +136,7 @@ qemu_cmd() {
 	if [ $shell = 0 ]; then
 		# Explicit -serial/-monitor: with -nographic nothing then uses stdio.
 		cmd+=(-serial "file:$qlog" -monitor none)
+		[ -z "$results" ] || cmd+=(-serial "file:${results//,/,,}")
 	else
 		# stdio with the monitor muxed in (Ctrl-A c), Ctrl-C goes to the
 		# guest (signal=off), and a copy of the console in LOG.
@@ -161,6 +171,11 @@ bochs_cmd() {
 		# bochsrc values can't hold arbitrary paths: write through a symlink.
 		ln -s "$log" "$tmp/serial.out"
 		com1="com1: enabled=1, mode=file, dev=serial.out"
+		if [ -n "$results" ]; then
+			ln -s "$results" "$tmp/results.out"
+			com1="$com1
+com2: enabled=1, mode=file, dev=results.out"
+		fi
 	else
 		com1="com1: enabled=1, mode=term, dev=$(tty)"
 	fi
@@ -219,7 +234,7 @@ while kill -0 "$pid" 2>/dev/null; do
 		stop_emu
 		break
 	fi
-	if [ -z "$seen_end" ] && grep -aq 'VMM-LAB: plan end rc=' "$log"; then
+	if [ -z "$seen_end" ] && grep -aq 'VMM-LAB: plan end rc=' "$log" ${results:+"$results"}; then
 		seen_end=$now
 	fi
 	if [ -n "$seen_end" ] && [ $((now - seen_end)) -ge 30 ]; then
@@ -244,8 +259,9 @@ set -e
 pid=
 elapsed=$(( $(date +%s) - start ))
 
-# First end marker only (a rebooted guest could print another one).
-end=$(grep -ao 'VMM-LAB: plan end rc=[0-9]*' "$log" | head -n1 || true)
+# First end marker only (a rebooted guest could print another one). The
+# results UART has it whole; on the console a kernel message may split it.
+end=$(cat ${results:+"$results"} "$log" | grep -ao 'VMM-LAB: plan end rc=[0-9]*' | head -n1 || true)
 if [ -n "$end" ]; then
 	[ "${end##*rc=}" = 0 ] && rc=0 || rc=1
 elif [ $timed_out = 1 ]; then

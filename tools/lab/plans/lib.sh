@@ -42,8 +42,15 @@ run_limited() {
 	return $rc
 }
 
+# emit LINE: on the console for people, and whole on the results UART for
+# the host (on the console, kernel messages may split it).
+emit() {
+	echo "$1"
+	[ -z "${VMM_RESULTS:-}" ] || echo "$1" >&3
+}
+
 result() {
-	echo "RESULT $1 $2 $3${4:+ $4}"
+	emit "RESULT $1 $2 $3${4:+ $4}"
 }
 
 # check SUITE NAME CMD...: PASS if CMD succeeds; on failure show its output.
@@ -77,6 +84,12 @@ check_dmesg() {
 	else
 		result FAIL "$1" "$2" "no kernel log line matching '$3'"
 	fi
+}
+
+# The module's own kernel log lines, without the kernel's notes about it.
+own_log_lines() {
+	dmesg | sed -n 's/^\(\[[^]]*\] \)\{0,1\}vmm: //p' |
+		grep -v -e "taints kernel" -e "module verification failed"
 }
 
 # The first vendor extension /proc/cpuinfo shows: vmx, svm or none.
@@ -141,7 +154,7 @@ kunit_results() {
 				name = ($1 == "not") ? $4 : $3
 				if ($0 ~ /# SKIP/) { st = "SKIP"; sub(/.*# SKIP */, "") ; why = $0 } else why = ""
 				print "RESULT " st " kunit " suite "." name (why != "" ? " " why : "")
-			}' "$f"
+			}' "$f" | while IFS= read -r line; do emit "$line"; done
 	done
 	[ $found = 1 ] || result FAIL kunit suites "no vmm_* suites in /sys/kernel/debug/kunit"
 }

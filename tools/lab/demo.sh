@@ -1,0 +1,28 @@
+#!/bin/bash
+# make demo: build vmm.ko for Debian's stock kernel, boot the emulated AMD PC
+# (QEMU) and Intel PC (Bochs) with it, and show what vmm reports in each.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+out=$BUILD/demo
+mkdir -p "$out"
+log "building vmm.ko for Debian's stock kernel and vmctl"
+build_module stock || { tail -n 20 "$BUILD/stock/build.log"; exit 1; }
+build_userspace
+make_initramfs stock "$LAB/plans/demo.sh" "$out/initrd.gz"
+kernel_info stock
+log "booting the AMD machine (QEMU, ~15 s) and the Intel machine (Bochs, ~2-4 min) in parallel"
+"$LAB/run.sh" --machine qemu-amd --kernel "$KVER_BZIMAGE" --initrd "$out/initrd.gz" \
+	--log "$out/amd.log" --timeout 300 2>"$out/amd.err" &
+amd=$!
+"$LAB/run.sh" --machine bochs-intel --kernel "$KVER_BZIMAGE" --initrd "$out/initrd.gz" \
+	--log "$out/intel.log" --timeout 1200 2>"$out/intel.err" &
+intel=$!
+rc=0
+for m in amd intel; do
+	if [ $m = amd ]; then wait $amd || rc=1; else wait $intel || rc=1; fi
+	echo
+	echo "### the emulated $([ $m = amd ] && echo AMD || echo Intel) machine ($(tail -n 1 "$out/$m.err"))"
+	sed -n '/^=* vmm demo/,/^=================/p' "$out/$m.log" | tr -d '\r'
+done
+[ $rc = 0 ] || echo "demo: a machine failed; logs in $out" >&2
+exit $rc

@@ -1,0 +1,17 @@
+#!/bin/sh
+# make demo: load vmm.ko and show what it sees, then a VM's effect on the
+# hardware, and kvm.ko next to it.
+. /lib/vmm-lab/lib.sh
+echo "=================== vmm demo: $(uname -r), $(cpu_vendor_ext) ==================="
+insmod "$MODDIR/vmm.ko" || exit 1
+own_log_lines
+echo
+echo "\$ vmctl info"
+vmctl info
+echo
+echo "\$ cat /sys/kernel/debug/vmm/virt            # no VM: the extension is off"
+cat /sys/kernel/debug/vmm/virt
+echo
+echo "\$ vmctl probe -- cat /sys/kernel/debug/vmm/virt   # with a VM alive"
+vmctl probe -- cat /sys/kernel/debug/vmm/virt
+echo "================================================================="
