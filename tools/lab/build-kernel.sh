@@ -1,15 +1,18 @@
 #!/bin/bash
 # Build (or reuse) a lab kernel tree from a Debian linux-source package.
 #
-#   build-kernel.sh 6.12 full      bzImage + modules, for booting (KUnit, lockdep, KASAN)
-#   build-kernel.sh 7.2 prepare    configured tree + modules_prepare, for compile checks
+#   build-kernel.sh 6.12 full       bzImage + modules, for booting (KUnit, lockdep, KASAN)
+#   build-kernel.sh 6.12-lite full  the same without KASAN and kmemleak, for Bochs
+#   build-kernel.sh 7.2 prepare     configured tree + modules_prepare only
 #
 # The tree is cached under $VMM_LAB_CACHE (default /var/cache/vmm-lab), keyed by
-# the source package version, the config fragment and this script, so a machine
-# builds each kernel once. Prints the tree's path on the last line of stdout.
+# the source package, the config fragments and the mode, so a machine builds
+# each kernel once (edit a fragment to force a rebuild). Prints the tree's
+# path on the last line of stdout.
 set -euo pipefail
 
-ver=$1
+ver=${1%-lite}
+variant=${1#"$ver"}
 mode=${2:-full}
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${VMM_LAB_CACHE:-/var/cache/vmm-lab}
@@ -29,9 +32,11 @@ src_tarball() {
 }
 
 tarball=$(src_tarball)
-key=$( (stat -c '%s %Y' "$tarball"; cat "$here/lab-kernel.config" "$0"; echo "$mode") |
+fragments=("$here/lab-kernel.config")
+[ "$variant" = -lite ] && fragments+=("$here/lab-kernel-lite.config")
+key=$( (stat -c '%s %Y' "$tarball"; cat "${fragments[@]}"; echo "$mode") |
 	sha256sum | cut -c1-12)
-tree=$cache/linux-$ver-$mode-$key
+tree=$cache/linux-$ver$variant-$mode-$key
 if [ -f "$tree/.vmm-lab-done" ]; then
 	log "cached: $tree"
 	echo "$tree"
@@ -44,12 +49,13 @@ mkdir -p "$tree.tmp"
 tar -C "$tree.tmp" --strip-components=1 -xf "$tarball"
 cd "$tree.tmp"
 make -s tinyconfig >&2
-scripts/kconfig/merge_config.sh -m .config "$here/lab-kernel.config" >&2
+scripts/kconfig/merge_config.sh -m .config "${fragments[@]}" >&2
 make -s olddefconfig >&2
 # merge_config silently drops options whose dependencies are missing: check
 # the ones the lab relies on.
-for opt in KUNIT KVM_INTEL KVM_AMD PROVE_LOCKING KASAN DEBUG_KMEMLEAK PREEMPT MODULES \
-	   SERIAL_8250_CONSOLE HOTPLUG_CPU; do
+want="KUNIT KVM_INTEL KVM_AMD PROVE_LOCKING PREEMPT MODULES SERIAL_8250_CONSOLE HOTPLUG_CPU"
+[ "$variant" = -lite ] || want="$want KASAN DEBUG_KMEMLEAK"
+for opt in $want; do
 	grep -Eq "^CONFIG_$opt=(y|m)" .config || { log "CONFIG_$opt missing"; exit 1; }
 done
 if [ "$mode" = full ]; then
