@@ -12,6 +12,16 @@
 #include <linux/types.h>
 
 struct vmm_caps;
+struct vmm_pte_ops;
+struct vmm_regs;
+struct vmm_sregs;
+struct vmm_vcpu;
+
+/* What the core does after a backend ran the guest once. */
+enum vmm_exit_action {
+	VMM_RESUME,	/* handled in the kernel: enter the guest again */
+	VMM_TO_USER,	/* vcpu->run describes an exit for userspace */
+};
 
 struct vmm_vendor_ops {
 	const char *name;
@@ -43,6 +53,25 @@ struct vmm_vendor_ops {
 
 	/* The one-line remedy printed when another hypervisor holds the CPU. */
 	const char *busy_hint;
+
+	/* The guest-physical page-table format (EPT or NPT). */
+	const struct vmm_pte_ops *tdp_ops;
+
+	/* vCPUs: backend state lives behind vcpu->vendor. */
+	int (*vcpu_create)(struct vmm_vcpu *vcpu);
+	void (*vcpu_free)(struct vmm_vcpu *vcpu);
+	void (*get_regs)(struct vmm_vcpu *vcpu, struct vmm_regs *regs);
+	void (*set_regs)(struct vmm_vcpu *vcpu, const struct vmm_regs *regs);
+	void (*get_sregs)(struct vmm_vcpu *vcpu, struct vmm_sregs *sregs);
+	int (*set_sregs)(struct vmm_vcpu *vcpu, const struct vmm_sregs *sregs);
+
+	/*
+	 * Enter the guest once and handle the exit: in process context,
+	 * preemptible, may sleep. Returns an action or a negative errno.
+	 */
+	int (*vcpu_run_once)(struct vmm_vcpu *vcpu);
+	/* Hand what userspace answered (IN data, MMIO read, hypercall) in. */
+	void (*complete_user_exit)(struct vmm_vcpu *vcpu);
 };
 
 extern const struct vmm_vendor_ops vmm_vmx_ops;

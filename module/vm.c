@@ -1,27 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * VM objects: one per VM file descriptor.
+ * VM objects: memory slots, the guest-physical page tables, and vCPUs.
  *
  * A VM holds a reference on the virtualization extension for its whole life,
- * so the hardware is on exactly while VMs exist. The object is freed on its
- * last reference; today that is the fd itself, later vCPU fds hold one too.
+ * so the hardware is on exactly while VMs exist. The VM fd and each vCPU fd
+ * hold a reference on the VM; it is freed on the last one, whatever order the
+ * fds are closed in.
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/refcount.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "vmm.h"
 
-struct vmm_vm {
-	refcount_t users;
-};
+#define vmm_field_is_zero(field) (!memchr_inv(&(field), 0, sizeof(field)))
 
-static void vmm_vm_put(struct vmm_vm *vm)
+void vmm_vm_put(struct vmm_vm *vm)
 {
 	if (!refcount_dec_and_test(&vm->users))
 		return;
+	vmm_mmu_destroy(&vm->mmu);
+	mmdrop(vm->mm);
 	vmm_virt_put();
 	kfree(vm);
 }
@@ -32,10 +35,144 @@ static int vmm_vm_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+static struct vmm_slot *vmm_find_slot(struct vmm_vm *vm, u64 gpa)
+{
+	unsigned int i;
+
+	for (i = 0; i < VMM_MAX_SLOTS; i++) {
+		struct vmm_slot *s = &vm->slots[i];
+
+		if (s->size && gpa >= s->gpa && gpa - s->gpa < s->size)
+			return s;
+	}
+	return NULL;
+}
+
+/**
+ * vmm_vm_fault() - back a guest-physical page that the guest touched
+ * @vm: the VM
+ * @gpa: the guest-physical address touched
+ * @write: whether the access was a write
+ *
+ * Runs in the vCPU's thread, which belongs to the VM's process.
+ * Return: 0 once mapped, -ENOENT if no slot covers @gpa (MMIO), -EFAULT if
+ * the slot's memory is not there, or another negative errno.
+ */
+int vmm_vm_fault(struct vmm_vm *vm, u64 gpa, bool write)
+{
+	struct vmm_slot *slot;
+	struct page *page;
+	unsigned long uaddr;
+	int ret;
+
+	if (current->mm != vm->mm)
+		return -EIO;
+	mutex_lock(&vm->lock);
+	slot = vmm_find_slot(vm, gpa);
+	if (!slot) {
+		ret = -ENOENT;
+		goto out;
+	}
+	uaddr = slot->uaddr + ((gpa - slot->gpa) & PAGE_MASK);
+	/* FOLL_LONGTERM: the pin lasts until the slot or the VM goes. */
+	ret = pin_user_pages_fast(uaddr, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
+	if (ret != 1) {
+		ret = ret < 0 ? ret : -EFAULT;
+		goto out;
+	}
+	ret = vmm_mmu_map(&vm->mmu, gpa & PAGE_MASK, page, true);
+	if (ret) {
+		unpin_user_page(page);
+		/* Another vCPU mapped it first: nothing left to do. */
+		if (ret == -EEXIST)
+			ret = 0;
+	}
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+static bool vmm_slot_overlaps(const struct vmm_slot *s, u64 gpa, u64 size)
+{
+	return s->size && gpa < s->gpa + s->size && s->gpa < gpa + size;
+}
+
+static int vmm_set_memory_slot(struct vmm_vm *vm,
+			       const struct vmm_memory_slot __user *uslot)
+{
+	struct vmm_memory_slot a;
+	struct vmm_slot *slot;
+	unsigned int i;
+	int ret = 0;
+
+	if (copy_from_user(&a, uslot, sizeof(a)))
+		return -EFAULT;
+	if (a.flags || !vmm_field_is_zero(a.reserved))
+		return -EINVAL;
+	if (a.slot >= VMM_MAX_SLOTS)
+		return -EINVAL;
+	if (!PAGE_ALIGNED(a.guest_phys_addr) || !PAGE_ALIGNED(a.size) ||
+	    !PAGE_ALIGNED(a.userspace_addr))
+		return -EINVAL;
+	if (a.size) {
+		/* Inside the guest-physical space and the user address space. */
+		if (a.guest_phys_addr + a.size < a.guest_phys_addr ||
+		    a.guest_phys_addr + a.size > BIT_ULL(vmm_host_caps.phys_addr_bits))
+			return -EINVAL;
+		if (a.userspace_addr + a.size < a.userspace_addr ||
+		    !access_ok((void __user *)(unsigned long)a.userspace_addr, a.size))
+			return -EFAULT;
+	}
+
+	mutex_lock(&vm->lock);
+	slot = &vm->slots[a.slot];
+	for (i = 0; i < VMM_MAX_SLOTS && a.size; i++) {
+		if (&vm->slots[i] != slot &&
+		    vmm_slot_overlaps(&vm->slots[i], a.guest_phys_addr, a.size)) {
+			ret = -EEXIST;
+			goto out;
+		}
+	}
+	/*
+	 * Replacing or deleting: unmap what the old slot had mapped, and have
+	 * every vCPU flush its TLB before it enters the guest again.
+	 */
+	if (slot->size) {
+		vmm_mmu_unmap(&vm->mmu, slot->gpa, slot->size);
+		atomic_inc(&vm->tlb_gen);
+	}
+	slot->gpa = a.guest_phys_addr;
+	slot->size = a.size;
+	slot->uaddr = a.userspace_addr;
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
 static long vmm_vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	/* VM ioctls arrive with the vCPU and memory work. */
-	return -ENOTTY;
+	struct vmm_vm *vm = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	/* Only the process that made the VM may change its memory. */
+	if (current->mm != vm->mm)
+		return -EIO;
+
+	switch (cmd) {
+	case VMM_SET_MEMORY_SLOT:
+		return vmm_set_memory_slot(vm, argp);
+	case VMM_CREATE_VCPU: {
+		struct vmm_create_vcpu a;
+
+		if (copy_from_user(&a, argp, sizeof(a)))
+			return -EFAULT;
+		if (a.flags || !vmm_field_is_zero(a.reserved))
+			return -EINVAL;
+		return vmm_vcpu_create(vm, &a);
+	}
+	default:
+		return -ENOTTY;
+	}
 }
 
 static const struct file_operations vmm_vm_fops = {
@@ -56,19 +193,29 @@ int vmm_vm_create(const struct vmm_create_vm *args)
 	if (!vm)
 		return -ENOMEM;
 	refcount_set(&vm->users, 1);
+	mutex_init(&vm->lock);
+	atomic_set(&vm->tlb_gen, 0);
+
+	ret = vmm_mmu_init(&vm->mmu, vmm_ops->tdp_ops);
+	if (ret)
+		goto err_mmu;
 
 	ret = vmm_virt_get();
 	if (ret)
-		goto err_free;
+		goto err_mmu;
 
+	mmgrab(current->mm);
+	vm->mm = current->mm;
 	ret = anon_inode_getfd("vmm-vm", &vmm_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (ret < 0)
 		goto err_virt;
 	return ret;
 
 err_virt:
+	mmdrop(vm->mm);
 	vmm_virt_put();
-err_free:
+err_mmu:
+	vmm_mmu_destroy(&vm->mmu);
 	kfree(vm);
 	return ret;
 }

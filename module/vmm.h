@@ -3,10 +3,14 @@
 #ifndef VMM_CORE_H
 #define VMM_CORE_H
 
-#include <linux/types.h>
+#include <linux/atomic.h>
 #include <linux/fs.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/types.h>
 
 #include "../uapi/vmm.h"
+#include "mmu/mmu.h"
 #include "vendor.h"
 
 #define VMM_NAME "vmm"
@@ -23,9 +27,39 @@ void vmm_virt_put(void);
 unsigned int vmm_virt_users(void);
 bool vmm_virt_cpu_on(unsigned int cpu);
 
+struct vmm_slot {
+	u64 gpa;
+	u64 size;			/* 0: unused */
+	u64 uaddr;
+};
+
+struct vmm_vm {
+	refcount_t users;		/* the VM fd, and one per vCPU */
+	struct mutex lock;		/* slots, vcpus[], mmu */
+	struct vmm_slot slots[VMM_MAX_SLOTS];
+	struct vmm_vcpu *vcpus[VMM_MAX_VCPUS];
+	struct mm_struct *mm;		/* slots point into this process */
+	struct vmm_mmu mmu;
+	atomic_t tlb_gen;		/* bumped when mappings go away */
+};
+
+struct vmm_vcpu {
+	struct vmm_vm *vm;
+	u32 id;
+	struct mutex mutex;		/* one vCPU ioctl at a time */
+	struct vmm_run *run;		/* the shared run page */
+	void *vendor;
+	int tlb_gen;			/* vm->tlb_gen seen at the last flush */
+	bool user_exit_pending;		/* complete_user_exit() before entry */
+};
+
 /* vm.c */
-struct vmm_vm;
 int vmm_vm_create(const struct vmm_create_vm *args);
+void vmm_vm_put(struct vmm_vm *vm);
+int vmm_vm_fault(struct vmm_vm *vm, u64 gpa, bool write);
+
+/* vcpu.c */
+int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args);
 
 /* dev.c */
 int vmm_dev_init(void);

@@ -86,9 +86,126 @@ struct vmm_create_vm {
 	__u64 reserved[3];	/* in: 0 */
 };
 
+/* VMM_SET_MEMORY_SLOT: map guest-physical memory to this process's memory. */
+#define VMM_MAX_SLOTS		32
+struct vmm_memory_slot {
+	__u32 slot;		/* 0 .. VMM_MAX_SLOTS - 1 */
+	__u32 flags;		/* 0 */
+	__u64 guest_phys_addr;	/* page aligned */
+	__u64 size;		/* page multiple; 0 deletes the slot */
+	__u64 userspace_addr;	/* page aligned */
+	__u64 reserved[4];	/* 0 */
+};
+
+/* VMM_CREATE_VCPU: returns a vCPU file descriptor; mmap it for struct vmm_run. */
+#define VMM_MAX_VCPUS		64
+struct vmm_create_vcpu {
+	__u32 id;		/* 0 .. VMM_MAX_VCPUS - 1, unique in the VM */
+	__u32 flags;		/* 0 */
+	__u64 reserved[3];	/* 0 */
+};
+
+struct vmm_regs {
+	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	__u64 rip, rflags;
+};
+
+struct vmm_segment {
+	__u64 base;
+	__u32 limit;
+	__u16 selector;
+	/*
+	 * Access rights in the descriptor's layout: type [3:0], S [4], DPL
+	 * [6:5], P [7], AVL [8], L [9], D/B [10], G [11]; 0 is an unusable
+	 * segment.
+	 */
+	__u16 attrib;
+};
+
+struct vmm_dtable {
+	__u64 base;
+	__u32 limit;
+	__u32 pad;		/* 0 */
+};
+
+struct vmm_sregs {
+	struct vmm_segment cs, ds, es, fs, gs, ss, tr, ldtr;
+	struct vmm_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4, cr8, efer;
+	__u64 reserved[4];	/* 0 */
+};
+
+/* Why VMM_RUN returned: struct vmm_run.exit_reason. */
+enum vmm_exit_reason {
+	VMM_EXIT_NONE		= 0,	/* interrupted before entering (signal) */
+	VMM_EXIT_IO		= 1,	/* port I/O: vmm_run.io */
+	VMM_EXIT_MMIO		= 2,	/* unbacked guest-physical access: .mmio */
+	VMM_EXIT_HLT		= 3,	/* HLT with interrupts off or none pending */
+	VMM_EXIT_HYPERCALL	= 4,	/* VMCALL/VMMCALL: .hypercall */
+	VMM_EXIT_SHUTDOWN	= 5,	/* triple fault or shutdown */
+	VMM_EXIT_FAIL_ENTRY	= 6,	/* VM entry failed: .hw */
+	VMM_EXIT_UNHANDLED	= 7,	/* an exit vmm does not handle: .hw */
+	VMM_EXIT_INTERNAL_ERROR	= 8,	/* vmm could not go on, e.g. decode: .hw */
+};
+
+#define VMM_IO_IN		0
+#define VMM_IO_OUT		1
+
+/*
+ * The run page, shared with the kernel by mmap of the vCPU fd (one page, at
+ * offset 0). VMM_RUN fills it at each exit; userspace completes an IN or an
+ * MMIO read by writing .io.data / .mmio.data before the next VMM_RUN, and a
+ * hypercall by writing .hypercall.ret.
+ */
+struct vmm_run {
+	__u32 exit_reason;	/* enum vmm_exit_reason */
+	__u8 immediate_exit;	/* in: return before entering the guest */
+	__u8 pad[3];
+	__u64 reserved[7];
+	union {
+		struct {
+			__u16 port;
+			__u8 size;	/* 1, 2 or 4 */
+			__u8 direction;	/* VMM_IO_IN / VMM_IO_OUT */
+			__u32 pad;
+			__u64 data;	/* OUT: the value; IN: written by userspace */
+		} io;
+		struct {
+			__u64 gpa;
+			__u64 data;	/* write: the value; read: from userspace */
+			__u32 len;	/* 1, 2, 4 or 8 */
+			__u8 is_write;
+			__u8 pad[3];
+		} mmio;
+		struct {
+			__u64 nr;	/* rax */
+			__u64 args[5];	/* rbx, rcx, rdx, rsi, rdi */
+			__u64 ret;	/* out: becomes the guest's rax */
+		} hypercall;
+		struct {
+			__u64 reason;	/* VMX exit reason / SVM exit code */
+			__u64 qualification; /* VMX exit qualification / EXITINFO1 */
+			__u64 info;	/* SVM EXITINFO2 / VMX instruction error */
+		} hw;
+		__u8 payload[192];
+	};
+};
+
 /* ioctls on /dev/vmm */
 #define VMM_GET_API_VERSION	_IO(VMMIO, 0x00)
 #define VMM_GET_CAPS		_IOWR(VMMIO, 0x01, struct vmm_caps)
 #define VMM_CREATE_VM		_IOW(VMMIO, 0x02, struct vmm_create_vm)
+
+/* ioctls on a VM fd */
+#define VMM_SET_MEMORY_SLOT	_IOW(VMMIO, 0x10, struct vmm_memory_slot)
+#define VMM_CREATE_VCPU		_IOW(VMMIO, 0x11, struct vmm_create_vcpu)
+
+/* ioctls on a vCPU fd */
+#define VMM_RUN			_IO(VMMIO, 0x20)
+#define VMM_GET_REGS		_IOR(VMMIO, 0x21, struct vmm_regs)
+#define VMM_SET_REGS		_IOW(VMMIO, 0x22, struct vmm_regs)
+#define VMM_GET_SREGS		_IOR(VMMIO, 0x23, struct vmm_sregs)
+#define VMM_SET_SREGS		_IOW(VMMIO, 0x24, struct vmm_sregs)
 
 #endif /* _UAPI_VMM_H */

@@ -18,10 +18,34 @@
 #include <asm/processor.h>
 
 #include "../compat.h"
+#include "../mmu/mmu.h"
 #include "../vendor.h"
 #include "svm.h"
 
 static DEFINE_PER_CPU(struct page *, svm_hsave);
+
+bool svm_has_nrips __ro_after_init;
+bool svm_has_flush_by_asid __ro_after_init;
+static u32 svm_nr_asids __ro_after_init;
+
+/*
+ * The I/O and MSR permission maps, shared by every vCPU: all ones, so every
+ * port and every MSR access exits (AMD APM vol. 2, "I/O Intercepts" and
+ * "MSR Intercepts"). 12 KiB and 8 KiB, physically contiguous.
+ */
+#define SVM_IOPM_ORDER		2
+#define SVM_MSRPM_ORDER		1
+static struct page *svm_iopm, *svm_msrpm;
+
+u64 svm_iopm_pa(void)
+{
+	return page_to_phys(svm_iopm);
+}
+
+u64 svm_msrpm_pa(void)
+{
+	return page_to_phys(svm_msrpm);
+}
 
 static int svm_probe(struct vmm_caps *caps)
 {
@@ -58,12 +82,27 @@ static int svm_probe(struct vmm_caps *caps)
 	memset(caps, 0, sizeof(*caps));
 	svm_caps_decode(raw, boot_cpu_has(X86_FEATURE_GBPAGES), caps);
 	caps->phys_addr_bits = boot_cpu_data.x86_phys_bits;
+	if (!(caps->features & VMM_FEAT_TDP)) {
+		pr_err("SVM: no nested paging; vmm needs it\n");
+		return -EOPNOTSUPP;
+	}
+	svm_has_nrips = caps->features & VMM_FEAT_NEXT_RIP;
+	svm_has_flush_by_asid = caps->features & VMM_FEAT_FLUSH_BY_TAG;
+	svm_nr_asids = caps->nr_tlb_tags;
 	return 0;
 }
 
 static void svm_hardware_unsetup(void)
 {
 	int cpu;
+
+	svm_vcpu_unsetup_cpus();
+	if (svm_iopm)
+		__free_pages(svm_iopm, SVM_IOPM_ORDER);
+	if (svm_msrpm)
+		__free_pages(svm_msrpm, SVM_MSRPM_ORDER);
+	svm_iopm = NULL;
+	svm_msrpm = NULL;
 
 	for_each_possible_cpu(cpu) {
 		if (per_cpu(svm_hsave, cpu))
@@ -86,6 +125,14 @@ static int svm_hardware_setup(void)
 		}
 		per_cpu(svm_hsave, cpu) = page;
 	}
+	svm_iopm = alloc_pages(GFP_KERNEL, SVM_IOPM_ORDER);
+	svm_msrpm = alloc_pages(GFP_KERNEL, SVM_MSRPM_ORDER);
+	if (!svm_iopm || !svm_msrpm || svm_vcpu_setup_cpus(svm_nr_asids)) {
+		svm_hardware_unsetup();
+		return -ENOMEM;
+	}
+	memset(page_address(svm_iopm), 0xff, PAGE_SIZE << SVM_IOPM_ORDER);
+	memset(page_address(svm_msrpm), 0xff, PAGE_SIZE << SVM_MSRPM_ORDER);
 	return 0;
 }
 
@@ -136,6 +183,15 @@ const struct vmm_vendor_ops vmm_svm_ops = {
 	.cpu_enable		= svm_cpu_enable,
 	.cpu_disable		= svm_cpu_disable,
 	.cpu_enabled		= svm_cpu_enabled,
+	.tdp_ops		= &vmm_npt_ops,
+	.vcpu_create		= svm_vcpu_create,
+	.vcpu_free		= svm_vcpu_free,
+	.get_regs		= svm_get_regs,
+	.set_regs		= svm_set_regs,
+	.get_sregs		= svm_get_sregs,
+	.set_sregs		= svm_set_sregs,
+	.vcpu_run_once		= svm_vcpu_run_once,
+	.complete_user_exit	= svm_complete_user_exit,
 	/* kvm 6.12+ holds SVM from load unless told otherwise. */
 	.busy_hint	= "stop its VMs, unload kvm_amd, or set kvm.enable_virt_at_load=0",
 };

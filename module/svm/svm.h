@@ -10,6 +10,7 @@
 #include <linux/types.h>
 
 #include "../../uapi/vmm.h"
+#include "asid.h"
 
 #define SVM_CPUID_LEAF			0x8000000a
 #define SVM_MSR_VM_CR			0xc0010114
@@ -26,6 +27,52 @@
 #define SVM_FEAT_DECODE_ASSISTS		BIT(7)
 #define SVM_FEAT_PAUSE_FILTER		BIT(10)
 #define SVM_FEAT_AVIC			BIT(13)
+
+/* Guest general registers, in the order of the instruction encoding. */
+enum svm_reg {
+	SVM_RAX, SVM_RCX, SVM_RDX, SVM_RBX, SVM_RSP, SVM_RBP, SVM_RSI, SVM_RDI,
+	SVM_R8, SVM_R9, SVM_R10, SVM_R11, SVM_R12, SVM_R13, SVM_R14, SVM_R15,
+	SVM_NR_REGS
+};
+
+struct vmcb;
+struct vmm_vcpu;
+
+struct svm_vcpu {
+	struct vmcb *vmcb;
+	u64 vmcb_pa;
+	/* RAX and RSP live in the VMCB; their slots here are unused. */
+	u64 regs[SVM_NR_REGS];
+	struct svm_asid_owner asid;
+};
+
+/* svm.c */
+extern bool svm_has_nrips;
+extern bool svm_has_flush_by_asid;
+u64 svm_iopm_pa(void);
+u64 svm_msrpm_pa(void);
+
+/* vcpu.c */
+struct vmm_regs;
+struct vmm_sregs;
+int svm_vcpu_setup_cpus(u32 nr_asids);
+void svm_vcpu_unsetup_cpus(void);
+int svm_vcpu_create(struct vmm_vcpu *vcpu);
+void svm_vcpu_free(struct vmm_vcpu *vcpu);
+void svm_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *r);
+void svm_set_regs(struct vmm_vcpu *vcpu, const struct vmm_regs *r);
+void svm_get_sregs(struct vmm_vcpu *vcpu, struct vmm_sregs *u);
+int svm_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *u);
+int svm_vcpu_run_once(struct vmm_vcpu *vcpu);
+void svm_inject_exception(struct svm_vcpu *sv, u8 vector);
+void svm_skip_insn(struct svm_vcpu *sv, unsigned int len);
+
+/* exit.c */
+int svm_handle_exit(struct vmm_vcpu *vcpu);
+void svm_complete_user_exit(struct vmm_vcpu *vcpu);
+
+/* vmenter.S */
+void svm_vmrun(u64 vmcb_pa, u64 *regs, u64 host_save_pa);
 
 void svm_caps_decode(const u64 raw[VMM_RAW_WORDS], bool host_1g_pages,
 		     struct vmm_caps *caps);

@@ -25,6 +25,7 @@
 #endif
 
 #include "../compat.h"
+#include "../mmu/mmu.h"
 #include "../vendor.h"
 #include "vmx.h"
 
@@ -200,6 +201,15 @@ static void vmx_cpu_disable(void)
 }
 #endif
 
+/*
+ * VMX guests (VMCS, EPT entry, exits) are the next step; until then VMs
+ * can be created but not given vCPUs.
+ */
+static int vmx_vcpu_create(struct vmm_vcpu *vcpu)
+{
+	return -EOPNOTSUPP;
+}
+
 const struct vmm_vendor_ops vmm_vmx_ops = {
 	.name			= "VMX",
 	.vendor			= VMM_VENDOR_INTEL_VMX,
@@ -209,6 +219,8 @@ const struct vmm_vendor_ops vmm_vmx_ops = {
 	.cpu_enable		= vmx_cpu_enable,
 	.cpu_disable		= vmx_cpu_disable,
 	.cpu_enabled		= vmx_cpu_enabled,
+	.tdp_ops		= &vmm_ept_ops,
+	.vcpu_create		= vmx_vcpu_create,
 	/* kvm 6.12+ holds VMX from load unless told otherwise. */
 	.busy_hint	= "stop its VMs, unload kvm_intel, or set kvm.enable_virt_at_load=0",
 };

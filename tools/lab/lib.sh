@@ -15,7 +15,8 @@ stock_version() {
 }
 
 # kernel_info NAME: sets KVER_BZIMAGE, KVER_KDIR, KVER_MODDIR for
-# NAME = stock | 6.12 | 7.2 (the lab kernels are built or reused from cache).
+# NAME = stock | 6.12 | 7.2 | 6.12-lite | 7.2-lite (the lab kernels are built
+# or reused from cache; -lite: without KASAN and kmemleak, for Bochs).
 kernel_info() {
 	local tree v
 	case $1 in
@@ -24,7 +25,7 @@ kernel_info() {
 		KVER_BZIMAGE=/boot/vmlinuz-$v
 		KVER_KDIR=/usr/src/linux-headers-$v
 		KVER_MODDIR=/lib/modules/$v/kernel ;;
-	6.12|7.2)
+	6.12|7.2|6.12-lite|7.2-lite)
 		tree=$("$LAB/build-kernel.sh" "$1" full | tail -n 1) || return 1
 		KVER_BZIMAGE=$tree/arch/x86/boot/bzImage
 		KVER_KDIR=$tree
@@ -52,8 +53,10 @@ build_userspace() {
 	mkdir -p "$BUILD/bin"
 	make -s -C "$TOP" vmctl CFLAGS="-O2 -static" >&2 &&
 		cp "$TOP/tools/vmctl/vmctl" "$BUILD/bin/vmctl" &&
-		cc -O2 -static -Wall -Wextra -Werror -I"$TOP" \
-			-o "$BUILD/bin/abi_test" "$TOP/tools/tests/abi_test.c"
+		for t in abi_test run_test; do
+			cc -O2 -static -Wall -Wextra -Werror -I"$TOP" \
+				-o "$BUILD/bin/$t" "$TOP/tools/tests/$t.c" || return 1
+		done
 }
 
 # make_initramfs NAME PLAN OUT: vmm.ko for NAME, kvm.ko and friends from
@@ -69,6 +72,7 @@ make_initramfs() {
 	done
 	args+=(-m "$BUILD/$name/src/vmm.ko")
 	args+=(-f "$BUILD/bin/vmctl:/bin/vmctl" -f "$BUILD/bin/abi_test:/bin/abi_test")
+	args+=(-f "$BUILD/bin/run_test:/bin/run_test")
 	args+=(-f "$LAB/plans/lib.sh:/lib/vmm-lab/lib.sh")
 	"$LAB/initramfs.sh" -o "$out" "${args[@]}" -p "$plan"
 }

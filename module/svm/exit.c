@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * SVM exit handlers, one per exit code, in a table (AMD APM vol. 2, appendix
+ * "SVM Intercept Exit Codes"). Each returns what the core does next: enter
+ * the guest again, or go to userspace with vcpu->run filled in. Exit codes
+ * without a handler reach userspace as VMM_EXIT_UNHANDLED with the raw code.
+ *
+ * Without NRIPS (QEMU's EPYC has none) the next RIP comes from the known
+ * length of the intercepted instruction, or from EXITINFO2 for I/O.
+ */
+#include <linux/bits.h>
+
+#include "../compat.h"
+#include "../vmm.h"
+#include "svm.h"
+#include "vmcb.h"
+
+enum svm_exit_code {
+	SVM_EXIT_INTR		= 0x060,
+	SVM_EXIT_NMI		= 0x061,
+	SVM_EXIT_SMI		= 0x062,
+	SVM_EXIT_INIT		= 0x063,
+	SVM_EXIT_CPUID		= 0x072,
+	SVM_EXIT_HLT		= 0x078,
+	SVM_EXIT_INVLPGA	= 0x07a,
+	SVM_EXIT_IOIO		= 0x07b,
+	SVM_EXIT_MSR		= 0x07c,
+	SVM_EXIT_SHUTDOWN	= 0x07f,
+	SVM_EXIT_VMRUN		= 0x080,
+	SVM_EXIT_VMMCALL	= 0x081,
+	SVM_EXIT_VMLOAD		= 0x082,
+	SVM_EXIT_VMSAVE		= 0x083,
+	SVM_EXIT_STGI		= 0x084,
+	SVM_EXIT_CLGI		= 0x085,
+	SVM_EXIT_SKINIT		= 0x086,
+	SVM_EXIT_XSETBV		= 0x08d,
+	SVM_EXIT_NPF		= 0x400,
+	SVM_EXIT_INVALID	= -1ULL,
+};
+
+/* IOIO EXITINFO1 (AMD APM vol. 2, "IOIO Intercepts") */
+#define IOIO_TYPE_IN		BIT(0)
+#define IOIO_STR		BIT(2)
+#define IOIO_REP		BIT(3)
+#define IOIO_SIZE_SHIFT		4	/* SZ8, SZ16, SZ32: bits 4..6 */
+#define IOIO_PORT_SHIFT		16
+
+#define UD_VECTOR		6
+#define GP_VECTOR		13
+
+typedef int (*svm_exit_handler)(struct vmm_vcpu *vcpu, struct svm_vcpu *sv);
+
+/* The next RIP: from the hardware if it says, else from the known length. */
+static void svm_next_rip(struct svm_vcpu *sv, unsigned int len)
+{
+	if (svm_has_nrips && sv->vmcb->control.next_rip)
+		sv->vmcb->save.rip = sv->vmcb->control.next_rip;
+	else
+		svm_skip_insn(sv, len);
+}
+
+static int svm_to_user_hw(struct vmm_vcpu *vcpu, struct svm_vcpu *sv, u32 reason)
+{
+	struct vmcb_control *c = &sv->vmcb->control;
+
+	vcpu->run->exit_reason = reason;
+	vcpu->run->hw.reason = c->exit_code;
+	vcpu->run->hw.qualification = c->exit_info1;
+	vcpu->run->hw.info = c->exit_info2;
+	return VMM_TO_USER;
+}
+
+/* The host takes the interrupt, NMI or SMI as soon as GIF is set again. */
+static int svm_exit_host_event(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	return VMM_RESUME;
+}
+
+static int svm_exit_cpuid(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	u64 *g = sv->regs;
+	u32 eax = sv->vmcb->save.rax, ecx = g[SVM_RCX];
+	u32 ebx, edx;
+
+	cpuid_count(eax, ecx, &eax, &ebx, &ecx, &edx);
+	/* No nested virtualization: hide SVM itself. */
+	if (sv->vmcb->save.rax == 0x80000001)
+		ecx &= ~BIT(2);
+	sv->vmcb->save.rax = eax;
+	g[SVM_RBX] = ebx;
+	g[SVM_RCX] = ecx;
+	g[SVM_RDX] = edx;
+	svm_next_rip(sv, 2);
+	return VMM_RESUME;
+}
+
+static int svm_exit_hlt(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	svm_next_rip(sv, 1);
+	vcpu->run->exit_reason = VMM_EXIT_HLT;
+	return VMM_TO_USER;
+}
+
+static int svm_exit_ioio(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	u64 info = sv->vmcb->control.exit_info1;
+	struct vmm_run *run = vcpu->run;
+	unsigned int size = (info >> IOIO_SIZE_SHIFT) & 7;
+
+	/* String I/O needs guest memory access: not handled yet. */
+	if (info & (IOIO_STR | IOIO_REP))
+		return svm_to_user_hw(vcpu, sv, VMM_EXIT_UNHANDLED);
+	/* SZ8/SZ16/SZ32 are one-hot: 1, 2, 4 bytes. */
+	run->exit_reason = VMM_EXIT_IO;
+	run->io.port = info >> IOIO_PORT_SHIFT;
+	run->io.size = size;
+	run->io.direction = (info & IOIO_TYPE_IN) ? VMM_IO_IN : VMM_IO_OUT;
+	run->io.data = 0;
+	if (run->io.direction == VMM_IO_OUT)
+		run->io.data = sv->vmcb->save.rax & GENMASK_ULL(size * 8 - 1, 0);
+	/* EXITINFO2 holds the next RIP for every IOIO intercept. */
+	sv->vmcb->save.rip = sv->vmcb->control.exit_info2;
+	return VMM_TO_USER;
+}
+
+static int svm_exit_shutdown(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	/* The VMCB's guest state is undefined now; userspace decides. */
+	return svm_to_user_hw(vcpu, sv, VMM_EXIT_SHUTDOWN);
+}
+
+static int svm_exit_vmmcall(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	struct vmm_run *run = vcpu->run;
+	const u64 *g = sv->regs;
+
+	svm_next_rip(sv, 3);
+	run->exit_reason = VMM_EXIT_HYPERCALL;
+	run->hypercall.nr = sv->vmcb->save.rax;
+	run->hypercall.args[0] = g[SVM_RBX];
+	run->hypercall.args[1] = g[SVM_RCX];
+	run->hypercall.args[2] = g[SVM_RDX];
+	run->hypercall.args[3] = g[SVM_RSI];
+	run->hypercall.args[4] = g[SVM_RDI];
+	run->hypercall.ret = 0;
+	return VMM_TO_USER;
+}
+
+/* SVM instructions, and XSETBV (XCR0 is the host's), raise #UD in the guest. */
+static int svm_exit_ud(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	svm_inject_exception(sv, UD_VECTOR);
+	return VMM_RESUME;
+}
+
+/* MSRs the VMCB holds for the guest; everything else raises #GP. */
+static u64 *svm_msr_slot(struct svm_vcpu *sv, u32 msr)
+{
+	struct vmcb_save *s = &sv->vmcb->save;
+
+	switch (msr) {
+	case MSR_IA32_SYSENTER_CS:	return &s->sysenter_cs;
+	case MSR_IA32_SYSENTER_ESP:	return &s->sysenter_esp;
+	case MSR_IA32_SYSENTER_EIP:	return &s->sysenter_eip;
+	case MSR_STAR:			return &s->star;
+	case MSR_LSTAR:			return &s->lstar;
+	case MSR_CSTAR:			return &s->cstar;
+	case MSR_SYSCALL_MASK:		return &s->sfmask;
+	case MSR_KERNEL_GS_BASE:	return &s->kernel_gs_base;
+	case MSR_FS_BASE:		return &s->fs.base;
+	case MSR_GS_BASE:		return &s->gs.base;
+	case MSR_IA32_CR_PAT:		return &s->g_pat;
+	default:			return NULL;
+	}
+}
+
+static int svm_exit_msr(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	struct vmcb_save *s = &sv->vmcb->save;
+	bool write = sv->vmcb->control.exit_info1;
+	u32 msr = sv->regs[SVM_RCX];
+	u64 value, *slot;
+
+	if (msr == MSR_EFER) {
+		slot = &s->efer;
+	} else {
+		slot = svm_msr_slot(sv, msr);
+		if (!slot) {
+			svm_inject_exception(sv, GP_VECTOR);
+			return VMM_RESUME;
+		}
+	}
+	if (write) {
+		value = (s->rax & 0xffffffff) | (sv->regs[SVM_RDX] << 32);
+		/* The guest's EFER never has SVME; VMRUN needs it set. */
+		if (msr == MSR_EFER)
+			value = (value & ~SVM_EFER_SVME) | SVM_EFER_SVME;
+		*slot = value;
+	} else {
+		value = *slot;
+		if (msr == MSR_EFER)
+			value &= ~SVM_EFER_SVME;
+		s->rax = (u32)value;
+		sv->regs[SVM_RDX] = value >> 32;
+	}
+	svm_next_rip(sv, 2);
+	return VMM_RESUME;
+}
+
+static int svm_exit_npf(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	u64 gpa = sv->vmcb->control.exit_info2;
+	bool write = sv->vmcb->control.exit_info1 & BIT(1);
+	int ret;
+
+	ret = vmm_vm_fault(vcpu->vm, gpa, write);
+	if (!ret)
+		return VMM_RESUME;
+	/*
+	 * Unbacked memory: MMIO, which needs the instruction decoded. Until
+	 * the decoder lands, userspace gets the raw exit.
+	 */
+	if (ret == -ENOENT)
+		return svm_to_user_hw(vcpu, sv, VMM_EXIT_UNHANDLED);
+	return ret;
+}
+
+static int svm_exit_invalid(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	return svm_to_user_hw(vcpu, sv, VMM_EXIT_FAIL_ENTRY);
+}
+
+static const svm_exit_handler svm_exit_handlers[] = {
+	[SVM_EXIT_INTR]		= svm_exit_host_event,
+	[SVM_EXIT_NMI]		= svm_exit_host_event,
+	[SVM_EXIT_SMI]		= svm_exit_host_event,
+	[SVM_EXIT_CPUID]	= svm_exit_cpuid,
+	[SVM_EXIT_HLT]		= svm_exit_hlt,
+	[SVM_EXIT_INVLPGA]	= svm_exit_ud,
+	[SVM_EXIT_IOIO]		= svm_exit_ioio,
+	[SVM_EXIT_MSR]		= svm_exit_msr,
+	[SVM_EXIT_SHUTDOWN]	= svm_exit_shutdown,
+	[SVM_EXIT_VMRUN]	= svm_exit_ud,
+	[SVM_EXIT_VMMCALL]	= svm_exit_vmmcall,
+	[SVM_EXIT_VMLOAD]	= svm_exit_ud,
+	[SVM_EXIT_VMSAVE]	= svm_exit_ud,
+	[SVM_EXIT_STGI]		= svm_exit_ud,
+	[SVM_EXIT_CLGI]		= svm_exit_ud,
+	[SVM_EXIT_SKINIT]	= svm_exit_ud,
+	[SVM_EXIT_XSETBV]	= svm_exit_ud,
+};
+
+int svm_handle_exit(struct vmm_vcpu *vcpu)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+	u64 code = sv->vmcb->control.exit_code;
+
+	if (code < ARRAY_SIZE(svm_exit_handlers) && svm_exit_handlers[code])
+		return svm_exit_handlers[code](vcpu, sv);
+	if (code == SVM_EXIT_NPF)
+		return svm_exit_npf(vcpu, sv);
+	if (code == SVM_EXIT_INVALID)
+		return svm_exit_invalid(vcpu, sv);
+	return svm_to_user_hw(vcpu, sv, VMM_EXIT_UNHANDLED);
+}
+
+/* Before the next entry: what userspace answered goes into the guest. */
+void svm_complete_user_exit(struct vmm_vcpu *vcpu)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+	struct vmm_run *run = vcpu->run;
+	u64 mask;
+
+	switch (run->exit_reason) {
+	case VMM_EXIT_IO:
+		if (run->io.direction != VMM_IO_IN)
+			break;
+		mask = GENMASK_ULL(run->io.size * 8 - 1, 0);
+		/* IN to AL/AX keeps the rest of RAX; IN to EAX zero-extends. */
+		if (run->io.size == 4)
+			sv->vmcb->save.rax = (u32)run->io.data;
+		else
+			sv->vmcb->save.rax = (sv->vmcb->save.rax & ~mask) |
+					     (run->io.data & mask);
+		break;
+	case VMM_EXIT_HYPERCALL:
+		sv->vmcb->save.rax = run->hypercall.ret;
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * SVM vCPUs: the VMCB at reset, register access, and one trip into the guest.
+ */
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <asm/fpu/api.h>
+
+#include "../vmm.h"
+#include "svm.h"
+#include "vmcb.h"
+
+/* Per CPU: the host's VMSAVE area and the ASID allocator. */
+struct svm_cpu {
+	struct page *host_save;
+	struct svm_asid_cpu asids;
+};
+
+static DEFINE_PER_CPU(struct svm_cpu, svm_cpus);
+
+void svm_vcpu_unsetup_cpus(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct svm_cpu *c = per_cpu_ptr(&svm_cpus, cpu);
+
+		if (c->host_save)
+			__free_page(c->host_save);
+		c->host_save = NULL;
+	}
+}
+
+int svm_vcpu_setup_cpus(u32 nr_asids)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct svm_cpu *c = per_cpu_ptr(&svm_cpus, cpu);
+
+		c->host_save = alloc_pages_node(cpu_to_node(cpu),
+						GFP_KERNEL | __GFP_ZERO, 0);
+		if (!c->host_save) {
+			svm_vcpu_unsetup_cpus();
+			return -ENOMEM;
+		}
+		svm_asid_cpu_init(&c->asids, nr_asids);
+	}
+	return 0;
+}
+
+/* Descriptor-format attributes for a present, accessed segment. */
+#define SEG_CODE_RX	0x9b	/* P, S, type 0xb: execute/read, accessed */
+#define SEG_DATA_RW	0x93	/* P, S, type 0x3: read/write, accessed */
+#define SEG_LDT		0x82
+#define SEG_TSS16_BUSY	0x83
+
+static void svm_set_seg(struct vmcb_seg *s, u16 sel, u64 base, u32 limit,
+			u16 attrib)
+{
+	s->selector = sel;
+	s->base = base;
+	s->limit = limit;
+	s->attrib = attrib;
+}
+
+/* The architectural state after RESET (AMD APM vol. 2, "Initial Processor State"). */
+static void svm_vmcb_reset(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	struct vmcb_control *c = &sv->vmcb->control;
+	struct vmcb_save *s = &sv->vmcb->save;
+
+	/*
+	 * Intercepts: what the guest must not do to the host (the SVM
+	 * instructions, XCR0, which VMRUN does not switch), what userspace
+	 * emulates (I/O, HLT, hypercalls), and what we answer (CPUID, MSRs).
+	 * Physical interrupts and NMIs exit so that the host takes them.
+	 */
+	c->intercept_misc1 = SVM_INTERCEPT1_INTR | SVM_INTERCEPT1_NMI |
+			     SVM_INTERCEPT1_SMI | SVM_INTERCEPT1_INIT |
+			     SVM_INTERCEPT1_CPUID | SVM_INTERCEPT1_HLT |
+			     SVM_INTERCEPT1_INVLPGA | SVM_INTERCEPT1_IOIO |
+			     SVM_INTERCEPT1_MSR | SVM_INTERCEPT1_SHUTDOWN;
+	c->intercept_misc2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL |
+			     SVM_INTERCEPT2_VMLOAD | SVM_INTERCEPT2_VMSAVE |
+			     SVM_INTERCEPT2_STGI | SVM_INTERCEPT2_CLGI |
+			     SVM_INTERCEPT2_SKINIT | SVM_INTERCEPT2_XSETBV;
+	c->iopm_base_pa = svm_iopm_pa();
+	c->msrpm_base_pa = svm_msrpm_pa();
+	c->int_ctl = SVM_INT_CTL_V_INTR_MASKING;
+	c->nested_ctl = SVM_NESTED_CTL_NP;
+	c->nested_cr3 = vmm_mmu_root_pa(&vcpu->vm->mmu);
+
+	svm_set_seg(&s->cs, 0xf000, 0xffff0000, 0xffff, SEG_CODE_RX);
+	svm_set_seg(&s->ds, 0, 0, 0xffff, SEG_DATA_RW);
+	s->es = s->ds;
+	s->ss = s->ds;
+	s->fs = s->ds;
+	s->gs = s->ds;
+	svm_set_seg(&s->gdtr, 0, 0, 0xffff, 0);
+	svm_set_seg(&s->idtr, 0, 0, 0xffff, 0);
+	svm_set_seg(&s->ldtr, 0, 0, 0xffff, SEG_LDT);
+	svm_set_seg(&s->tr, 0, 0, 0xffff, SEG_TSS16_BUSY);
+	s->cr0 = X86_CR0_ET | X86_CR0_CD | X86_CR0_NW;
+	s->efer = SVM_EFER_SVME;	/* required by VMRUN, hidden from the guest */
+	s->dr6 = 0xffff0ff0;
+	s->dr7 = 0x400;
+	s->rflags = X86_EFLAGS_FIXED;
+	s->rip = 0xfff0;
+	s->g_pat = 0x0007040600070406ULL;	/* the PAT's power-on value */
+}
+
+int svm_vcpu_create(struct vmm_vcpu *vcpu)
+{
+	struct svm_vcpu *sv;
+	struct page *page;
+
+	sv = kzalloc(sizeof(*sv), GFP_KERNEL_ACCOUNT);
+	if (!sv)
+		return -ENOMEM;
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!page) {
+		kfree(sv);
+		return -ENOMEM;
+	}
+	sv->vmcb = page_address(page);
+	sv->vmcb_pa = page_to_phys(page);
+	sv->asid.cpu = -1;
+	vcpu->vendor = sv;
+	svm_vmcb_reset(vcpu, sv);
+	return 0;
+}
+
+void svm_vcpu_free(struct vmm_vcpu *vcpu)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+
+	if (!sv)
+		return;
+	free_page((unsigned long)sv->vmcb);
+	kfree(sv);
+	vcpu->vendor = NULL;
+}
+
+void svm_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *r)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+	const u64 *g = sv->regs;
+
+	r->rax = sv->vmcb->save.rax;
+	r->rsp = sv->vmcb->save.rsp;
+	r->rbx = g[SVM_RBX];
+	r->rcx = g[SVM_RCX];
+	r->rdx = g[SVM_RDX];
+	r->rsi = g[SVM_RSI];
+	r->rdi = g[SVM_RDI];
+	r->rbp = g[SVM_RBP];
+	r->r8 = g[SVM_R8];
+	r->r9 = g[SVM_R9];
+	r->r10 = g[SVM_R10];
+	r->r11 = g[SVM_R11];
+	r->r12 = g[SVM_R12];
+	r->r13 = g[SVM_R13];
+	r->r14 = g[SVM_R14];
+	r->r15 = g[SVM_R15];
+	r->rip = sv->vmcb->save.rip;
+	r->rflags = sv->vmcb->save.rflags;
+}
+
+void svm_set_regs(struct vmm_vcpu *vcpu, const struct vmm_regs *r)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+	u64 *g = sv->regs;
+
+	sv->vmcb->save.rax = r->rax;
+	sv->vmcb->save.rsp = r->rsp;
+	g[SVM_RBX] = r->rbx;
+	g[SVM_RCX] = r->rcx;
+	g[SVM_RDX] = r->rdx;
+	g[SVM_RSI] = r->rsi;
+	g[SVM_RDI] = r->rdi;
+	g[SVM_RBP] = r->rbp;
+	g[SVM_R8] = r->r8;
+	g[SVM_R9] = r->r9;
+	g[SVM_R10] = r->r10;
+	g[SVM_R11] = r->r11;
+	g[SVM_R12] = r->r12;
+	g[SVM_R13] = r->r13;
+	g[SVM_R14] = r->r14;
+	g[SVM_R15] = r->r15;
+	sv->vmcb->save.rip = r->rip;
+	/* Bit 1 is always set; a guest cannot run without it. */
+	sv->vmcb->save.rflags = r->rflags | X86_EFLAGS_FIXED;
+}
+
+/* The uapi's segment attributes are the VMCB's: no conversion. */
+static void seg_to_user(struct vmm_segment *u, const struct vmcb_seg *s)
+{
+	u->base = s->base;
+	u->limit = s->limit;
+	u->selector = s->selector;
+	u->attrib = s->attrib;
+}
+
+static void seg_from_user(struct vmcb_seg *s, const struct vmm_segment *u)
+{
+	s->base = u->base;
+	s->limit = u->limit;
+	s->selector = u->selector;
+	s->attrib = u->attrib & 0xfff;
+}
+
+void svm_get_sregs(struct vmm_vcpu *vcpu, struct vmm_sregs *u)
+{
+	struct vmcb_save *s = &((struct svm_vcpu *)vcpu->vendor)->vmcb->save;
+	struct vmcb_control *c = &((struct svm_vcpu *)vcpu->vendor)->vmcb->control;
+
+	seg_to_user(&u->cs, &s->cs);
+	seg_to_user(&u->ds, &s->ds);
+	seg_to_user(&u->es, &s->es);
+	seg_to_user(&u->fs, &s->fs);
+	seg_to_user(&u->gs, &s->gs);
+	seg_to_user(&u->ss, &s->ss);
+	seg_to_user(&u->tr, &s->tr);
+	seg_to_user(&u->ldtr, &s->ldtr);
+	u->gdt.base = s->gdtr.base;
+	u->gdt.limit = s->gdtr.limit;
+	u->idt.base = s->idtr.base;
+	u->idt.limit = s->idtr.limit;
+	u->cr0 = s->cr0;
+	u->cr2 = s->cr2;
+	u->cr3 = s->cr3;
+	u->cr4 = s->cr4;
+	u->cr8 = c->int_ctl & 0xf;	/* V_TPR */
+	u->efer = s->efer & ~SVM_EFER_SVME;
+}
+
+int svm_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *u)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+	struct vmcb_save *s = &sv->vmcb->save;
+
+	if (u->efer & SVM_EFER_SVME || u->cr8 > 0xf)
+		return -EINVAL;
+	seg_from_user(&s->cs, &u->cs);
+	seg_from_user(&s->ds, &u->ds);
+	seg_from_user(&s->es, &u->es);
+	seg_from_user(&s->fs, &u->fs);
+	seg_from_user(&s->gs, &u->gs);
+	seg_from_user(&s->ss, &u->ss);
+	seg_from_user(&s->tr, &u->tr);
+	seg_from_user(&s->ldtr, &u->ldtr);
+	s->gdtr.base = u->gdt.base;
+	s->gdtr.limit = u->gdt.limit;
+	s->idtr.base = u->idt.base;
+	s->idtr.limit = u->idt.limit;
+	s->cr0 = u->cr0;
+	s->cr2 = u->cr2;
+	s->cr3 = u->cr3;
+	s->cr4 = u->cr4;
+	s->efer = u->efer | SVM_EFER_SVME;
+	/* The privilege level is SS.DPL; real mode runs at 0. */
+	s->cpl = (u->cr0 & X86_CR0_PE) ? (u->ss.attrib >> 5) & 3 : 0;
+	sv->vmcb->control.int_ctl = (sv->vmcb->control.int_ctl & ~0xfu) | u->cr8;
+	return 0;
+}
+
+void svm_inject_exception(struct svm_vcpu *sv, u8 vector)
+{
+	/* EVENTINJ: vector, type 3 (exception), valid (bit 31). */
+	sv->vmcb->control.event_inj = vector | (3u << 8) | BIT(31);
+}
+
+void svm_skip_insn(struct svm_vcpu *sv, unsigned int len)
+{
+	sv->vmcb->save.rip += len;
+}
+
+int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+	struct vmcb_control *c = &sv->vmcb->control;
+	enum svm_asid_flush flush;
+	struct svm_cpu *cpu;
+	int gen;
+
+	/*
+	 * The guest may use the FPU, SSE and AVX registers: save the task's
+	 * state first, so that only the guest sees what it leaves there.
+	 * This also keeps us on this CPU until the exit is read.
+	 */
+	kernel_fpu_begin();
+	cpu = this_cpu_ptr(&svm_cpus);
+	flush = svm_asid_assign(&cpu->asids, &sv->asid, smp_processor_id());
+	gen = atomic_read(&vcpu->vm->tlb_gen);
+	if (gen != vcpu->tlb_gen) {
+		vcpu->tlb_gen = gen;
+		if (flush == SVM_ASID_KEEP)
+			flush = SVM_ASID_NEW;
+	}
+	c->asid = sv->asid.asid;
+	if (flush == SVM_ASID_KEEP)
+		c->tlb_control = SVM_TLB_CONTROL_NONE;
+	else if (flush == SVM_ASID_NEW && svm_has_flush_by_asid)
+		c->tlb_control = SVM_TLB_CONTROL_FLUSH_ASID;
+	else
+		c->tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
+	c->clean = 0;
+
+	local_irq_disable();
+	asm volatile("clgi" ::: "memory");
+	svm_vmrun(sv->vmcb_pa, sv->regs, page_to_phys(cpu->host_save));
+	asm volatile("stgi" ::: "memory");
+	local_irq_enable();
+	kernel_fpu_end();
+
+	return svm_handle_exit(vcpu);
+}

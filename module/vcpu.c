@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vCPU objects and the run loop.
+ *
+ * VMM_RUN enters the guest through the backend until an exit needs
+ * userspace; the exit is described in the run page that userspace mapped, so
+ * nothing is copied per exit. A pending signal ends VMM_RUN with -EINTR and
+ * VMM_EXIT_NONE before the next entry; the guest state stays consistent and
+ * VMM_RUN may simply be called again.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "vmm.h"
+
+static void vmm_vcpu_free(struct vmm_vcpu *vcpu)
+{
+	vmm_ops->vcpu_free(vcpu);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+}
+
+static int vmm_vcpu_release(struct inode *inode, struct file *file)
+{
+	struct vmm_vcpu *vcpu = file->private_data;
+	struct vmm_vm *vm = vcpu->vm;
+
+	mutex_lock(&vm->lock);
+	vm->vcpus[vcpu->id] = NULL;
+	mutex_unlock(&vm->lock);
+	vmm_vcpu_free(vcpu);
+	vmm_vm_put(vm);
+	return 0;
+}
+
+static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
+{
+	struct vmm_run *run = vcpu->run;
+	int ret;
+
+	if (vcpu->user_exit_pending) {
+		vmm_ops->complete_user_exit(vcpu);
+		vcpu->user_exit_pending = false;
+	}
+	if (READ_ONCE(run->immediate_exit)) {
+		run->exit_reason = VMM_EXIT_NONE;
+		return -EINTR;
+	}
+	for (;;) {
+		if (signal_pending(current)) {
+			run->exit_reason = VMM_EXIT_NONE;
+			return -EINTR;
+		}
+		cond_resched();
+		ret = vmm_ops->vcpu_run_once(vcpu);
+		if (ret < 0)
+			return ret;
+		if (ret == VMM_TO_USER) {
+			vcpu->user_exit_pending = true;
+			return 0;
+		}
+	}
+}
+
+static long vmm_vcpu_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct vmm_vcpu *vcpu = file->private_data;
+	void __user *argp = (void __user *)arg;
+	struct vmm_sregs sregs;
+	struct vmm_regs regs;
+	long ret;
+
+	/* A vCPU runs in the VM's process: its memory is that process's. */
+	if (current->mm != vcpu->vm->mm)
+		return -EIO;
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+	switch (cmd) {
+	case VMM_RUN:
+		ret = arg ? -EINVAL : vmm_vcpu_run(vcpu);
+		break;
+	case VMM_GET_REGS:
+		vmm_ops->get_regs(vcpu, &regs);
+		ret = copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
+		break;
+	case VMM_SET_REGS:
+		ret = -EFAULT;
+		if (!copy_from_user(&regs, argp, sizeof(regs))) {
+			vmm_ops->set_regs(vcpu, &regs);
+			ret = 0;
+		}
+		break;
+	case VMM_GET_SREGS:
+		memset(&sregs, 0, sizeof(sregs));
+		vmm_ops->get_sregs(vcpu, &sregs);
+		ret = copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
+		break;
+	case VMM_SET_SREGS:
+		ret = -EFAULT;
+		if (copy_from_user(&sregs, argp, sizeof(sregs)))
+			break;
+		ret = -EINVAL;
+		if (memchr_inv(sregs.reserved, 0, sizeof(sregs.reserved)) ||
+		    sregs.gdt.pad || sregs.idt.pad)
+			break;
+		ret = vmm_ops->set_sregs(vcpu, &sregs);
+		break;
+	default:
+		ret = -ENOTTY;
+	}
+	mutex_unlock(&vcpu->mutex);
+	return ret;
+}
+
+static vm_fault_t vmm_run_page_fault(struct vm_fault *vmf)
+{
+	struct vmm_vcpu *vcpu = vmf->vma->vm_file->private_data;
+
+	if (vmf->pgoff)
+		return VM_FAULT_SIGBUS;
+	vmf->page = virt_to_page(vcpu->run);
+	get_page(vmf->page);
+	return 0;
+}
+
+static const struct vm_operations_struct vmm_run_vm_ops = {
+	.fault = vmm_run_page_fault,
+};
+
+static int vmm_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff || vma_pages(vma) != 1)
+		return -EINVAL;
+	vma->vm_ops = &vmm_run_vm_ops;
+	return 0;
+}
+
+static const struct file_operations vmm_vcpu_fops = {
+	.owner		= THIS_MODULE,
+	.release	= vmm_vcpu_release,
+	.unlocked_ioctl	= vmm_vcpu_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= vmm_vcpu_mmap,
+	.llseek		= noop_llseek,
+};
+
+/* Return: a new vCPU fd, or a negative errno. */
+int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args)
+{
+	struct vmm_vcpu *vcpu;
+	int ret;
+
+	if (args->id >= VMM_MAX_VCPUS)
+		return -EINVAL;
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu->vm = vm;
+	vcpu->id = args->id;
+	mutex_init(&vcpu->mutex);
+	vcpu->tlb_gen = atomic_read(&vm->tlb_gen);
+	vcpu->run = (struct vmm_run *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->run) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	ret = vmm_ops->vcpu_create(vcpu);
+	if (ret)
+		goto err_run;
+
+	mutex_lock(&vm->lock);
+	if (vm->vcpus[args->id]) {
+		mutex_unlock(&vm->lock);
+		ret = -EEXIST;
+		goto err_vendor;
+	}
+	vm->vcpus[args->id] = vcpu;
+	refcount_inc(&vm->users);
+	mutex_unlock(&vm->lock);
+
+	ret = anon_inode_getfd("vmm-vcpu", &vmm_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
+	if (ret < 0) {
+		mutex_lock(&vm->lock);
+		vm->vcpus[args->id] = NULL;
+		mutex_unlock(&vm->lock);
+		vmm_vm_put(vm);
+		goto err_vendor;
+	}
+	return ret;
+
+err_vendor:
+	vmm_ops->vcpu_free(vcpu);
+err_run:
+	free_page((unsigned long)vcpu->run);
+err_free:
+	kfree(vcpu);
+	return ret;
+}
