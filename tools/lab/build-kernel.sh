@@ -31,6 +31,11 @@ src_tarball() {
 	esac
 }
 
+mkdir -p "$cache"
+# One build of a kernel at a time: a second caller waits, then finds it done.
+exec 9>"$cache/.lock-$1"
+flock 9
+
 tarball=$(src_tarball)
 fragments=("$here/lab-kernel.config")
 [ "$variant" = -lite ] && fragments+=("$here/lab-kernel-lite.config")
