@@ -21,6 +21,7 @@
 static void vmm_vcpu_free(struct vmm_vcpu *vcpu)
 {
 	vmm_ops->vcpu_free(vcpu);
+	vmm_fpu_free(&vcpu->fpu);
 	free_page((unsigned long)vcpu->run);
 	kfree(vcpu);
 }
@@ -170,9 +171,12 @@ int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args)
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	ret = vmm_ops->vcpu_create(vcpu);
+	ret = vmm_fpu_alloc(&vcpu->fpu);
 	if (ret)
 		goto err_run;
+	ret = vmm_ops->vcpu_create(vcpu);
+	if (ret)
+		goto err_fpu;
 
 	mutex_lock(&vm->lock);
 	if (vm->vcpus[args->id]) {
@@ -196,6 +200,8 @@ int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args)
 
 err_vendor:
 	vmm_ops->vcpu_free(vcpu);
+err_fpu:
+	vmm_fpu_free(&vcpu->fpu);
 err_run:
 	free_page((unsigned long)vcpu->run);
 err_free:

@@ -43,12 +43,23 @@ struct vmm_vm {
 	atomic_t tlb_gen;		/* bumped when mappings go away */
 };
 
+/* fpu.c: the guest's FPU registers, kept while the host's are in use. */
+struct vmm_fpu {
+	u8 *area;
+};
+
+int vmm_fpu_alloc(struct vmm_fpu *fpu);
+void vmm_fpu_free(struct vmm_fpu *fpu);
+void vmm_fpu_load_guest(struct vmm_fpu *fpu);
+void vmm_fpu_save_guest(struct vmm_fpu *fpu);
+
 struct vmm_vcpu {
 	struct vmm_vm *vm;
 	u32 id;
 	struct mutex mutex;		/* one vCPU ioctl at a time */
 	struct vmm_run *run;		/* the shared run page */
 	void *vendor;
+	struct vmm_fpu fpu;
 	int tlb_gen;			/* vm->tlb_gen seen at the last flush */
 	bool user_exit_pending;		/* complete_user_exit() before entry */
 };

@@ -310,11 +310,13 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 		c->tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
 	c->clean = 0;
 
+	vmm_fpu_load_guest(&vcpu->fpu);
 	local_irq_disable();
 	asm volatile("clgi" ::: "memory");
 	svm_vmrun(sv->vmcb_pa, sv->regs, page_to_phys(cpu->host_save));
 	asm volatile("stgi" ::: "memory");
 	local_irq_enable();
+	vmm_fpu_save_guest(&vcpu->fpu);
 	kernel_fpu_end();
 
 	return svm_handle_exit(vcpu);

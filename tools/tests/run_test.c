@@ -283,6 +283,48 @@ static void test_msr_gp(int dev)
 	guest_teardown(&g);
 }
 
+/*
+ * The guest keeps a value in XMM0 across an exit to userspace, which
+ * clobbers its own XMM0 meanwhile; each side must get its own back.
+ */
+static const unsigned char fpu_code[] = {
+	0x66, 0xb8, 0x34, 0x12, 0x5a, 0x5a,	/* mov eax, 0x5a5a1234 */
+	0x66, 0x0f, 0x6e, 0xc0,			/* movd xmm0, eax */
+	0x66, 0x31, 0xc0,			/* xor eax, eax */
+	0xe6, 0xf8,				/* out 0xf8, al */
+	0x66, 0x0f, 0x7e, 0xc0,			/* movd eax, xmm0 */
+	0x66, 0xe7, 0xf9,			/* out 0xf9, eax */
+	0xf4,
+};
+
+static void test_fpu_guest(int dev)
+{
+	unsigned int host_xmm0 = 0;
+	struct vmm_sregs sregs;
+	struct guest g;
+	int ret;
+
+	if (guest_setup(&g, dev, fpu_code, sizeof(fpu_code))) {
+		result(0, "guest_setup_fpu", "errno %d", errno);
+		return;
+	}
+	/* SSE in the guest needs CR4.OSFXSR (and CR0.EM clear). */
+	ioctl(g.vcpu, VMM_GET_SREGS, &sregs);
+	sregs.cr4 |= 1 << 9;
+	sregs.cr0 &= ~(1ULL << 2);
+	ioctl(g.vcpu, VMM_SET_SREGS, &sregs);
+	ret = run(&g);
+	result(!ret && g.run->io.port == 0xf8, "fpu_first_exit", "port=%#x", g.run->io.port);
+	asm volatile("movd %0, %%xmm0" : : "r" (0xdeadbeefu) : "xmm0");
+	ret = run(&g);
+	asm volatile("movd %%xmm0, %0" : "=r" (host_xmm0));
+	result(!ret && g.run->io.port == 0xf9 && g.run->io.size == 4 &&
+	       g.run->io.data == 0x5a5a1234, "fpu_guest_xmm_survives_exit", "data=%#llx",
+	       (unsigned long long)g.run->io.data);
+	result(host_xmm0 == 0xdeadbeef, "fpu_host_xmm_untouched", "%#x", host_xmm0);
+	guest_teardown(&g);
+}
+
 int main(void)
 {
 	int dev = open("/dev/vmm", O_RDWR | O_CLOEXEC);
@@ -309,6 +351,7 @@ int main(void)
 	test_io_guest(dev);
 	test_triple_fault(dev);
 	test_msr_gp(dev);
+	test_fpu_guest(dev);
 	close(dev);
 	return failures > 99 ? 99 : failures;
 }
