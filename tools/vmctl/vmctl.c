@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vmctl: drive /dev/vmm (and, for comparison, /dev/kvm) from the command line.
+ * vmctl: drive /dev/vmm (and, for comparison, /dev/kvm) from the command line,
+ * and run guest images on either.
  * See Documentation/vmctl.rst.
  */
 #include <errno.h>
@@ -21,8 +22,30 @@ static const char usage[] =
 	"                               create a VM (kvm: and run a tiny guest);\n"
 	"                               with CMD, run it while the VM exists and\n"
 	"                               exit with its status\n"
+	"  run [OPTIONS] IMAGE          run a guest image with a UART on stdin/stdout\n"
 	"\n"
-	"exit status: 0 success, 1 the operation failed, 2 bad usage\n";
+	"run options:\n"
+	"  --backend vmm|kvm            the hypervisor (default vmm)\n"
+	"  --mem SIZE                   guest RAM at address 0, K/M/G suffixes\n"
+	"                               (default 64M, at most 3G)\n"
+	"  --format auto|flat|elf|multiboot\n"
+	"                               image format (default auto: multiboot header,\n"
+	"                               else ELF magic, else flat)\n"
+	"  --mode real|prot|long        flat images: the CPU mode (default real)\n"
+	"  --load ADDR                  flat images: load address (default 0x7c00 in\n"
+	"                               real mode, 0x100000 otherwise)\n"
+	"  --entry ADDR                 flat images: entry point (default ADDR)\n"
+	"  --cmdline S                  multiboot: the kernel command line\n"
+	"  --stats                      exit counts on stderr at the end\n"
+	"  --trace                      each exit on stderr\n"
+	"\n"
+	"devices: 16550 UART at 0x3f8, debug exit at port 0xf4 (a write of V ends\n"
+	"the run with status (V << 1) | 1), MMIO scratch at 0xfeb00000-0xfeb00fff\n"
+	"\n"
+	"exit status: 0 success (run: the guest halted), 1 the operation failed,\n"
+	"2 bad usage or bad image, 4 guest shutdown (triple fault), 6 VM entry\n"
+	"failed, 8 hypervisor internal error or unknown exit, odd values from the\n"
+	"debug-exit port, 130/143 stopped by SIGINT/SIGTERM\n";
 
 void die_usage(const char *msg, const char *arg)
 {
@@ -92,5 +115,7 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "probe"))
 		return cmd_probe(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
 	die_usage("unknown command", argv[1]);
 }

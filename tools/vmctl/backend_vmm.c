@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmctl run through /dev/vmm (uapi/vmm.h). The run page is the kernel's
+ * shared struct vmm_run; exits map onto struct vmctl_exit kind for kind.
+ * vmm answers CPUID in the kernel (the host's values, without SVM), so the
+ * CPUID table vmctl builds is accepted and not passed on yet.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "backend.h"
+
+struct vmm_vm_state {
+	struct vmctl_vm base;
+	int dev, fd;
+	unsigned int nr_slots;
+};
+
+struct vmm_vcpu_state {
+	struct vmctl_vcpu base;
+	int fd;
+	struct vmm_run *run;
+	uint8_t io_buf[8];	/* the data of the current I/O exit */
+	enum vmctl_exit_kind last;	/* what the previous run() reported */
+	int has_last;
+};
+
+static struct vmm_vm_state *to_vm(struct vmctl_vm *vm)
+{
+	return container_of(vm, struct vmm_vm_state, base);
+}
+
+static struct vmm_vcpu_state *to_vcpu(struct vmctl_vcpu *vcpu)
+{
+	return container_of(vcpu, struct vmm_vcpu_state, base);
+}
+
+static struct vmctl_vm *vmm_create_vm(void)
+{
+	struct vmm_create_vm args;
+	struct vmm_vm_state *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->base.ops = &vmm_backend_ops;
+	s->dev = open("/dev/vmm", O_RDWR | O_CLOEXEC);
+	if (s->dev < 0) {
+		warn_errno("/dev/vmm");
+		free(s);
+		return NULL;
+	}
+	memset(&args, 0, sizeof(args));
+	s->fd = ioctl(s->dev, VMM_CREATE_VM, &args);
+	if (s->fd < 0) {
+		warn_errno("vmm: VMM_CREATE_VM");
+		close(s->dev);
+		free(s);
+		return NULL;
+	}
+	return &s->base;
+}
+
+static void vmm_destroy_vm(struct vmctl_vm *vm)
+{
+	struct vmm_vm_state *s = to_vm(vm);
+
+	close(s->fd);
+	close(s->dev);
+	free(s);
+}
+
+static int vmm_add_memory(struct vmctl_vm *vm, uint64_t gpa, uint64_t size, void *host)
+{
+	struct vmm_vm_state *s = to_vm(vm);
+	struct vmm_memory_slot slot;
+
+	memset(&slot, 0, sizeof(slot));
+	slot.slot = s->nr_slots;
+	slot.guest_phys_addr = gpa;
+	slot.size = size;
+	slot.userspace_addr = (uintptr_t)host;
+	if (ioctl(s->fd, VMM_SET_MEMORY_SLOT, &slot) < 0) {
+		warn_errno("vmm: VMM_SET_MEMORY_SLOT");
+		return -1;
+	}
+	s->nr_slots++;
+	return 0;
+}
+
+static int vmm_supported_cpuid(struct vmctl_vm *vm, struct vmctl_cpuid_entry **entries,
+			       unsigned int *nr)
+{
+	(void)vm;
+	*entries = NULL;
+	*nr = 0;
+	return 0;
+}
+
+static struct vmctl_vcpu *vmm_create_vcpu(struct vmctl_vm *vm, unsigned int id)
+{
+	struct vmm_vcpu_state *v = calloc(1, sizeof(*v));
+	struct vmm_create_vcpu args;
+
+	if (!v)
+		return NULL;
+	memset(&args, 0, sizeof(args));
+	args.id = id;
+	v->fd = ioctl(to_vm(vm)->fd, VMM_CREATE_VCPU, &args);
+	if (v->fd < 0) {
+		warn_errno("vmm: VMM_CREATE_VCPU");
+		free(v);
+		return NULL;
+	}
+	v->run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED) {
+		warn_errno("vmm: mmap run page");
+		close(v->fd);
+		free(v);
+		return NULL;
+	}
+	v->base.vm = vm;
+	v->base.id = id;
+	return &v->base;
+}
+
+static void vmm_destroy_vcpu(struct vmctl_vcpu *vcpu)
+{
+	struct vmm_vcpu_state *v = to_vcpu(vcpu);
+
+	munmap(v->run, 4096);
+	close(v->fd);
+	free(v);
+}
+
+static int vmm_set_cpuid(struct vmctl_vcpu *vcpu, const struct vmctl_cpuid_entry *entries,
+			 unsigned int nr)
+{
+	/* vmm serves CPUID itself for now; nothing to check against. */
+	(void)vcpu;
+	(void)entries;
+	(void)nr;
+	return 0;
+}
+
+static int vmm_get_regs(struct vmctl_vcpu *vcpu, struct vmctl_regs *r)
+{
+	struct vmm_regs k;
+
+	if (ioctl(to_vcpu(vcpu)->fd, VMM_GET_REGS, &k) < 0) {
+		warn_errno("vmm: VMM_GET_REGS");
+		return -1;
+	}
+	*r = (struct vmctl_regs){
+		.rax = k.rax, .rbx = k.rbx, .rcx = k.rcx, .rdx = k.rdx,
+		.rsi = k.rsi, .rdi = k.rdi, .rsp = k.rsp, .rbp = k.rbp,
+		.r8 = k.r8, .r9 = k.r9, .r10 = k.r10, .r11 = k.r11,
+		.r12 = k.r12, .r13 = k.r13, .r14 = k.r14, .r15 = k.r15,
+		.rip = k.rip, .rflags = k.rflags,
+	};
+	return 0;
+}
+
+static int vmm_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *r)
+{
+	struct vmm_regs k = {
+		.rax = r->rax, .rbx = r->rbx, .rcx = r->rcx, .rdx = r->rdx,
+		.rsi = r->rsi, .rdi = r->rdi, .rsp = r->rsp, .rbp = r->rbp,
+		.r8 = r->r8, .r9 = r->r9, .r10 = r->r10, .r11 = r->r11,
+		.r12 = r->r12, .r13 = r->r13, .r14 = r->r14, .r15 = r->r15,
+		.rip = r->rip, .rflags = r->rflags,
+	};
+
+	if (ioctl(to_vcpu(vcpu)->fd, VMM_SET_REGS, &k) < 0) {
+		warn_errno("vmm: VMM_SET_REGS");
+		return -1;
+	}
+	return 0;
+}
+
+/* The uapi keeps segment attributes in the descriptor's bit layout. */
+static void seg_from_vmm(struct vmctl_segment *s, const struct vmm_segment *k)
+{
+	s->base = k->base;
+	s->limit = k->limit;
+	s->selector = k->selector;
+	s->type = k->attrib & 0xf;
+	s->s = (k->attrib >> 4) & 1;
+	s->dpl = (k->attrib >> 5) & 3;
+	s->present = (k->attrib >> 7) & 1;
+	s->avl = (k->attrib >> 8) & 1;
+	s->l = (k->attrib >> 9) & 1;
+	s->db = (k->attrib >> 10) & 1;
+	s->g = (k->attrib >> 11) & 1;
+}
+
+static void seg_to_vmm(struct vmm_segment *k, const struct vmctl_segment *s)
+{
+	k->base = s->base;
+	k->limit = s->limit;
+	k->selector = s->selector;
+	k->attrib = (s->type & 0xf) | (s->s & 1) << 4 | (s->dpl & 3) << 5 |
+		    (s->present & 1) << 7 | (s->avl & 1) << 8 | (s->l & 1) << 9 |
+		    (s->db & 1) << 10 | (s->g & 1) << 11;
+}
+
+static int vmm_get_sregs(struct vmctl_vcpu *vcpu, struct vmctl_sregs *s)
+{
+	struct vmm_sregs k;
+
+	if (ioctl(to_vcpu(vcpu)->fd, VMM_GET_SREGS, &k) < 0) {
+		warn_errno("vmm: VMM_GET_SREGS");
+		return -1;
+	}
+	seg_from_vmm(&s->cs, &k.cs);
+	seg_from_vmm(&s->ds, &k.ds);
+	seg_from_vmm(&s->es, &k.es);
+	seg_from_vmm(&s->fs, &k.fs);
+	seg_from_vmm(&s->gs, &k.gs);
+	seg_from_vmm(&s->ss, &k.ss);
+	seg_from_vmm(&s->tr, &k.tr);
+	seg_from_vmm(&s->ldtr, &k.ldtr);
+	s->gdt.base = k.gdt.base;
+	s->gdt.limit = k.gdt.limit;
+	s->idt.base = k.idt.base;
+	s->idt.limit = k.idt.limit;
+	s->cr0 = k.cr0;
+	s->cr2 = k.cr2;
+	s->cr3 = k.cr3;
+	s->cr4 = k.cr4;
+	s->cr8 = k.cr8;
+	s->efer = k.efer;
+	return 0;
+}
+
+static int vmm_set_sregs(struct vmctl_vcpu *vcpu, const struct vmctl_sregs *s)
+{
+	struct vmm_sregs k;
+
+	memset(&k, 0, sizeof(k));
+	seg_to_vmm(&k.cs, &s->cs);
+	seg_to_vmm(&k.ds, &s->ds);
+	seg_to_vmm(&k.es, &s->es);
+	seg_to_vmm(&k.fs, &s->fs);
+	seg_to_vmm(&k.gs, &s->gs);
+	seg_to_vmm(&k.ss, &s->ss);
+	seg_to_vmm(&k.tr, &s->tr);
+	seg_to_vmm(&k.ldtr, &s->ldtr);
+	k.gdt.base = s->gdt.base;
+	k.gdt.limit = s->gdt.limit;
+	k.idt.base = s->idt.base;
+	k.idt.limit = s->idt.limit;
+	k.cr0 = s->cr0;
+	k.cr2 = s->cr2;
+	k.cr3 = s->cr3;
+	k.cr4 = s->cr4;
+	k.cr8 = s->cr8;
+	k.efer = s->efer;
+	if (ioctl(to_vcpu(vcpu)->fd, VMM_SET_SREGS, &k) < 0) {
+		warn_errno("vmm: VMM_SET_SREGS");
+		return -1;
+	}
+	return 0;
+}
+
+/* Hands what vmctl's device model answered back to the kernel. */
+static void vmm_complete(struct vmm_vcpu_state *v, const struct vmctl_exit *exit)
+{
+	struct vmm_run *run = v->run;
+
+	if (!v->has_last)
+		return;
+	switch (v->last) {
+	case VMCTL_EXIT_IO:
+		if (exit->io.dir == VMCTL_IO_IN) {
+			run->io.data = 0;
+			memcpy(&run->io.data, v->io_buf, exit->io.size);
+		}
+		break;
+	case VMCTL_EXIT_MMIO:
+		if (!exit->mmio.is_write)
+			memcpy(&run->mmio.data, exit->mmio.data, exit->mmio.len);
+		break;
+	case VMCTL_EXIT_HYPERCALL:
+		run->hypercall.ret = exit->hypercall.regs.rax;
+		break;
+	default:
+		break;
+	}
+}
+
+static int vmm_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
+{
+	struct vmm_vcpu_state *v = to_vcpu(vcpu);
+	struct vmm_run *run = v->run;
+
+	vmm_complete(v, exit);
+	v->has_last = 0;
+	if (ioctl(v->fd, VMM_RUN, 0) < 0) {
+		if (errno == EINTR) {
+			run->immediate_exit = 0;
+			return -1;
+		}
+		warn_errno("vmm: VMM_RUN");
+		return -1;
+	}
+	memset(exit, 0, sizeof(*exit));
+	switch (run->exit_reason) {
+	case VMM_EXIT_IO:
+		exit->kind = VMCTL_EXIT_IO;
+		exit->io.port = run->io.port;
+		exit->io.size = run->io.size;
+		exit->io.dir = run->io.direction == VMM_IO_IN ? VMCTL_IO_IN : VMCTL_IO_OUT;
+		exit->io.count = 1;
+		memcpy(v->io_buf, &run->io.data, sizeof(v->io_buf));
+		exit->io.data = v->io_buf;
+		break;
+	case VMM_EXIT_MMIO:
+		exit->kind = VMCTL_EXIT_MMIO;
+		exit->mmio.gpa = run->mmio.gpa;
+		exit->mmio.len = run->mmio.len;
+		exit->mmio.is_write = run->mmio.is_write;
+		memcpy(exit->mmio.data, &run->mmio.data, sizeof(exit->mmio.data));
+		break;
+	case VMM_EXIT_HLT:
+		exit->kind = VMCTL_EXIT_HLT;
+		break;
+	case VMM_EXIT_HYPERCALL:
+		exit->kind = VMCTL_EXIT_HYPERCALL;
+		if (vmm_get_regs(vcpu, &exit->hypercall.regs))
+			return -1;
+		break;
+	case VMM_EXIT_SHUTDOWN:
+		exit->kind = VMCTL_EXIT_SHUTDOWN;
+		break;
+	case VMM_EXIT_FAIL_ENTRY:
+		exit->kind = VMCTL_EXIT_FAIL_ENTRY;
+		exit->fail_entry.reason = run->hw.reason;
+		exit->fail_entry.qualification = run->hw.qualification;
+		break;
+	case VMM_EXIT_INTERNAL_ERROR:
+		exit->kind = VMCTL_EXIT_INTERNAL_ERROR;
+		exit->internal.ndata = 3;
+		exit->internal.data[0] = run->hw.reason;
+		exit->internal.data[1] = run->hw.qualification;
+		exit->internal.data[2] = run->hw.info;
+		break;
+	default:
+		exit->kind = VMCTL_EXIT_UNKNOWN;
+		exit->unknown.code = run->exit_reason;
+		exit->unknown.hw_reason = run->hw.reason;
+		break;
+	}
+	v->last = exit->kind;
+	v->has_last = 1;
+	return 0;
+}
+
+static void vmm_kick(struct vmctl_vcpu *vcpu)
+{
+	to_vcpu(vcpu)->run->immediate_exit = 1;
+}
+
+const struct vmctl_backend_ops vmm_backend_ops = {
+	.name		= "vmm",
+	.create_vm	= vmm_create_vm,
+	.destroy_vm	= vmm_destroy_vm,
+	.add_memory	= vmm_add_memory,
+	.supported_cpuid = vmm_supported_cpuid,
+	.create_vcpu	= vmm_create_vcpu,
+	.destroy_vcpu	= vmm_destroy_vcpu,
+	.set_cpuid	= vmm_set_cpuid,
+	.get_regs	= vmm_get_regs,
+	.set_regs	= vmm_set_regs,
+	.get_sregs	= vmm_get_sregs,
+	.set_sregs	= vmm_set_sregs,
+	.run		= vmm_run,
+	.kick		= vmm_kick,
+};

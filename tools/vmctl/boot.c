@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The state a guest image starts in: what a boot loader would have set up
+ * before jumping to it. Real mode needs nothing in memory; protected mode a
+ * flat GDT; long mode also identity page tables. The addresses are in
+ * loader.h and Documentation/vmctl.rst.
+ */
+#include <string.h>
+
+#include "loader.h"
+
+#define CR0_PE		BIT_ULL(0)
+#define CR0_MP		BIT_ULL(1)
+#define CR0_ET		BIT_ULL(4)
+#define CR0_NE		BIT_ULL(5)
+#define CR0_PG		BIT_ULL(31)
+#define CR4_PAE		BIT_ULL(5)
+#define CR4_OSFXSR	BIT_ULL(9)
+#define CR4_OSXMMEXCPT	BIT_ULL(10)
+#define EFER_LME	BIT_ULL(8)
+#define EFER_LMA	BIT_ULL(10)
+#define RFLAGS_FIXED	BIT_ULL(1)	/* reserved, always 1 */
+
+#define PTE_P		BIT_ULL(0)
+#define PTE_RW		BIT_ULL(1)
+#define PTE_PS		BIT_ULL(7)	/* in a PD entry: a 2 MiB page */
+
+/* Segment descriptor types (the S=1 ones with the accessed bit set). */
+#define SEG_TYPE_DATA_RW	0x3
+#define SEG_TYPE_CODE_RX	0xb
+#define SEG_TYPE_TSS_BUSY	0xb	/* S=0: 32-bit or, in long mode, 64-bit */
+#define SEG_TYPE_LDT		0x2
+
+#define TSS_SIZE		104
+
+#define MB_INFO_MEMORY		BIT(0)
+#define MB_INFO_CMDLINE		BIT(2)
+#define MB_INFO_MMAP		BIT(6)
+#define MB_INFO_LOADER_NAME	BIT(9)
+#define MB_MEMORY_AVAILABLE	1
+
+static void put32(unsigned char *ram, uint64_t gpa, uint32_t v)
+{
+	memcpy(ram + gpa, &v, sizeof(v));
+}
+
+static void put64(unsigned char *ram, uint64_t gpa, uint64_t v)
+{
+	memcpy(ram + gpa, &v, sizeof(v));
+}
+
+/* A legacy segment descriptor, as in the SDM's "Segment Descriptors". */
+static uint64_t descriptor(uint32_t base, uint32_t limit, unsigned int type, bool s, bool l,
+			   bool db, bool g)
+{
+	return (limit & 0xffffULL) | (base & 0xffffffULL) << 16 |
+	       (uint64_t)type << 40 | (uint64_t)s << 44 | 1ULL << 47 /* P */ |
+	       ((limit >> 16) & 0xfULL) << 48 | (uint64_t)l << 53 | (uint64_t)db << 54 |
+	       (uint64_t)g << 55 | (uint64_t)(base >> 24) << 56;
+}
+
+/*
+ * One GDT for both modes: 32-bit code, data, 64-bit code, and a TSS for TR
+ * (16 bytes in long mode, whose upper half reads as a null descriptor in
+ * protected mode). The TSS is marked busy, as after LTR, matching TR.
+ */
+static void build_gdt(unsigned char *ram)
+{
+	memset(ram + BOOT_GDT, 0, 0x30);
+	put64(ram, BOOT_GDT + BOOT_SEL_CODE32,
+	      descriptor(0, 0xfffff, SEG_TYPE_CODE_RX, true, false, true, true));
+	put64(ram, BOOT_GDT + BOOT_SEL_DATA,
+	      descriptor(0, 0xfffff, SEG_TYPE_DATA_RW, true, false, true, true));
+	put64(ram, BOOT_GDT + BOOT_SEL_CODE64,
+	      descriptor(0, 0xfffff, SEG_TYPE_CODE_RX, true, true, false, true));
+	put64(ram, BOOT_GDT + BOOT_SEL_TSS,
+	      descriptor(BOOT_TSS, TSS_SIZE - 1, SEG_TYPE_TSS_BUSY, false, false, false, false));
+	/* No I/O permission bitmap: the map base points past the TSS. */
+	memset(ram + BOOT_TSS, 0, TSS_SIZE);
+	ram[BOOT_TSS + 0x66] = TSS_SIZE;
+}
+
+/* Identity map of the first 4 GiB (which holds all RAM) with 2 MiB pages. */
+static void build_page_tables(unsigned char *ram)
+{
+	unsigned int nr_pd = BOOT_IDENTITY_MAP_SIZE >> 30, i;
+	uint64_t addr;
+
+	memset(ram + BOOT_PML4, 0, BOOT_PD + nr_pd * 0x1000 - BOOT_PML4);
+	put64(ram, BOOT_PML4, BOOT_PDPT | PTE_P | PTE_RW);
+	for (i = 0; i < nr_pd; i++)
+		put64(ram, BOOT_PDPT + i * 8, (BOOT_PD + i * 0x1000) | PTE_P | PTE_RW);
+	for (addr = 0; addr < BOOT_IDENTITY_MAP_SIZE; addr += 2 << 20)
+		put64(ram, BOOT_PD + (addr >> 21) * 8, addr | PTE_P | PTE_RW | PTE_PS);
+}
+
+/*
+ * The Multiboot information structure: memory sizes, a one-entry memory map
+ * (all of RAM), the command line and our name. Offsets are the Multiboot
+ * specification's.
+ */
+static void build_multiboot_info(unsigned char *ram, const struct load_opts *o)
+{
+	const char *cmdline = o->cmdline ? o->cmdline : "";
+	uint64_t ram_kib = o->ram_size >> 10;
+
+	memset(ram + BOOT_MB_INFO, 0, BOOT_CMDLINE_MAX + BOOT_MB_CMDLINE - BOOT_MB_INFO);
+	put32(ram, BOOT_MB_INFO + 0, MB_INFO_MEMORY | MB_INFO_CMDLINE | MB_INFO_MMAP |
+	      MB_INFO_LOADER_NAME);
+	put32(ram, BOOT_MB_INFO + 4, ram_kib < 640 ? ram_kib : 640);	/* mem_lower */
+	put32(ram, BOOT_MB_INFO + 8, ram_kib > 1024 ? ram_kib - 1024 : 0); /* mem_upper */
+	put32(ram, BOOT_MB_INFO + 16, BOOT_MB_CMDLINE);
+	put32(ram, BOOT_MB_INFO + 44, 24);		/* mmap_length */
+	put32(ram, BOOT_MB_INFO + 48, BOOT_MB_MMAP);	/* mmap_addr */
+	put32(ram, BOOT_MB_INFO + 64, BOOT_MB_LOADER_NAME);
+
+	put32(ram, BOOT_MB_MMAP + 0, 20);		/* size of the rest */
+	put64(ram, BOOT_MB_MMAP + 4, 0);		/* base_addr */
+	put64(ram, BOOT_MB_MMAP + 12, o->ram_size);	/* length */
+	put32(ram, BOOT_MB_MMAP + 20, MB_MEMORY_AVAILABLE);
+
+	memcpy(ram + BOOT_MB_LOADER_NAME, "vmctl", sizeof("vmctl"));
+	/* The loader checked that it fits below BOOT_CMDLINE_MAX. */
+	memcpy(ram + BOOT_MB_CMDLINE, cmdline, strlen(cmdline) + 1);
+}
+
+static struct vmctl_segment flat_segment(uint16_t selector, unsigned int type, bool l)
+{
+	return (struct vmctl_segment){
+		.limit = 0xffffffff, .selector = selector, .type = type,
+		.present = 1, .s = 1, .l = l, .db = !l, .g = 1,
+	};
+}
+
+/*
+ * CS:IP = entry >> 4 : entry & 15, or 0 : entry below 64 KiB; the data and
+ * stack segments share CS's base, so the image addresses its data the way
+ * it addresses its code. The rest is the state after RESET.
+ */
+static void real_mode(const struct image *img, struct vmctl_regs *regs,
+		      struct vmctl_sregs *sregs)
+{
+	uint16_t seg = img->entry < 0x10000 ? 0 : img->entry >> 4;
+	struct vmctl_segment data = {
+		.base = (uint64_t)seg << 4, .limit = 0xffff, .selector = seg,
+		.type = SEG_TYPE_DATA_RW, .present = 1, .s = 1,
+	};
+
+	sregs->cs = data;
+	sregs->cs.type = SEG_TYPE_CODE_RX;
+	sregs->ds = data;
+	sregs->es = data;
+	sregs->fs = data;
+	sregs->gs = data;
+	sregs->ss = data;
+	sregs->tr = (struct vmctl_segment){
+		.limit = 0xffff, .type = SEG_TYPE_TSS_BUSY, .present = 1,
+	};
+	sregs->ldtr = (struct vmctl_segment){
+		.limit = 0xffff, .type = SEG_TYPE_LDT, .present = 1,
+	};
+	sregs->gdt = (struct vmctl_dtable){ .base = 0, .limit = 0xffff };
+	sregs->idt = (struct vmctl_dtable){ .base = 0, .limit = 0x3ff };
+	sregs->cr0 = CR0_ET;
+	regs->rip = img->entry - ((uint64_t)seg << 4);
+}
+
+/*
+ * Flat 4 GiB segments from our GDT. The IDT is empty (limit 0): until the
+ * guest loads its own, any exception escalates to a triple fault, which
+ * vmctl reports, rather than jumping through garbage. SSE is enabled
+ * (CR0.MP, CR4.OSFXSR/OSXMMEXCPT) so compiled code may use it.
+ */
+static void protected_mode(const struct image *img, unsigned char *ram,
+			   struct vmctl_regs *regs, struct vmctl_sregs *sregs)
+{
+	bool lm = img->mode == MODE_LONG;
+
+	build_gdt(ram);
+	sregs->cs = lm ? flat_segment(BOOT_SEL_CODE64, SEG_TYPE_CODE_RX, true) :
+			 flat_segment(BOOT_SEL_CODE32, SEG_TYPE_CODE_RX, false);
+	sregs->ds = flat_segment(BOOT_SEL_DATA, SEG_TYPE_DATA_RW, false);
+	sregs->es = sregs->ds;
+	sregs->fs = sregs->ds;
+	sregs->gs = sregs->ds;
+	sregs->ss = sregs->ds;
+	sregs->tr = (struct vmctl_segment){
+		.base = BOOT_TSS, .limit = TSS_SIZE - 1, .selector = BOOT_SEL_TSS,
+		.type = SEG_TYPE_TSS_BUSY, .present = 1,
+	};
+	sregs->ldtr = (struct vmctl_segment){ .type = SEG_TYPE_LDT };	/* unusable */
+	sregs->gdt = (struct vmctl_dtable){ .base = BOOT_GDT, .limit = 0x2f };
+	sregs->idt = (struct vmctl_dtable){ .base = 0, .limit = 0 };
+	sregs->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE;
+	sregs->cr4 = CR4_OSFXSR | CR4_OSXMMEXCPT;
+	if (lm) {
+		build_page_tables(ram);
+		sregs->cr0 |= CR0_PG;
+		sregs->cr3 = BOOT_PML4;
+		sregs->cr4 |= CR4_PAE;
+		sregs->efer = EFER_LME | EFER_LMA;
+	}
+	regs->rip = img->entry;
+	regs->rsp = BOOT_STACK_TOP;
+}
+
+void boot_setup(const struct image *img, const struct load_opts *o, unsigned char *ram,
+		struct vmctl_regs *regs, struct vmctl_sregs *sregs)
+{
+	memset(regs, 0, sizeof(*regs));
+	memset(sregs, 0, sizeof(*sregs));
+	regs->rflags = RFLAGS_FIXED;
+	if (img->mode == MODE_REAL) {
+		real_mode(img, regs, sregs);
+		return;
+	}
+	protected_mode(img, ram, regs, sregs);
+	if (img->multiboot) {
+		build_multiboot_info(ram, o);
+		regs->rax = MULTIBOOT_BOOTLOADER_MAGIC;
+		regs->rbx = BOOT_MB_INFO;
+	}
+}

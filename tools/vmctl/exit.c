@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What vmctl run does with each kind of exit: one handler per kind, indexed
+ * by enum vmctl_exit_kind; --trace and --stats are kept here too, next to
+ * the exits they describe.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "run.h"
+
+static enum exit_action exit_io(struct run_ctx *ctx, struct vmctl_exit *exit)
+{
+	bool is_write = exit->io.dir == VMCTL_IO_OUT;
+	unsigned int size = exit->io.size, i;
+	unsigned char *p = exit->io.data;
+
+	if (size != 1 && size != 2 && size != 4)
+		return EXIT_RESUME;	/* no such instruction; backends never do */
+	if (ctx->io_counts)
+		ctx->io_counts[exit->io.port][exit->io.dir] += exit->io.count;
+	/* INS/OUTS with REP: one access per element, in order. */
+	for (i = 0; i < exit->io.count; i++, p += size) {
+		uint32_t val = 0;
+
+		memcpy(&val, p, size);
+		devices_io(&ctx->dev, exit->io.port, size, is_write, &val);
+		if (!is_write)
+			memcpy(p, &val, size);
+		if (ctx->dev.exit_requested) {
+			ctx->status = ctx->dev.exit_status;
+			return EXIT_STOP;
+		}
+	}
+	return EXIT_RESUME;
+}
+
+static enum exit_action exit_mmio(struct run_ctx *ctx, struct vmctl_exit *exit)
+{
+	uint64_t gpa = exit->mmio.gpa;
+
+	if (exit->mmio.len < 1 || exit->mmio.len > 8)
+		return EXIT_RESUME;
+	if (gpa >= MMIO_TEST_BASE && gpa - MMIO_TEST_BASE < MMIO_TEST_SIZE)
+		ctx->mmio_test_accesses++;
+	devices_mmio(&ctx->dev, gpa, exit->mmio.len, exit->mmio.is_write, exit->mmio.data);
+	return EXIT_RESUME;
+}
+
+static enum exit_action exit_hypercall(struct run_ctx *ctx, struct vmctl_exit *exit)
+{
+	struct vmctl_regs *r = &exit->hypercall.regs;
+
+	(void)ctx;
+	if (r->rax == VMCTL_HC_ADD)
+		r->rax = r->rbx + r->rcx;
+	else
+		r->rax = (uint64_t)(int64_t)VMCTL_HC_ENOSYS;
+	return EXIT_RESUME;
+}
+
+static enum exit_action exit_hlt(struct run_ctx *ctx, struct vmctl_exit *exit)
+{
+	(void)exit;
+	ctx->status = EXIT_OK;
+	return EXIT_STOP;
+}
+
+static enum exit_action exit_shutdown(struct run_ctx *ctx, struct vmctl_exit *exit)
+{
+	(void)exit;
+	ctx->status = EXIT_SHUTDOWN;
+	return EXIT_STOP;
+}
+
+static enum exit_action exit_fail_entry(struct run_ctx *ctx, struct vmctl_exit *exit)
+{
+	(void)exit;
+	ctx->status = EXIT_ENTRY_FAILED;
+	return EXIT_STOP;
+}
+
+static enum exit_action exit_internal(struct run_ctx *ctx, struct vmctl_exit *exit)
+{
+	(void)exit;
+	ctx->status = EXIT_INTERNAL;
+	return EXIT_STOP;
+}
+
+static enum exit_action (*const exit_handlers[VMCTL_EXIT_NR_KINDS])(struct run_ctx *ctx,
+								    struct vmctl_exit *exit) = {
+	[VMCTL_EXIT_IO]			= exit_io,
+	[VMCTL_EXIT_MMIO]		= exit_mmio,
+	[VMCTL_EXIT_HLT]		= exit_hlt,
+	[VMCTL_EXIT_HYPERCALL]		= exit_hypercall,
+	[VMCTL_EXIT_SHUTDOWN]		= exit_shutdown,
+	[VMCTL_EXIT_FAIL_ENTRY]		= exit_fail_entry,
+	[VMCTL_EXIT_INTERNAL_ERROR]	= exit_internal,
+	[VMCTL_EXIT_UNKNOWN]		= exit_internal,
+};
+
+static unsigned long long mmio_value(const struct vmctl_exit *exit)
+{
+	unsigned long long v = 0;
+
+	memcpy(&v, exit->mmio.data, exit->mmio.len <= 8 ? exit->mmio.len : 8);
+	return v;
+}
+
+/* One line per exit, after handling, so that reads show what they got. */
+static void trace_exit(struct run_ctx *ctx, const struct vmctl_exit *exit)
+{
+	struct vmctl_regs regs;
+	uint32_t val = 0;
+
+	fprintf(stderr, "%s: trace: %-9s", progname, exit_kind_name(exit->kind));
+	/* Where the backend has it at hand; a hypercall's regs are the call's. */
+	if (exit->kind == VMCTL_EXIT_HYPERCALL)
+		fprintf(stderr, " rip %#llx", (unsigned long long)exit->hypercall.regs.rip);
+	else if (ctx->ops->get_regs(ctx->vcpu, &regs) == 0)
+		fprintf(stderr, " rip %#llx", (unsigned long long)regs.rip);
+	switch (exit->kind) {
+	case VMCTL_EXIT_IO:
+		fprintf(stderr, " %s port %#x size %u", exit->io.dir == VMCTL_IO_OUT ? "out" : "in",
+			exit->io.port, exit->io.size);
+		if (exit->io.count != 1) {
+			fprintf(stderr, " count %u", exit->io.count);
+		} else if (exit->io.size <= 4) {
+			memcpy(&val, exit->io.data, exit->io.size);
+			fprintf(stderr, " value %#x", val);
+		}
+		break;
+	case VMCTL_EXIT_MMIO:
+		fprintf(stderr, " %s %#llx len %u value %#llx",
+			exit->mmio.is_write ? "write" : "read",
+			(unsigned long long)exit->mmio.gpa, exit->mmio.len, mmio_value(exit));
+		break;
+	case VMCTL_EXIT_HYPERCALL:
+		fprintf(stderr, " rbx %#llx rcx %#llx -> rax %#llx",
+			(unsigned long long)exit->hypercall.regs.rbx,
+			(unsigned long long)exit->hypercall.regs.rcx,
+			(unsigned long long)exit->hypercall.regs.rax);
+		break;
+	case VMCTL_EXIT_FAIL_ENTRY:
+		fprintf(stderr, " reason %#llx", (unsigned long long)exit->fail_entry.reason);
+		break;
+	case VMCTL_EXIT_INTERNAL_ERROR:
+		fprintf(stderr, " suberror %u", exit->internal.suberror);
+		break;
+	case VMCTL_EXIT_UNKNOWN:
+		fprintf(stderr, " code %llu", (unsigned long long)exit->unknown.code);
+		break;
+	default:
+		break;
+	}
+	fputc('\n', stderr);
+}
+
+enum exit_action handle_exit(struct run_ctx *ctx, struct vmctl_exit *exit)
+{
+	enum exit_action action;
+
+	if ((unsigned int)exit->kind >= VMCTL_EXIT_NR_KINDS) {
+		/* A backend bug: say so rather than index out of the table. */
+		exit->unknown.code = exit->kind;
+		exit->kind = VMCTL_EXIT_UNKNOWN;
+	}
+	ctx->nr_exits[exit->kind]++;
+	action = exit_handlers[exit->kind](ctx, exit);
+	if (ctx->trace)
+		trace_exit(ctx, exit);
+	return action;
+}
+
+/* Where the guest was, for the exits that end a run unexpectedly. */
+static void print_guest_state(struct run_ctx *ctx)
+{
+	struct vmctl_sregs s;
+	struct vmctl_regs r;
+
+	if (ctx->ops->get_regs(ctx->vcpu, &r) || ctx->ops->get_sregs(ctx->vcpu, &s))
+		return;
+	fprintf(stderr,
+		"%s: rip %#llx rsp %#llx rflags %#llx cs %#x cr0 %#llx cr3 %#llx cr4 %#llx efer %#llx\n",
+		progname, (unsigned long long)r.rip, (unsigned long long)r.rsp,
+		(unsigned long long)r.rflags, s.cs.selector, (unsigned long long)s.cr0,
+		(unsigned long long)s.cr3, (unsigned long long)s.cr4,
+		(unsigned long long)s.efer);
+}
+
+void report_stop(struct run_ctx *ctx, const struct vmctl_exit *exit)
+{
+	unsigned int i;
+
+	switch (exit->kind) {
+	case VMCTL_EXIT_HLT:
+		fprintf(stderr, "%s: guest halted\n", progname);
+		return;
+	case VMCTL_EXIT_SHUTDOWN:
+		/*
+		 * No state dump: after a shutdown it is undefined on AMD (the
+		 * APM's "Shutdown intercept"), and kvm-amd resets the vCPU.
+		 */
+		fprintf(stderr, "%s: guest shutdown (triple fault)\n", progname);
+		return;
+	case VMCTL_EXIT_FAIL_ENTRY:
+		fprintf(stderr,
+			"%s: %s: VM entry failed: hardware reason %#llx, qualification %#llx\n",
+			progname, ctx->ops->name, (unsigned long long)exit->fail_entry.reason,
+			(unsigned long long)exit->fail_entry.qualification);
+		break;
+	case VMCTL_EXIT_INTERNAL_ERROR:
+		fprintf(stderr, "%s: %s: internal error, suberror %u", progname, ctx->ops->name,
+			exit->internal.suberror);
+		for (i = 0; i < exit->internal.ndata; i++)
+			fprintf(stderr, "%s %#llx", i ? "" : ", data",
+				(unsigned long long)exit->internal.data[i]);
+		fputc('\n', stderr);
+		break;
+	case VMCTL_EXIT_UNKNOWN:
+		fprintf(stderr, "%s: %s: unexpected exit, code %llu, hardware reason %#llx\n",
+			progname, ctx->ops->name, (unsigned long long)exit->unknown.code,
+			(unsigned long long)exit->unknown.hw_reason);
+		break;
+	default:
+		return;		/* the debug-exit port: the status says it all */
+	}
+	print_guest_state(ctx);
+}
+
+static void print_count(const char *what, uint64_t n)
+{
+	fprintf(stderr, "  %-16s %12llu\n", what, (unsigned long long)n);
+}
+
+void print_stats(const struct run_ctx *ctx)
+{
+	static const char *const dir_names[] = { "in", "out" };
+	char name[24];
+	uint64_t total = 0;
+	unsigned int k, port, dir;
+
+	fprintf(stderr, "%s: exits\n", progname);
+	for (k = 0; k < VMCTL_EXIT_NR_KINDS; k++) {
+		total += ctx->nr_exits[k];
+		if (ctx->nr_exits[k])
+			print_count(exit_kind_name(k), ctx->nr_exits[k]);
+	}
+	print_count("total", total);
+	if (ctx->io_counts && ctx->nr_exits[VMCTL_EXIT_IO]) {
+		fprintf(stderr, "%s: port accesses\n", progname);
+		for (port = 0; port <= 0xffff; port++) {
+			for (dir = 0; dir < 2; dir++) {
+				if (!ctx->io_counts[port][dir])
+					continue;
+				snprintf(name, sizeof(name), "%#06x %s", port, dir_names[dir]);
+				print_count(name, ctx->io_counts[port][dir]);
+			}
+		}
+	}
+	fprintf(stderr, "%s: devices\n", progname);
+	print_count("mmio test", ctx->mmio_test_accesses);
+	print_count("unhandled in", ctx->dev.unhandled_io_reads);
+	print_count("unhandled out", ctx->dev.unhandled_io_writes);
+	print_count("unbacked read", ctx->dev.unbacked_mmio_reads);
+	print_count("unbacked write", ctx->dev.unbacked_mmio_writes);
+}

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmctl run: one guest image, one vCPU, the device model, until the guest
+ * halts, triple-faults or writes the debug-exit port, or vmctl gets SIGINT
+ * or SIGTERM. The same image runs on any backend (backend.h).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "loader.h"
+#include "run.h"
+
+#define RAM_DEFAULT	(64ULL << 20)
+#define RAM_MIN		(1024ULL * 1024)
+/*
+ * The GiB below 4 GiB is for devices (the MMIO test device) and the
+ * hypervisor's own pages (kvm's TSS on Intel); it also keeps all of RAM
+ * inside the identity map that long mode starts with.
+ */
+#define RAM_MAX		(3ULL << 30)
+#define RAM_ALIGN	4096ULL
+
+struct run_opts {
+	enum backend backend;
+	struct load_opts load;
+	const char *image;
+	bool stats, trace;
+};
+
+/* Lock-free atomics are what C11 lets a signal handler share. */
+static atomic_int stop_signal;
+/* Set while the handlers are installed and unblocked, never changed then. */
+static struct vmctl_vcpu *kick_vcpu;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+	kick_vcpu->vm->ops->kick(kick_vcpu);
+}
+
+/* Without SA_RESTART, so that the signal ends a run() in progress. */
+static void catch_stop_signals(struct vmctl_vcpu *vcpu)
+{
+	struct sigaction sa;
+
+	kick_vcpu = vcpu;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/*
+ * After the run a late signal stays pending, unhandled: the vCPU is about
+ * to go, and the status already says how the guest ended.
+ */
+static void block_stop_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	kick_vcpu = NULL;
+}
+
+/* A number in C syntax (0x.. hex), with a K/M/G suffix if allowed. */
+static uint64_t parse_number(const char *opt, const char *s, bool suffix)
+{
+	unsigned int shift = 0;
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		die_usage(opt, s);
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno)
+		die_usage(opt, s);
+	if (suffix && *end) {
+		switch (*end) {
+		case 'k': case 'K':
+			shift = 10;
+			break;
+		case 'm': case 'M':
+			shift = 20;
+			break;
+		case 'g': case 'G':
+			shift = 30;
+			break;
+		default:
+			die_usage(opt, s);
+		}
+		end++;
+	}
+	if (*end || v > (UINT64_MAX >> shift))
+		die_usage(opt, s);
+	return (uint64_t)v << shift;
+}
+
+static const char *opt_value(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc)
+		die_usage("run: option needs a value", argv[*i]);
+	return argv[++*i];
+}
+
+static void parse_run_args(int argc, char **argv, struct run_opts *o)
+{
+	bool options_done = false;
+	const char *v;
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->backend = BACKEND_VMM;
+	o->load.mode = -1;
+	o->load.ram_size = RAM_DEFAULT;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (options_done || a[0] != '-' || !a[1]) {
+			if (o->image)
+				die_usage("run: more than one image", a);
+			o->image = a;
+		} else if (!strcmp(a, "--")) {
+			options_done = true;
+		} else if (!strcmp(a, "--backend")) {
+			v = opt_value(argc, argv, &i);
+			if (parse_backend(v, &o->backend))
+				die_usage("unknown backend", v);
+		} else if (!strcmp(a, "--mem")) {
+			v = opt_value(argc, argv, &i);
+			o->load.ram_size = parse_number("run: bad --mem size", v, true);
+			if (o->load.ram_size < RAM_MIN || o->load.ram_size > RAM_MAX ||
+			    o->load.ram_size % RAM_ALIGN)
+				die_usage("run: --mem must be a multiple of 4K from 1M to 3G, not",
+					  argv[i]);
+		} else if (!strcmp(a, "--format")) {
+			v = opt_value(argc, argv, &i);
+			if (!strcmp(v, "auto"))
+				o->load.format = FORMAT_AUTO;
+			else if (!strcmp(v, "flat"))
+				o->load.format = FORMAT_FLAT;
+			else if (!strcmp(v, "elf"))
+				o->load.format = FORMAT_ELF;
+			else if (!strcmp(v, "multiboot"))
+				o->load.format = FORMAT_MULTIBOOT;
+			else
+				die_usage("run: unknown --format", v);
+		} else if (!strcmp(a, "--mode")) {
+			v = opt_value(argc, argv, &i);
+			if (!strcmp(v, "real"))
+				o->load.mode = MODE_REAL;
+			else if (!strcmp(v, "prot"))
+				o->load.mode = MODE_PROT;
+			else if (!strcmp(v, "long"))
+				o->load.mode = MODE_LONG;
+			else
+				die_usage("run: unknown --mode", v);
+		} else if (!strcmp(a, "--load")) {
+			o->load.load = parse_number("run: bad --load address",
+						    opt_value(argc, argv, &i), false);
+			o->load.has_load = true;
+		} else if (!strcmp(a, "--entry")) {
+			o->load.entry = parse_number("run: bad --entry address",
+						     opt_value(argc, argv, &i), false);
+			o->load.has_entry = true;
+		} else if (!strcmp(a, "--cmdline")) {
+			o->load.cmdline = opt_value(argc, argv, &i);
+		} else if (!strcmp(a, "--stats")) {
+			o->stats = true;
+		} else if (!strcmp(a, "--trace")) {
+			o->trace = true;
+		} else {
+			die_usage("run: unknown option", a);
+		}
+	}
+	if (!o->image)
+		die_usage("run: missing IMAGE", NULL);
+}
+
+static int run_loop(struct run_ctx *ctx)
+{
+	struct vmctl_exit exit;
+	int status;
+
+	memset(&exit, 0, sizeof(exit));
+	catch_stop_signals(ctx->vcpu);
+	for (;;) {
+		if (stop_signal) {
+			status = EXIT_SIGNAL_BASE + stop_signal;
+			fprintf(stderr, "%s: stopped by %s\n", progname,
+				stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+			break;
+		}
+		if (ctx->ops->run(ctx->vcpu, &exit)) {
+			if (errno == EINTR)
+				continue;
+			status = EXIT_FAIL;
+			break;
+		}
+		if (handle_exit(ctx, &exit) == EXIT_STOP) {
+			report_stop(ctx, &exit);
+			status = ctx->status;
+			break;
+		}
+	}
+	block_stop_signals();
+	return status;
+}
+
+/* The vCPU as the image expects it: CPUID first, hypervisors check CR4/EFER against it. */
+static int setup_vcpu(struct run_ctx *ctx, struct vmctl_vm *vm,
+		      const struct vmctl_regs *regs, const struct vmctl_sregs *sregs)
+{
+	const struct vmctl_backend_ops *ops = ctx->ops;
+	struct vmctl_cpuid_entry *cpuid;
+	unsigned int nr;
+	int ret;
+
+	if (ops->supported_cpuid(vm, &cpuid, &nr))
+		return -1;
+	ret = ops->set_cpuid(ctx->vcpu, cpuid, nr);
+	free(cpuid);
+	if (ret || ops->set_sregs(ctx->vcpu, sregs) || ops->set_regs(ctx->vcpu, regs))
+		return -1;
+	return 0;
+}
+
+static int run_image(const struct run_opts *o, const struct image *img,
+		     const struct vmctl_backend_ops *ops)
+{
+	const uint64_t ram_size = o->load.ram_size;
+	struct vmctl_sregs sregs;
+	struct vmctl_regs regs;
+	struct run_ctx *ctx;
+	struct vmctl_vm *vm;
+	int status = EXIT_FAIL;
+	unsigned char *ram;
+
+	/* Large: the device model holds the MMIO test device's page. */
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx) {
+		warn_errno("calloc");
+		return EXIT_FAIL;
+	}
+	ctx->ops = ops;
+	ctx->trace = o->trace;
+	ctx->stats = o->stats;
+	devices_init(&ctx->dev);
+	if (o->stats) {
+		ctx->io_counts = calloc(0x10000, sizeof(*ctx->io_counts));
+		if (!ctx->io_counts) {
+			warn_errno("calloc");
+			goto err_ctx;
+		}
+	}
+	ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (ram == MAP_FAILED) {
+		warn_errno("mmap guest RAM");
+		goto err_ctx;
+	}
+	image_copy(img, ram);
+	boot_setup(img, &o->load, ram, &regs, &sregs);
+
+	vm = ops->create_vm();
+	if (!vm)
+		goto err_ram;
+	if (ops->add_memory(vm, 0, ram_size, ram))
+		goto err_vm;
+	ctx->vcpu = ops->create_vcpu(vm, 0);
+	if (!ctx->vcpu)
+		goto err_vm;
+	if (setup_vcpu(ctx, vm, &regs, &sregs))
+		goto err_vcpu;
+
+	status = run_loop(ctx);
+	if (o->stats)
+		print_stats(ctx);
+
+err_vcpu:
+	ops->destroy_vcpu(ctx->vcpu);
+err_vm:
+	ops->destroy_vm(vm);
+err_ram:
+	munmap(ram, ram_size);
+err_ctx:
+	free(ctx->io_counts);
+	free(ctx);
+	return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	const struct vmctl_backend_ops *ops;
+	struct run_opts o;
+	struct image img;
+	int status;
+
+	parse_run_args(argc, argv, &o);
+	/* The image first: bad input is status 2 whatever the backend. */
+	if (image_read(&img, o.image))
+		return EXIT_USAGE;
+	if (image_parse(&img, &o.load)) {
+		image_free(&img);
+		return EXIT_USAGE;
+	}
+	ops = backend_ops(o.backend);
+	if (!ops) {
+		fprintf(stderr, "%s: %s: running guests is not supported yet (use --backend kvm)\n",
+			progname, backend_name(o.backend));
+		image_free(&img);
+		return EXIT_FAIL;
+	}
+	if (o.trace)
+		fprintf(stderr, "%s: %s: %s image, %s mode, entry %#llx, %llu MiB RAM\n",
+			progname, o.image, format_name(img.format), mode_name(img.mode),
+			(unsigned long long)img.entry,
+			(unsigned long long)(o.load.ram_size >> 20));
+	status = run_image(&o, &img, ops);
+	image_free(&img);
+	return status;
+}

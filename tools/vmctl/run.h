@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* vmctl run: the run loop (run.c) and what it does with exits (exit.c). */
+#ifndef VMCTL_RUN_H
+#define VMCTL_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "devices.h"
+
+/*
+ * The hypercall ABI of vmctl run (VMCALL on Intel, VMMCALL on AMD): rax is
+ * the number, the result comes back in rax.
+ */
+#define VMCTL_HC_ADD		0x564d4d00	/* "VMM\0": returns rbx + rcx */
+#define VMCTL_HC_ENOSYS		(-1000)		/* unknown number, as kvm's -KVM_ENOSYS */
+
+struct run_ctx {
+	const struct vmctl_backend_ops *ops;
+	struct vmctl_vcpu *vcpu;
+	struct devices dev;
+	bool trace, stats;
+	int status;			/* the exit status, once stopping */
+
+	uint64_t nr_exits[VMCTL_EXIT_NR_KINDS];
+	uint64_t (*io_counts)[2];	/* [port][enum vmctl_io_dir], with --stats */
+	uint64_t mmio_test_accesses;
+};
+
+enum exit_action { EXIT_RESUME, EXIT_STOP };
+
+/* exit.c */
+enum exit_action handle_exit(struct run_ctx *ctx, struct vmctl_exit *exit);
+void report_stop(struct run_ctx *ctx, const struct vmctl_exit *exit);
+void print_stats(const struct run_ctx *ctx);
+
+#endif
