@@ -174,6 +174,20 @@ static u64 *svm_msr_slot(struct svm_vcpu *sv, u32 msr)
 	}
 }
 
+/* Each PAT entry must be UC, WC, WT, WP, WB or UC- (types 0, 1, 4-7). */
+static bool svm_pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (i * 8);
+
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
+
 static int svm_exit_msr(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
 	struct vmcb_save *s = &sv->vmcb->save;
@@ -192,6 +206,10 @@ static int svm_exit_msr(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	}
 	if (write) {
 		value = (s->rax & 0xffffffff) | (sv->regs[SVM_RDX] << 32);
+		if (msr == MSR_IA32_CR_PAT && !svm_pat_valid(value)) {
+			svm_inject_exception(sv, GP_VECTOR);
+			return VMM_RESUME;
+		}
 		/* The guest's EFER never has SVME; VMRUN needs it set. */
 		if (msr == MSR_EFER)
 			value = (value & ~SVM_EFER_SVME) | SVM_EFER_SVME;

@@ -268,10 +268,23 @@ int svm_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *u)
 	return 0;
 }
 
+/* Exceptions that push an error code: #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP. */
+#define EXC_HAS_ERROR_CODE	(BIT(8) | BIT(10) | BIT(11) | BIT(12) | BIT(13) | \
+				 BIT(14) | BIT(17) | BIT(21))
+
 void svm_inject_exception(struct svm_vcpu *sv, u8 vector)
 {
-	/* EVENTINJ: vector, type 3 (exception), valid (bit 31). */
-	sv->vmcb->control.event_inj = vector | (3u << 8) | BIT(31);
+	/*
+	 * EVENTINJ: vector, type 3 (exception), valid (bit 31), and for those
+	 * that have one, EV (bit 11) with error code 0 in bits 63:32. Real
+	 * mode has no error codes.
+	 */
+	u64 inj = vector | (3u << 8) | BIT(31);
+
+	if ((sv->vmcb->save.cr0 & X86_CR0_PE) && vector < 32 &&
+	    (EXC_HAS_ERROR_CODE & BIT(vector)))
+		inj |= BIT(11);
+	sv->vmcb->control.event_inj = inj;
 }
 
 void svm_skip_insn(struct svm_vcpu *sv, unsigned int len)

@@ -53,6 +53,7 @@ build_userspace() {
 	mkdir -p "$BUILD/bin"
 	make -s -C "$TOP" vmctl CFLAGS="-O2 -static" >&2 &&
 		cp "$TOP/tools/vmctl/vmctl" "$BUILD/bin/vmctl" &&
+		make -s -C "$TOP/tools/tests/guests" >&2 &&
 		for t in abi_test run_test; do
 			cc -O2 -static -Wall -Wextra -Werror -I"$TOP" \
 				-o "$BUILD/bin/$t" "$TOP/tools/tests/$t.c" || return 1
@@ -74,5 +75,14 @@ make_initramfs() {
 	args+=(-f "$BUILD/bin/vmctl:/bin/vmctl" -f "$BUILD/bin/abi_test:/bin/abi_test")
 	args+=(-f "$BUILD/bin/run_test:/bin/run_test")
 	args+=(-f "$LAB/plans/lib.sh:/lib/vmm-lab/lib.sh")
+	# The test guests, their list and expected output (tools/tests/guests).
+	local g
+	for g in "$BUILD"/guests/*.bin "$BUILD"/guests/*.elf "$BUILD"/guests/GUESTS; do
+		[ -f "$g" ] && args+=(-f "$g:/lib/vmm-lab/guests/")
+	done
+	for g in "$BUILD"/guests/expected/*; do
+		[ -f "$g" ] && args+=(-f "$g:/lib/vmm-lab/guests/expected/")
+	done
+	args+=(-f "$TOP/tools/tests/guests/match-output.sh:/lib/vmm-lab/guests/match-output.sh")
 	"$LAB/initramfs.sh" -o "$out" "${args[@]}" -p "$plan"
 }
