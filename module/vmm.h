@@ -77,6 +77,10 @@ int vmm_dev_init(void);
 void vmm_dev_exit(void);
 void vmm_fill_caps(struct vmm_caps *caps);
 
+/* percpu_pages.c */
+int vmm_percpu_pages_alloc(struct page *__percpu *pages);
+void vmm_percpu_pages_free(struct page *__percpu *pages);
+
 /* debugfs.c */
 void vmm_debugfs_init(void);
 void vmm_debugfs_exit(void);

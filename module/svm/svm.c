@@ -18,8 +18,7 @@
 #include <asm/processor.h>
 
 #include "../compat.h"
-#include "../mmu/mmu.h"
-#include "../vendor.h"
+#include "../vmm.h"
 #include "svm.h"
 
 static DEFINE_PER_CPU(struct page *, svm_hsave);
@@ -94,8 +93,6 @@ static int svm_probe(struct vmm_caps *caps)
 
 static void svm_hardware_unsetup(void)
 {
-	int cpu;
-
 	svm_vcpu_unsetup_cpus();
 	if (svm_iopm)
 		__free_pages(svm_iopm, SVM_IOPM_ORDER);
@@ -103,28 +100,13 @@ static void svm_hardware_unsetup(void)
 		__free_pages(svm_msrpm, SVM_MSRPM_ORDER);
 	svm_iopm = NULL;
 	svm_msrpm = NULL;
-
-	for_each_possible_cpu(cpu) {
-		if (per_cpu(svm_hsave, cpu))
-			__free_page(per_cpu(svm_hsave, cpu));
-		per_cpu(svm_hsave, cpu) = NULL;
-	}
+	vmm_percpu_pages_free(&svm_hsave);
 }
 
 static int svm_hardware_setup(void)
 {
-	struct page *page;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		page = alloc_pages_node(cpu_to_node(cpu),
-					GFP_KERNEL | __GFP_ZERO, 0);
-		if (!page) {
-			svm_hardware_unsetup();
-			return -ENOMEM;
-		}
-		per_cpu(svm_hsave, cpu) = page;
-	}
+	if (vmm_percpu_pages_alloc(&svm_hsave))
+		return -ENOMEM;
 	svm_iopm = alloc_pages(GFP_KERNEL, SVM_IOPM_ORDER);
 	svm_msrpm = alloc_pages(GFP_KERNEL, SVM_MSRPM_ORDER);
 	if (!svm_iopm || !svm_msrpm || svm_vcpu_setup_cpus(svm_nr_asids)) {

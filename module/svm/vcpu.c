@@ -14,41 +14,22 @@
 #include "vmcb.h"
 
 /* Per CPU: the host's VMSAVE area and the ASID allocator. */
-struct svm_cpu {
-	struct page *host_save;
-	struct svm_asid_cpu asids;
-};
-
-static DEFINE_PER_CPU(struct svm_cpu, svm_cpus);
+static DEFINE_PER_CPU(struct page *, svm_host_save);
+static DEFINE_PER_CPU(struct svm_asid_cpu, svm_asids);
 
 void svm_vcpu_unsetup_cpus(void)
 {
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		struct svm_cpu *c = per_cpu_ptr(&svm_cpus, cpu);
-
-		if (c->host_save)
-			__free_page(c->host_save);
-		c->host_save = NULL;
-	}
+	vmm_percpu_pages_free(&svm_host_save);
 }
 
 int svm_vcpu_setup_cpus(u32 nr_asids)
 {
 	int cpu;
 
-	for_each_possible_cpu(cpu) {
-		struct svm_cpu *c = per_cpu_ptr(&svm_cpus, cpu);
-
-		c->host_save = alloc_pages_node(cpu_to_node(cpu),
-						GFP_KERNEL | __GFP_ZERO, 0);
-		if (!c->host_save) {
-			svm_vcpu_unsetup_cpus();
-			return -ENOMEM;
-		}
-		svm_asid_cpu_init(&c->asids, nr_asids);
-	}
+	if (vmm_percpu_pages_alloc(&svm_host_save))
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		svm_asid_cpu_init(per_cpu_ptr(&svm_asids, cpu), nr_asids);
 	return 0;
 }
 
@@ -297,7 +278,6 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	struct svm_vcpu *sv = vcpu->vendor;
 	struct vmcb_control *c = &sv->vmcb->control;
 	enum svm_asid_flush flush;
-	struct svm_cpu *cpu;
 	int gen;
 
 	/*
@@ -306,8 +286,8 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	 * This also keeps us on this CPU until the exit is read.
 	 */
 	kernel_fpu_begin();
-	cpu = this_cpu_ptr(&svm_cpus);
-	flush = svm_asid_assign(&cpu->asids, &sv->asid, smp_processor_id());
+	flush = svm_asid_assign(this_cpu_ptr(&svm_asids), &sv->asid,
+				smp_processor_id());
 	gen = atomic_read(&vcpu->vm->tlb_gen);
 	if (gen != vcpu->tlb_gen) {
 		vcpu->tlb_gen = gen;
@@ -326,7 +306,7 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	vmm_fpu_load_guest(&vcpu->fpu);
 	local_irq_disable();
 	asm volatile("clgi" ::: "memory");
-	svm_vmrun(sv->vmcb_pa, sv->regs, page_to_phys(cpu->host_save));
+	svm_vmrun(sv->vmcb_pa, sv->regs, page_to_phys(__this_cpu_read(svm_host_save)));
 	asm volatile("stgi" ::: "memory");
 	local_irq_enable();
 	vmm_fpu_save_guest(&vcpu->fpu);

@@ -25,8 +25,7 @@
 #endif
 
 #include "../compat.h"
-#include "../mmu/mmu.h"
-#include "../vendor.h"
+#include "../vmm.h"
 #include "vmx.h"
 
 static DEFINE_PER_CPU(struct page *, vmxon_region);
@@ -108,30 +107,20 @@ static int vmx_probe(struct vmm_caps *caps)
 
 static void vmx_hardware_unsetup(void)
 {
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		if (per_cpu(vmxon_region, cpu))
-			__free_page(per_cpu(vmxon_region, cpu));
-		per_cpu(vmxon_region, cpu) = NULL;
-	}
+	vmm_percpu_pages_free(&vmxon_region);
 }
 
 static int vmx_hardware_setup(void)
 {
-	struct page *page;
 	int cpu;
 
+	if (vmm_percpu_pages_alloc(&vmxon_region))
+		return -ENOMEM;
+	/* The VMXON region starts with the VMCS revision identifier. */
 	for_each_possible_cpu(cpu) {
-		page = alloc_pages_node(cpu_to_node(cpu),
-					GFP_KERNEL | __GFP_ZERO, 0);
-		if (!page) {
-			vmx_hardware_unsetup();
-			return -ENOMEM;
-		}
-		/* The VMXON region starts with the VMCS revision identifier. */
-		*(u32 *)page_address(page) = vmx_revision;
-		per_cpu(vmxon_region, cpu) = page;
+		u32 *revision = page_address(per_cpu(vmxon_region, cpu));
+
+		*revision = vmx_revision;
 	}
 	return 0;
 }

@@ -115,6 +115,7 @@ host_checks() {
 # ------------------------------------------------------------ lab machines
 # machine LABEL MACHINE KERNEL PLAN [run.sh args]
 MACHINES=()
+ordered=()
 machine() {
 	wanted "$1" && MACHINES+=("$*")
 }
@@ -178,14 +179,13 @@ if [ ${#MACHINES[@]} -gt 0 ]; then
 	running=0
 	for m in "${MACHINES[@]}"; do
 		case $m in *bochs*) ;; *) continue ;; esac
-		set -- $m
-		log "machine $1 ($2, kernel $3, plan $4)"
-		run_machine $m &
-		running=$((running + 1))
-		[ $running -ge "$JOBS" ] && { wait -n; running=$((running - 1)); }
+		ordered+=("$m")
 	done
 	for m in "${MACHINES[@]}"; do
 		case $m in *bochs*) continue ;; esac
+		ordered+=("$m")
+	done
+	for m in "${ordered[@]}"; do
 		set -- $m
 		log "machine $1 ($2, kernel $3, plan $4)"
 		run_machine $m &

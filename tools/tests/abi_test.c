@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,25 +15,10 @@
 
 #include "uapi/vmm.h"
 
+#define RESULT_SUITE "abi"
+#include "result.h"
+
 #define VIRT_STATE "/sys/kernel/debug/vmm/virt"
-
-static int failures;
-
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("RESULT %s abi %s", ok ? "PASS" : "FAIL", name);
-	if (fmt) {
-		putchar(' ');
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	putchar('\n');
-	fflush(stdout);
-	failures += !ok;
-}
 
 /* Expect ioctl(fd, cmd, arg) to fail with @err. */
 static void expect_errno(const char *name, int fd, unsigned long cmd, void *arg,
@@ -226,5 +210,5 @@ int main(void)
 	test_dev_ioctls(dev);
 	test_vm_lifecycle(dev);
 	close(dev);
-	return failures > 99 ? 99 : failures;
+	return result_status();
 }

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,26 +18,11 @@
 
 #include "uapi/vmm.h"
 
+#define RESULT_SUITE "run"
+#include "result.h"
+
 #define MEM_SIZE	0x100000
 #define CODE		0x1000
-
-static int failures;
-
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("RESULT %s run %s", ok ? "PASS" : "FAIL", name);
-	if (fmt) {
-		putchar(' ');
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	putchar('\n');
-	fflush(stdout);
-	failures += !ok;
-}
 
 struct guest {
 	int vm, vcpu;
@@ -353,5 +337,5 @@ int main(void)
 	test_msr_gp(dev);
 	test_fpu_guest(dev);
 	close(dev);
-	return failures > 99 ? 99 : failures;
+	return result_status();
 }

@@ -23,22 +23,23 @@ want=$(case $(cpu_vendor_ext) in vmx) echo "Intel VMX" ;; svm) echo "AMD SVM" ;;
 check module caps_report_vendor grep -q "backend: *$want" /tmp/info.out
 echo "---"
 
+# run_results PROGRAM SUITE: runs a test program that prints RESULT lines and
+# exits with its failure count; forwards its results, and checks it ran to
+# the end (a crash or an early exit would otherwise go unnoticed).
+run_results() {
+	"$1" >/tmp/$2.out 2>&1
+	rc=$?
+	while IFS= read -r line; do
+		case $line in RESULT*) emit "$line" ;; *) echo "$line" ;; esac
+	done </tmp/$2.out
+	check "$2" completed test $rc -lt 100 -a "$(grep -c '^RESULT FAIL' /tmp/$2.out)" = $rc
+}
+
 # --- ABI from userspace ----------------------------------------------------
-abi_test >/tmp/abi.out 2>&1
-rc=$?
-while IFS= read -r line; do
-	case $line in RESULT*) emit "$line" ;; *) echo "$line" ;; esac
-done </tmp/abi.out
-# It exits with its failure count: it must have run to the end.
-check abi completed test $rc -lt 100 -a "$(grep -c '^RESULT FAIL' /tmp/abi.out)" = $rc
+run_results abi_test abi
 
 # --- guests: memory slots, vCPUs, VMM_RUN ----------------------------------
-run_test >/tmp/run.out 2>&1
-rc=$?
-while IFS= read -r line; do
-	case $line in RESULT*) emit "$line" ;; *) echo "$line" ;; esac
-done </tmp/run.out
-check run completed test $rc -lt 100 -a "$(grep -c '^RESULT FAIL' /tmp/run.out)" = $rc
+run_results run_test run
 
 # --- unload rules ----------------------------------------------------------
 check_fails module rmmod_refused_while_vm_exists "vmm" vmctl probe -- rmmod vmm
