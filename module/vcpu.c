@@ -9,6 +9,8 @@
  * VMM_RUN may simply be called again.
  */
 #include <linux/anon_inodes.h>
+#include <linux/overflow.h>
+#include <linux/string.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -16,10 +18,12 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "vmm.h"
 
 static void vmm_vcpu_free(struct vmm_vcpu *vcpu)
 {
+	kvfree(vcpu->cpuid);
 	vmm_ops->vcpu_free(vcpu);
 	vmm_fpu_free(&vcpu->fpu);
 	free_page((unsigned long)vcpu->run);
@@ -39,13 +43,80 @@ static int vmm_vcpu_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/**
+ * vmm_cpuid() - what CPUID returns to the guest
+ * @vcpu: the vCPU
+ * @function: EAX at the CPUID
+ * @index: ECX at the CPUID
+ * @out: EAX, EBX, ECX, EDX
+ *
+ * From userspace's table when it set one (absent leaves read as zeros), else
+ * the host's leaf without VMX and SVM: vmm does not offer nesting.
+ */
+void vmm_cpuid(struct vmm_vcpu *vcpu, u32 function, u32 index, u32 out[4])
+{
+	u32 i;
+
+	if (!vcpu->cpuid) {
+		cpuid_count(function, index, &out[0], &out[1], &out[2], &out[3]);
+		if (function == 1)
+			out[2] &= ~BIT(5);		/* VMX */
+		if (function == 0x80000001)
+			out[2] &= ~BIT(2);		/* SVM */
+		return;
+	}
+	for (i = 0; i < vcpu->cpuid_nent; i++) {
+		const struct vmm_cpuid_entry *e = &vcpu->cpuid[i];
+
+		if (e->function == function &&
+		    (!(e->flags & VMM_CPUID_INDEXED) || e->index == index)) {
+			out[0] = e->eax;
+			out[1] = e->ebx;
+			out[2] = e->ecx;
+			out[3] = e->edx;
+			return;
+		}
+	}
+	memset(out, 0, 4 * sizeof(u32));
+}
+
+static int vmm_set_cpuid(struct vmm_vcpu *vcpu, const struct vmm_cpuid __user *uarg)
+{
+	struct vmm_cpuid_entry *entries;
+	struct vmm_cpuid a;
+	u32 i;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags || a.nent > VMM_MAX_CPUID_ENTRIES ||
+	    memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+		return -EINVAL;
+	entries = vmemdup_user(u64_to_user_ptr(a.entries),
+			       array_size(a.nent, sizeof(*entries)));
+	if (IS_ERR(entries))
+		return PTR_ERR(entries);
+	for (i = 0; i < a.nent; i++) {
+		if (entries[i].pad || entries[i].flags & ~VMM_CPUID_INDEXED) {
+			kvfree(entries);
+			return -EINVAL;
+		}
+	}
+	kvfree(vcpu->cpuid);
+	vcpu->cpuid = entries;
+	vcpu->cpuid_nent = a.nent;
+	return 0;
+}
+
 static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 {
 	struct vmm_run *run = vcpu->run;
 	int ret;
 
 	if (vcpu->user_exit_pending) {
-		vmm_ops->complete_user_exit(vcpu);
+		if (vcpu->mmio_pending)
+			vmm_mmio_complete(vcpu);
+		else
+			vmm_ops->complete_user_exit(vcpu);
 		vcpu->user_exit_pending = false;
 	}
 	if (READ_ONCE(run->immediate_exit)) {
@@ -111,6 +182,9 @@ static long vmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 		    sregs.gdt.pad || sregs.idt.pad)
 			break;
 		ret = vmm_ops->set_sregs(vcpu, &sregs);
+		break;
+	case VMM_SET_CPUID:
+		ret = vmm_set_cpuid(vcpu, argp);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -12,6 +12,7 @@
 #include "../uapi/vmm.h"
 #include "mmu/mmu.h"
 #include "vendor.h"
+#include "x86/decode.h"
 
 #define VMM_NAME "vmm"
 
@@ -62,6 +63,10 @@ struct vmm_vcpu {
 	struct vmm_fpu fpu;
 	int tlb_gen;			/* vm->tlb_gen seen at the last flush */
 	bool user_exit_pending;		/* complete_user_exit() before entry */
+	bool mmio_pending;		/* vmm_mmio_complete() before entry */
+	struct vmm_cpuid_entry *cpuid;	/* set by userspace, or NULL: the host's */
+	u32 cpuid_nent;
+	struct vmm_insn mmio;		/* the instruction of that MMIO exit */
 };
 
 /* vm.c */
@@ -69,7 +74,17 @@ int vmm_vm_create(const struct vmm_create_vm *args);
 void vmm_vm_put(struct vmm_vm *vm);
 int vmm_vm_fault(struct vmm_vm *vm, u64 gpa, bool write);
 
+/* guest_mem.c */
+int vmm_read_guest_phys(struct vmm_vm *vm, u64 gpa, void *buf, unsigned int len);
+int vmm_guest_linear_to_phys(struct vmm_vm *vm, const struct vmm_sregs *sregs,
+			     u64 gva, u64 *gpa);
+
+/* mmio.c */
+int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa);
+void vmm_mmio_complete(struct vmm_vcpu *vcpu);
+
 /* vcpu.c */
+void vmm_cpuid(struct vmm_vcpu *vcpu, u32 function, u32 index, u32 out[4]);
 int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args);
 
 /* dev.c */

@@ -136,6 +136,28 @@ struct vmm_sregs {
 	__u64 reserved[4];	/* 0 */
 };
 
+/*
+ * VMM_SET_CPUID: the CPUID leaves the guest sees, replacing any earlier
+ * table; a leaf missing from it reads as zeros. Until it is called, the
+ * guest sees the host's leaves without VMX and SVM.
+ */
+#define VMM_MAX_CPUID_ENTRIES	256
+#define VMM_CPUID_INDEXED	(1 << 0)	/* sub-leaves: index is significant */
+struct vmm_cpuid_entry {
+	__u32 function;
+	__u32 index;
+	__u32 flags;		/* VMM_CPUID_INDEXED */
+	__u32 eax, ebx, ecx, edx;
+	__u32 pad;		/* 0 */
+};
+
+struct vmm_cpuid {
+	__u32 nent;		/* <= VMM_MAX_CPUID_ENTRIES */
+	__u32 flags;		/* 0 */
+	__u64 entries;		/* pointer to nent struct vmm_cpuid_entry */
+	__u64 reserved[2];	/* 0 */
+};
+
 /* Why VMM_RUN returned: struct vmm_run.exit_reason. */
 enum vmm_exit_reason {
 	VMM_EXIT_NONE		= 0,	/* interrupted before entering (signal) */
@@ -207,5 +229,6 @@ struct vmm_run {
 #define VMM_SET_REGS		_IOW(VMMIO, 0x22, struct vmm_regs)
 #define VMM_GET_SREGS		_IOR(VMMIO, 0x23, struct vmm_sregs)
 #define VMM_SET_SREGS		_IOW(VMMIO, 0x24, struct vmm_sregs)
+#define VMM_SET_CPUID		_IOW(VMMIO, 0x25, struct vmm_cpuid)
 
 #endif /* _UAPI_VMM_H */

@@ -10,7 +10,6 @@
  */
 #include <linux/bits.h>
 
-#include "../compat.h"
 #include "../vmm.h"
 #include "svm.h"
 #include "vmcb.h"
@@ -79,17 +78,13 @@ static int svm_exit_host_event(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 static int svm_exit_cpuid(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
 	u64 *g = sv->regs;
-	u32 eax = sv->vmcb->save.rax, ecx = g[SVM_RCX];
-	u32 ebx, edx;
+	u32 out[4];
 
-	cpuid_count(eax, ecx, &eax, &ebx, &ecx, &edx);
-	/* No nested virtualization: hide SVM itself. */
-	if (sv->vmcb->save.rax == 0x80000001)
-		ecx &= ~BIT(2);
-	sv->vmcb->save.rax = eax;
-	g[SVM_RBX] = ebx;
-	g[SVM_RCX] = ecx;
-	g[SVM_RDX] = edx;
+	vmm_cpuid(vcpu, sv->vmcb->save.rax, g[SVM_RCX], out);
+	sv->vmcb->save.rax = out[0];
+	g[SVM_RBX] = out[1];
+	g[SVM_RCX] = out[2];
+	g[SVM_RDX] = out[3];
 	svm_next_rip(sv, 2);
 	return VMM_RESUME;
 }
@@ -234,12 +229,9 @@ static int svm_exit_npf(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	ret = vmm_vm_fault(vcpu->vm, gpa, write);
 	if (!ret)
 		return VMM_RESUME;
-	/*
-	 * Unbacked memory: MMIO, which needs the instruction decoded. Until
-	 * the decoder lands, userspace gets the raw exit.
-	 */
+	/* No slot backs it: MMIO, for userspace once decoded. */
 	if (ret == -ENOENT)
-		return svm_to_user_hw(vcpu, sv, VMM_EXIT_UNHANDLED);
+		return vmm_mmio_begin(vcpu, gpa);
 	return ret;
 }
 

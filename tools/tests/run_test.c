@@ -309,6 +309,59 @@ static void test_fpu_guest(int dev)
 	guest_teardown(&g);
 }
 
+/* CPUID leaf 0's EBX, then an absent leaf's EAX|EBX|ECX|EDX. */
+static const unsigned char cpuid_code[] = {
+	0x66, 0x31, 0xc0,			/* xor eax, eax */
+	0x0f, 0xa2,				/* cpuid */
+	0x66, 0x89, 0xd8,			/* mov eax, ebx */
+	0x66, 0xe7, 0xf5,			/* out 0xf5, eax */
+	0x66, 0xb8, 0x45, 0x23, 0x01, 0x00,	/* mov eax, 0x12345 */
+	0x0f, 0xa2,				/* cpuid */
+	0x66, 0x09, 0xd8,			/* or eax, ebx */
+	0x66, 0x09, 0xc8,			/* or eax, ecx */
+	0x66, 0x09, 0xd0,			/* or eax, edx */
+	0x66, 0xe7, 0xf6,			/* out 0xf6, eax */
+	0xf4,
+};
+
+static int set_cpuid(int vcpu, struct vmm_cpuid_entry *e, unsigned int n)
+{
+	struct vmm_cpuid c = { .nent = n, .entries = (unsigned long)e };
+
+	return ioctl(vcpu, VMM_SET_CPUID, &c) < 0 ? -errno : 0;
+}
+
+static void test_cpuid_table(int dev)
+{
+	struct vmm_cpuid_entry e[2] = {
+		{ .function = 0, .eax = 1, .ebx = 0x216d6d56 },	/* "Vmm!" */
+		{ .function = 1, .eax = 0x600 },
+	};
+	struct guest g;
+	int ret;
+
+	if (guest_setup(&g, dev, cpuid_code, sizeof(cpuid_code))) {
+		result(0, "guest_setup_cpuid", "errno %d", errno);
+		return;
+	}
+	result(set_cpuid(g.vcpu, e, VMM_MAX_CPUID_ENTRIES + 1) == -EINVAL,
+	       "cpuid_too_many_einval", NULL);
+	e[1].pad = 1;
+	result(set_cpuid(g.vcpu, e, 2) == -EINVAL, "cpuid_pad_einval", NULL);
+	e[1].pad = 0;
+	e[1].flags = 2;
+	result(set_cpuid(g.vcpu, e, 2) == -EINVAL, "cpuid_flags_einval", NULL);
+	e[1].flags = 0;
+	result(set_cpuid(g.vcpu, e, 2) == 0, "cpuid_set", NULL);
+	ret = run(&g);
+	result(!ret && g.run->io.port == 0xf5 && g.run->io.data == 0x216d6d56,
+	       "cpuid_table_leaf", "data=%#llx", (unsigned long long)g.run->io.data);
+	ret = run(&g);
+	result(!ret && g.run->io.port == 0xf6 && g.run->io.data == 0,
+	       "cpuid_absent_leaf_zero", "data=%#llx", (unsigned long long)g.run->io.data);
+	guest_teardown(&g);
+}
+
 int main(void)
 {
 	int dev = open("/dev/vmm", O_RDWR | O_CLOEXEC);
@@ -336,6 +389,7 @@ int main(void)
 	test_triple_fault(dev);
 	test_msr_gp(dev);
 	test_fpu_guest(dev);
+	test_cpuid_table(dev);
 	close(dev);
 	return result_status();
 }

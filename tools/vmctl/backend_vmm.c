@@ -2,8 +2,8 @@
 /*
  * vmctl run through /dev/vmm (uapi/vmm.h). The run page is the kernel's
  * shared struct vmm_run; exits map onto struct vmctl_exit kind for kind.
- * vmm answers CPUID in the kernel (the host's values, without SVM), so the
- * CPUID table vmctl builds is accepted and not passed on yet.
+ * vmm offers the host's CPUID leaves without VMX and SVM; the table vmctl
+ * builds from them goes to the kernel with VMM_SET_CPUID.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -93,12 +93,72 @@ static int vmm_add_memory(struct vmctl_vm *vm, uint64_t gpa, uint64_t size, void
 	return 0;
 }
 
+static void host_cpuid(uint32_t fn, uint32_t idx, uint32_t *r)
+{
+	asm volatile("cpuid" : "=a" (r[0]), "=b" (r[1]), "=c" (r[2]), "=d" (r[3])
+		     : "a" (fn), "c" (idx));
+}
+
+/* Leaves with sub-leaves, and how many of them to offer at most. */
+static unsigned int subleaves(uint32_t fn)
+{
+	switch (fn) {
+	case 4: case 0xb: case 0x1f: case 0x8000001d:
+		return 8;
+	case 7: case 0xd: case 0xf: case 0x10: case 0x12: case 0x14:
+		return 4;
+	default:
+		return 1;
+	}
+}
+
+static int add_leaves(struct vmctl_cpuid_entry *e, unsigned int *n, unsigned int max,
+		      uint32_t first)
+{
+	uint32_t r[4], fn, last, idx;
+
+	host_cpuid(first, 0, r);
+	last = r[0];
+	if (last < first || last - first > 0x40)
+		last = first;
+	for (fn = first; fn <= last; fn++) {
+		for (idx = 0; idx < subleaves(fn); idx++) {
+			if (*n == max)
+				return -1;
+			host_cpuid(fn, idx, r);
+			e[*n] = (struct vmctl_cpuid_entry){
+				.function = fn, .index = idx,
+				.flags = subleaves(fn) > 1 ? VMCTL_CPUID_INDEXED : 0,
+				.eax = r[0], .ebx = r[1], .ecx = r[2], .edx = r[3],
+			};
+			/* No nesting: hide VMX and SVM. */
+			if (fn == 1)
+				e[*n].ecx &= ~BIT(5);
+			if (fn == 0x80000001)
+				e[*n].ecx &= ~BIT(2);
+			(*n)++;
+		}
+	}
+	return 0;
+}
+
 static int vmm_supported_cpuid(struct vmctl_vm *vm, struct vmctl_cpuid_entry **entries,
 			       unsigned int *nr)
 {
+	unsigned int n = 0;
+
 	(void)vm;
-	*entries = NULL;
-	*nr = 0;
+	*entries = calloc(VMM_MAX_CPUID_ENTRIES, sizeof(**entries));
+	if (!*entries)
+		return -1;
+	if (add_leaves(*entries, &n, VMM_MAX_CPUID_ENTRIES, 0) ||
+	    add_leaves(*entries, &n, VMM_MAX_CPUID_ENTRIES, 0x80000000)) {
+		free(*entries);
+		errno = E2BIG;
+		warn_errno("vmm: host CPUID");
+		return -1;
+	}
+	*nr = n;
 	return 0;
 }
 
@@ -141,11 +201,28 @@ static void vmm_destroy_vcpu(struct vmctl_vcpu *vcpu)
 static int vmm_set_cpuid(struct vmctl_vcpu *vcpu, const struct vmctl_cpuid_entry *entries,
 			 unsigned int nr)
 {
-	/* vmm serves CPUID itself for now; nothing to check against. */
-	(void)vcpu;
-	(void)entries;
-	(void)nr;
-	return 0;
+	struct vmm_cpuid_entry *k = calloc(nr ? nr : 1, sizeof(*k));
+	struct vmm_cpuid c;
+	unsigned int i;
+	int ret;
+
+	if (!k)
+		return -1;
+	for (i = 0; i < nr; i++)
+		k[i] = (struct vmm_cpuid_entry){
+			.function = entries[i].function, .index = entries[i].index,
+			.flags = entries[i].flags & VMCTL_CPUID_INDEXED ? VMM_CPUID_INDEXED : 0,
+			.eax = entries[i].eax, .ebx = entries[i].ebx,
+			.ecx = entries[i].ecx, .edx = entries[i].edx,
+		};
+	memset(&c, 0, sizeof(c));
+	c.nent = nr;
+	c.entries = (uintptr_t)k;
+	ret = ioctl(to_vcpu(vcpu)->fd, VMM_SET_CPUID, &c);
+	if (ret < 0)
+		warn_errno("vmm: VMM_SET_CPUID");
+	free(k);
+	return ret < 0 ? -1 : 0;
 }
 
 static int vmm_get_regs(struct vmctl_vcpu *vcpu, struct vmctl_regs *r)

@@ -128,7 +128,7 @@ check coexist vmm_works_at_end vmctl probe
 # status under both (tools/tests/guests/GUESTS). Where vmm lacks what a guest
 # needs, it is a SKIP naming the gap, never a PASS.
 G=/lib/vmm-lab/guests
-VMM_GAPS="mmio:MMIO-instruction-decoding mmio64:MMIO-instruction-decoding"
+VMM_GAPS=""
 vendor=$( [ "$(cpu_vendor_ext)" = vmx ] && echo intel || echo amd)
 
 # run_guest BACKEND NAME IMAGE FORMAT MODE LOAD MEM STATUS

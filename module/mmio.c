@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * MMIO: a guest access to guest-physical memory that no slot backs.
+ *
+ * The hardware reports the address but not the access, so vmm fetches the
+ * instruction at the guest's RIP (through the guest's page tables), decodes
+ * it (the MOV, MOVZX, MOVSX and STOS class, x86/decode.c) and exits to
+ * userspace with address, size, direction and, for writes, the value. Before
+ * the next entry the instruction is completed: a load's value goes into its
+ * register with the width rules of the instruction, RIP moves past it, STOS
+ * moves RDI (and with REP counts RCX down, re-executing until it is zero:
+ * one exit per iteration).
+ */
+#include <linux/bits.h>
+
+#include "vmm.h"
+#include "x86/decode.h"
+
+#define SEG_L		BIT(9)		/* vmm_segment.attrib: 64-bit code */
+#define SEG_DB		BIT(10)		/* default operation size 32 */
+#define EFLAGS_DF	BIT(10)
+
+static u64 *gpr(struct vmm_regs *r, unsigned int n)
+{
+	u64 *regs[16] = {
+		&r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
+		&r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
+	};
+
+	return regs[n & 15];
+}
+
+static unsigned int code_mode(const struct vmm_sregs *s)
+{
+	if (!(s->cr0 & X86_CR0_PE))
+		return 2;
+	if ((s->efer & EFER_LMA) && (s->cs.attrib & SEG_L))
+		return 8;
+	return (s->cs.attrib & SEG_DB) ? 4 : 2;
+}
+
+/* Fetches up to 15 instruction bytes; returns how many could be read. */
+static unsigned int fetch(struct vmm_vcpu *vcpu, const struct vmm_sregs *s,
+			  u64 lin, u8 *bytes)
+{
+	unsigned int n = 0;
+
+	while (n < 15) {
+		unsigned int chunk = min_t(u64, 15 - n, PAGE_SIZE - ((lin + n) & ~PAGE_MASK));
+		u64 gpa;
+
+		if (vmm_guest_linear_to_phys(vcpu->vm, s, lin + n, &gpa) ||
+		    vmm_read_guest_phys(vcpu->vm, gpa, bytes + n, chunk))
+			break;
+		n += chunk;
+	}
+	return n;
+}
+
+/* The value of a register operand as the instruction reads it. */
+static u64 reg_read(struct vmm_regs *r, const struct vmm_insn *insn)
+{
+	if (insn->high8)
+		return (*gpr(r, insn->reg - 4) >> 8) & 0xff;
+	return *gpr(r, insn->reg) & GENMASK_ULL(insn->size * 8 - 1, 0);
+}
+
+/* Writes @val to the instruction's register: 8 and 16 bits merge, 32 zero-extends. */
+static void reg_write(struct vmm_regs *r, const struct vmm_insn *insn, u64 val,
+		      unsigned int width)
+{
+	u64 *reg;
+
+	if (insn->high8) {
+		reg = gpr(r, insn->reg - 4);
+		*reg = (*reg & ~0xff00ULL) | ((val & 0xff) << 8);
+		return;
+	}
+	reg = gpr(r, insn->reg);
+	if (width >= 4)
+		*reg = width == 4 ? (u32)val : val;
+	else
+		*reg = (*reg & ~GENMASK_ULL(width * 8 - 1, 0)) |
+		       (val & GENMASK_ULL(width * 8 - 1, 0));
+}
+
+/**
+ * vmm_mmio_begin() - describe the MMIO access behind an exit at @gpa
+ * @vcpu: the vCPU that faulted
+ * @gpa: the guest-physical address no slot backs
+ *
+ * Fills vcpu->run: VMM_EXIT_MMIO, or VMM_EXIT_INTERNAL_ERROR when the
+ * instruction cannot be fetched or is not one vmm decodes (hw.qualification
+ * is @gpa, hw.info the first instruction bytes).
+ * Return: VMM_TO_USER.
+ */
+int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa)
+{
+	struct vmm_run *run = vcpu->run;
+	struct vmm_insn *insn = &vcpu->mmio;
+	struct vmm_sregs s = {};
+	struct vmm_regs r;
+	unsigned int mode, n;
+	u8 bytes[15] = {};
+	u64 lin;
+
+	vmm_ops->get_sregs(vcpu, &s);
+	vmm_ops->get_regs(vcpu, &r);
+	mode = code_mode(&s);
+	lin = s.cs.base + (mode == 2 ? (u16)r.rip : mode == 4 ? (u32)r.rip : r.rip);
+	n = fetch(vcpu, &s, lin, bytes);
+	if (!n || vmm_decode(bytes, n, mode, insn)) {
+		run->exit_reason = VMM_EXIT_INTERNAL_ERROR;
+		run->hw.reason = 0;
+		run->hw.qualification = gpa;
+		memcpy(&run->hw.info, bytes, sizeof(run->hw.info));
+		vcpu->mmio_pending = false;
+		return VMM_TO_USER;
+	}
+
+	run->exit_reason = VMM_EXIT_MMIO;
+	run->mmio.gpa = gpa;
+	run->mmio.len = insn->size;
+	run->mmio.data = 0;
+	switch (insn->op) {
+	case VMM_INSN_STORE:
+		run->mmio.is_write = 1;
+		run->mmio.data = reg_read(&r, insn);
+		break;
+	case VMM_INSN_STORE_IMM:
+		run->mmio.is_write = 1;
+		run->mmio.data = insn->imm & GENMASK_ULL(insn->size * 8 - 1, 0);
+		break;
+	case VMM_INSN_STOS:
+		run->mmio.is_write = 1;
+		run->mmio.data = r.rax & GENMASK_ULL(insn->size * 8 - 1, 0);
+		break;
+	default:
+		run->mmio.is_write = 0;
+		break;
+	}
+	vcpu->mmio_pending = true;
+	return VMM_TO_USER;
+}
+
+/* Before the next entry: finish the instruction that made the MMIO exit. */
+void vmm_mmio_complete(struct vmm_vcpu *vcpu)
+{
+	const struct vmm_insn *insn = &vcpu->mmio;
+	u64 val = vcpu->run->mmio.data & GENMASK_ULL(insn->size * 8 - 1, 0);
+	u64 amask = GENMASK_ULL(insn->addr_size * 8 - 1, 0);
+	bool advance = true;
+	struct vmm_regs r;
+
+	vcpu->mmio_pending = false;
+	vmm_ops->get_regs(vcpu, &r);
+	switch (insn->op) {
+	case VMM_INSN_LOAD:
+		reg_write(&r, insn, val, insn->size);
+		break;
+	case VMM_INSN_MOVZX:
+		reg_write(&r, insn, val, insn->reg_size);
+		break;
+	case VMM_INSN_MOVSX:
+		reg_write(&r, insn, sign_extend64(val, insn->size * 8 - 1), insn->reg_size);
+		break;
+	case VMM_INSN_STOS: {
+		u64 step = (r.rflags & EFLAGS_DF) ? -(u64)insn->size : insn->size;
+
+		r.rdi = (r.rdi & ~amask) | ((r.rdi + step) & amask);
+		if (insn->rep) {
+			r.rcx = (r.rcx & ~amask) | ((r.rcx - 1) & amask);
+			/* Not done: the guest re-executes it for the next one. */
+			advance = !(r.rcx & amask);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	if (advance)
+		r.rip += insn->len;
+	vmm_ops->set_regs(vcpu, &r);
+}
