@@ -14,4 +14,10 @@ cat /sys/kernel/debug/vmm/virt
 echo
 echo "\$ vmctl probe -- cat /sys/kernel/debug/vmm/virt   # with a VM alive"
 vmctl probe -- cat /sys/kernel/debug/vmm/virt
+echo
+echo "\$ vmctl run --backend vmm --mode real --load 0x7c00 guests/hello64.bin"
+echo "  (starts in real mode, builds its own page tables, switches to long mode)"
+vmctl run --backend vmm --format flat --mode real --load 0x7c00 --mem 16M \
+	/lib/vmm-lab/guests/hello64.bin
+echo "(vmctl exit status $?: 1 is the guest's PASS through port 0xf4)"
 echo "================================================================="
