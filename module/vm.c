@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/uaccess.h>
 
 #include "vmm.h"
@@ -92,6 +93,62 @@ out:
 	return ret;
 }
 
+/**
+ * vmm_vcpu_enter_guest_mode() - about to enter the guest
+ * @vcpu: the vCPU, on this CPU with interrupts off
+ *
+ * Pairs with vmm_vm_flush_tlbs(): either the vCPU sees the new generation
+ * here and flushes, or the flusher sees it in the guest and kicks it out.
+ * Return: true if the vCPU must flush its TLB before entering.
+ */
+bool vmm_vcpu_enter_guest_mode(struct vmm_vcpu *vcpu)
+{
+	int gen;
+
+	WRITE_ONCE(vcpu->cpu, smp_processor_id());
+	/* Ordered before reading tlb_gen; pairs with vmm_vm_flush_tlbs(). */
+	smp_store_mb(vcpu->in_guest, true);
+	gen = atomic_read(&vcpu->vm->tlb_gen);
+	if (gen == vcpu->tlb_gen)
+		return false;
+	vcpu->tlb_gen = gen;
+	return true;
+}
+
+void vmm_vcpu_exit_guest_mode(struct vmm_vcpu *vcpu)
+{
+	/* After the exit; pairs with the acquire in vmm_vm_flush_tlbs(). */
+	smp_store_release(&vcpu->in_guest, false);
+}
+
+static void vmm_kick(void *unused)
+{
+	/* The IPI itself made the guest exit: nothing else to do. */
+}
+
+/*
+ * After mappings went away: make every vCPU flush before it uses guest
+ * memory again. vCPUs in the guest now are sent an IPI, which forces an
+ * exit; with wait, it has been taken when this returns. Called with
+ * vm->lock held, so no vCPU maps anything meanwhile.
+ */
+static void vmm_vm_flush_tlbs(struct vmm_vm *vm)
+{
+	unsigned int i;
+
+	atomic_inc(&vm->tlb_gen);
+	/* Ordered before reading in_guest; pairs with enter_guest_mode. */
+	smp_mb__after_atomic();
+	for (i = 0; i < VMM_MAX_VCPUS; i++) {
+		struct vmm_vcpu *vcpu = vm->vcpus[i];
+
+		/* Pairs with the release in vmm_vcpu_exit_guest_mode(). */
+		if (vcpu && smp_load_acquire(&vcpu->in_guest))
+			smp_call_function_single(READ_ONCE(vcpu->cpu), vmm_kick,
+						 NULL, 1);
+	}
+}
+
 static bool vmm_slot_overlaps(const struct vmm_slot *s, u64 gpa, u64 size)
 {
 	return s->size && gpa < s->gpa + s->size && s->gpa < gpa + size;
@@ -134,12 +191,14 @@ static int vmm_set_memory_slot(struct vmm_vm *vm,
 		}
 	}
 	/*
-	 * Replacing or deleting: unmap what the old slot had mapped, and have
-	 * every vCPU flush its TLB before it enters the guest again.
+	 * Replacing or deleting: unmap what the old slot had mapped, have every
+	 * vCPU flush its TLB, and only then unpin: a vCPU running meanwhile
+	 * could still write the old pages through its TLB.
 	 */
 	if (slot->size) {
-		vmm_mmu_unmap(&vm->mmu, slot->gpa, slot->size);
-		atomic_inc(&vm->tlb_gen);
+		vmm_mmu_zap(&vm->mmu, slot->gpa, slot->size);
+		vmm_vm_flush_tlbs(vm);
+		vmm_mmu_release(&vm->mmu, slot->gpa, slot->size);
 	}
 	slot->gpa = a.guest_phys_addr;
 	slot->size = a.size;

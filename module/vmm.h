@@ -62,6 +62,8 @@ struct vmm_vcpu {
 	void *vendor;
 	struct vmm_fpu fpu;
 	int tlb_gen;			/* vm->tlb_gen seen at the last flush */
+	int cpu;			/* where it last entered the guest */
+	bool in_guest;			/* between reading tlb_gen and the exit */
 	bool user_exit_pending;		/* complete_user_exit() before entry */
 	bool mmio_pending;		/* vmm_mmio_complete() before entry */
 	struct vmm_cpuid_entry *cpuid;	/* set by userspace, or NULL: the host's */
@@ -71,6 +73,8 @@ struct vmm_vcpu {
 
 /* vm.c */
 int vmm_vm_create(const struct vmm_create_vm *args);
+bool vmm_vcpu_enter_guest_mode(struct vmm_vcpu *vcpu);
+void vmm_vcpu_exit_guest_mode(struct vmm_vcpu *vcpu);
 void vmm_vm_put(struct vmm_vm *vm);
 int vmm_vm_fault(struct vmm_vm *vm, u64 gpa, bool write);
 

@@ -39,7 +39,8 @@ struct vmm_mmu {
 int vmm_mmu_init(struct vmm_mmu *mmu, const struct vmm_pte_ops *ops);
 void vmm_mmu_destroy(struct vmm_mmu *mmu);
 int vmm_mmu_map(struct vmm_mmu *mmu, u64 gpa, struct page *page, bool writable);
-unsigned long vmm_mmu_unmap(struct vmm_mmu *mmu, u64 gpa, u64 size);
+unsigned long vmm_mmu_zap(struct vmm_mmu *mmu, u64 gpa, u64 size);
+void vmm_mmu_release(struct vmm_mmu *mmu, u64 gpa, u64 size);
 phys_addr_t vmm_mmu_root_pa(const struct vmm_mmu *mmu);
 u64 vmm_mmu_lookup(struct vmm_mmu *mmu, u64 gpa);
 

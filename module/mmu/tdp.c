@@ -91,15 +91,16 @@ int vmm_mmu_map(struct vmm_mmu *mmu, u64 gpa, struct page *page, bool writable)
 }
 
 /**
- * vmm_mmu_unmap() - unmap and unpin the guest pages in [@gpa, @gpa + @size)
+ * vmm_mmu_zap() - unmap the guest pages in [@gpa, @gpa + @size)
  * @mmu: the guest-physical page tables
  * @gpa: start of the range
  * @size: length of the range in bytes
  *
- * The caller flushes the guests' TLBs before the range is reused.
+ * The pages stay pinned: vCPUs may still reach them through their TLBs
+ * until they have flushed, after which vmm_mmu_release() lets them go.
  * Return: the number of pages unmapped.
  */
-unsigned long vmm_mmu_unmap(struct vmm_mmu *mmu, u64 gpa, u64 size)
+unsigned long vmm_mmu_zap(struct vmm_mmu *mmu, u64 gpa, u64 size)
 {
 	unsigned long first = gpa >> PAGE_SHIFT;
 	unsigned long last = (gpa + size - 1) >> PAGE_SHIFT;
@@ -109,13 +110,33 @@ unsigned long vmm_mmu_unmap(struct vmm_mmu *mmu, u64 gpa, u64 size)
 	xa_for_each_range(&mmu->pinned, gfn, page, first, last) {
 		u64 *leaf = tdp_walk(mmu, (u64)gfn << PAGE_SHIFT, false);
 
-		if (leaf)
+		if (leaf && mmu->ops->present(*leaf)) {
 			WRITE_ONCE(*leaf, 0);
-		xa_erase(&mmu->pinned, gfn);
-		unpin_user_pages_dirty_lock(&page, 1, true);
-		n++;
+			n++;
+		}
 	}
 	return n;
+}
+
+/**
+ * vmm_mmu_release() - unpin the zapped pages in [@gpa, @gpa + @size)
+ * @mmu: the guest-physical page tables
+ * @gpa: start of the range
+ * @size: length of the range in bytes
+ *
+ * Only once no vCPU can hold a translation to them (see vmm_mmu_zap()).
+ */
+void vmm_mmu_release(struct vmm_mmu *mmu, u64 gpa, u64 size)
+{
+	unsigned long first = gpa >> PAGE_SHIFT;
+	unsigned long last = (gpa + size - 1) >> PAGE_SHIFT;
+	unsigned long gfn;
+	struct page *page;
+
+	xa_for_each_range(&mmu->pinned, gfn, page, first, last) {
+		xa_erase(&mmu->pinned, gfn);
+		unpin_user_pages_dirty_lock(&page, 1, true);
+	}
 }
 
 /* The leaf entry for @gpa, or 0: for tests and debugging. */
@@ -144,7 +165,9 @@ void vmm_mmu_destroy(struct vmm_mmu *mmu)
 {
 	if (!mmu->root)
 		return;
-	vmm_mmu_unmap(mmu, 0, ~0ULL);
+	/* No vCPU is left to hold a translation. */
+	vmm_mmu_zap(mmu, 0, ~0ULL);
+	vmm_mmu_release(mmu, 0, ~0ULL);
 	tdp_free_table(mmu, mmu->root, TDP_LEVELS);
 	mmu->root = NULL;
 	xa_destroy(&mmu->pinned);

@@ -278,7 +278,6 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	struct svm_vcpu *sv = vcpu->vendor;
 	struct vmcb_control *c = &sv->vmcb->control;
 	enum svm_asid_flush flush;
-	int gen;
 
 	/*
 	 * The guest may use the FPU, SSE and AVX registers: save the task's
@@ -286,14 +285,13 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	 * This also keeps us on this CPU until the exit is read.
 	 */
 	kernel_fpu_begin();
+	vmm_fpu_load_guest(&vcpu->fpu);
+	local_irq_disable();
 	flush = svm_asid_assign(this_cpu_ptr(&svm_asids), &sv->asid,
 				smp_processor_id());
-	gen = atomic_read(&vcpu->vm->tlb_gen);
-	if (gen != vcpu->tlb_gen) {
-		vcpu->tlb_gen = gen;
-		if (flush == SVM_ASID_KEEP)
-			flush = SVM_ASID_NEW;
-	}
+	/* Mappings went away since the last entry: flush this ASID. */
+	if (vmm_vcpu_enter_guest_mode(vcpu) && flush == SVM_ASID_KEEP)
+		flush = SVM_ASID_NEW;
 	c->asid = sv->asid.asid;
 	if (flush == SVM_ASID_KEEP)
 		c->tlb_control = SVM_TLB_CONTROL_NONE;
@@ -303,11 +301,10 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 		c->tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
 	c->clean = 0;
 
-	vmm_fpu_load_guest(&vcpu->fpu);
-	local_irq_disable();
 	asm volatile("clgi" ::: "memory");
 	svm_vmrun(sv->vmcb_pa, sv->regs, page_to_phys(__this_cpu_read(svm_host_save)));
 	asm volatile("stgi" ::: "memory");
+	vmm_vcpu_exit_guest_mode(vcpu);
 	local_irq_enable();
 	vmm_fpu_save_guest(&vcpu->fpu);
 	kernel_fpu_end();

@@ -8,7 +8,7 @@
  * RAX comes back from the host save area at #VMEXIT (AMD APM vol. 2,
  * "VMRUN" and "#VMEXIT"), which is why it carries the VMCB address.
  *
- * Called with interrupts off and GIF clear.
+ * Called with interrupts off and GIF clear; returns the same way.
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
@@ -66,7 +66,14 @@ SYM_FUNC_START(svm_vmrun)
 	mov	R_R15(%rax), %r15
 	mov	(%rsp), %rax
 
+	/*
+	 * With V_INTR_MASKING, the host's IF at VMRUN decides whether
+	 * physical interrupts reach us (as INTR exits) while the guest runs:
+	 * it must be set. GIF is clear, so nothing is taken here meanwhile.
+	 */
+	sti
 	vmrun	%rax
+	cli
 
 	vmsave	%rax
 	mov	8(%rsp), %rax

@@ -55,7 +55,7 @@ build_userspace() {
 		cp "$TOP/tools/vmctl/vmctl" "$BUILD/bin/vmctl" &&
 		make -s -C "$TOP/tools/tests/guests" >&2 &&
 		for t in abi_test run_test; do
-			cc -O2 -static -Wall -Wextra -Werror -I"$TOP" \
+			cc -O2 -static -pthread -Wall -Wextra -Werror -I"$TOP" \
 				-o "$BUILD/bin/$t" "$TOP/tools/tests/$t.c" || return 1
 		done
 }

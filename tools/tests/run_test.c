@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,6 +363,60 @@ static void test_cpuid_table(int dev)
 	guest_teardown(&g);
 }
 
+/*
+ * mov ax, 0x8000; mov ds, ax; xor ax, ax;
+ * again: mov [0], ax; inc ax; jmp again -- stores to guest-physical 0x80000
+ * forever, with no exit.
+ */
+static const unsigned char store_loop[] = {
+	0xb8, 0x00, 0x80, 0x8e, 0xd8, 0x31, 0xc0,
+	0x89, 0x06, 0x00, 0x00, 0x40, 0xeb, 0xf9,
+};
+
+static void *run_thread(void *arg)
+{
+	struct guest *g = arg;
+
+	return (void *)(long)run(g);
+}
+
+/*
+ * Deleting a slot while a vCPU keeps writing to it: the vCPU must be made to
+ * exit and flush its TLB before the pages are let go, after which its next
+ * store is an MMIO exit at the old slot's address. Were the pages unpinned
+ * first, the guest could go on writing them through its TLB.
+ */
+static void test_slot_delete_while_running(int dev)
+{
+	unsigned short *seen;
+	struct guest g;
+	pthread_t t;
+	void *ret;
+
+	if (guest_setup(&g, dev, store_loop, sizeof(store_loop)) ||
+	    slot(g.vm, 0, 0, 0x80000, g.mem) ||
+	    slot(g.vm, 1, 0x80000, 0x1000, g.mem + 0x80000)) {
+		result(0, "guest_setup_slot_delete", "errno %d", errno);
+		return;
+	}
+	seen = (unsigned short *)(g.mem + 0x80000);
+	*seen = 0;
+	if (pthread_create(&t, NULL, run_thread, &g)) {
+		result(0, "slot_delete_thread", NULL);
+		return;
+	}
+	/* The guest's stores show up in our memory: it is running. */
+	while (__atomic_load_n(seen, __ATOMIC_RELAXED) < 100)
+		;
+	result(slot(g.vm, 1, 0x80000, 0, NULL) == 0, "slot_delete_while_running", NULL);
+	pthread_join(t, &ret);
+	result(!ret && g.run->exit_reason == VMM_EXIT_MMIO && g.run->mmio.gpa == 0x80000 &&
+	       g.run->mmio.is_write && g.run->mmio.len == 2,
+	       "running_vcpu_sees_slot_gone", "ret=%ld reason=%u gpa=%#llx",
+	       (long)ret, g.run->exit_reason, (unsigned long long)g.run->mmio.gpa);
+	guest_teardown(&g);
+}
+
 int main(void)
 {
 	int dev = open("/dev/vmm", O_RDWR | O_CLOEXEC);
@@ -390,6 +445,7 @@ int main(void)
 	test_msr_gp(dev);
 	test_fpu_guest(dev);
 	test_cpuid_table(dev);
+	test_slot_delete_while_running(dev);
 	close(dev);
 	return result_status();
 }
