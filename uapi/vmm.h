@@ -142,7 +142,7 @@ struct vmm_sregs {
  * guest sees the host's leaves without VMX and SVM.
  */
 #define VMM_MAX_CPUID_ENTRIES	256
-#define VMM_CPUID_INDEXED	(1 << 0)	/* sub-leaves: index is significant */
+#define VMM_CPUID_INDEXED	_BITUL(0)	/* sub-leaves: index is significant */
 struct vmm_cpuid_entry {
 	__u32 function;
 	__u32 index;
