@@ -58,7 +58,7 @@ static void print_caps(const struct vmm_caps *c)
 	printf("CPUs online:    %u\n", c->nr_cpus);
 	for (i = 0; raw_names && i < VMM_RAW_WORDS; i++)
 		if (raw_names[i])
-			printf("  %-20s %#018llx\n", raw_names[i],
+			printf("  %-20s 0x%016llx\n", raw_names[i],
 			       (unsigned long long)c->raw[i]);
 }
 
