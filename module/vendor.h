@@ -66,6 +66,14 @@ struct vmm_vendor_ops {
 	int (*set_sregs)(struct vmm_vcpu *vcpu, const struct vmm_sregs *sregs);
 
 	/*
+	 * The guest's MSRs that the backend keeps (the allow-list the
+	 * RDMSR/WRMSR exits serve). Return 0, -ENOENT for an MSR outside the
+	 * list, or -EINVAL for a value the MSR cannot hold.
+	 */
+	int (*get_msr)(struct vmm_vcpu *vcpu, u32 index, u64 *value);
+	int (*set_msr)(struct vmm_vcpu *vcpu, u32 index, u64 value);
+
+	/*
 	 * Enter the guest once and handle the exit: in process context,
 	 * preemptible, may sleep. Returns an action or a negative errno.
 	 */
