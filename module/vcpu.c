@@ -123,6 +123,8 @@ static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 		run->exit_reason = VMM_EXIT_NONE;
 		return -EINTR;
 	}
+	if (vmm_ops->run_begin)
+		vmm_ops->run_begin(vcpu);
 	for (;;) {
 		if (signal_pending(current)) {
 			run->exit_reason = VMM_EXIT_NONE;

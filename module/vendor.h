@@ -74,6 +74,13 @@ struct vmm_vendor_ops {
 	int (*set_msr)(struct vmm_vcpu *vcpu, u32 index, u64 value);
 
 	/*
+	 * Optional: at the start of VMM_RUN, preemptible. For host state that
+	 * belongs to the calling task and cannot change until VMM_RUN
+	 * returns (its segment bases), so that it is not read at every entry.
+	 */
+	void (*run_begin)(struct vmm_vcpu *vcpu);
+
+	/*
 	 * Enter the guest once and handle the exit: in process context,
 	 * preemptible, may sleep. Returns an action or a negative errno.
 	 */
