@@ -46,6 +46,8 @@ static int __init vmm_init(void)
 	if (ret)
 		return ret;
 
+	vmm_fpu_init();
+
 	ret = vmm_ops->hardware_setup();
 	if (ret)
 		return ret;

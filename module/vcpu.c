@@ -107,6 +107,59 @@ static int vmm_set_cpuid(struct vmm_vcpu *vcpu, const struct vmm_cpuid __user *u
 	return 0;
 }
 
+/*
+ * VMM_GET_MSRS / VMM_SET_MSRS: like KVM's, the entries are handled in order
+ * and the count handled is returned, so userspace sees exactly which MSR
+ * the backend refused (the first one not counted). Malformed input fails
+ * whole, before any MSR is touched.
+ */
+static int vmm_vcpu_msrs(struct vmm_vcpu *vcpu, struct vmm_msrs __user *uarg,
+			 bool set)
+{
+	struct vmm_msr_entry *entries;
+	struct vmm_msrs a;
+	int ret = 0;
+	u32 i;
+
+	/* Until a backend keeps MSRs, the ioctl does not exist for it. */
+	if (set ? !vmm_ops->set_msr : !vmm_ops->get_msr)
+		return -ENOTTY;
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.flags || memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+		return -EINVAL;
+	if (a.nmsrs > VMM_MAX_MSR_ENTRIES)
+		return -E2BIG;
+	entries = vmemdup_user(u64_to_user_ptr(a.entries),
+			       array_size(a.nmsrs, sizeof(*entries)));
+	if (IS_ERR(entries))
+		return PTR_ERR(entries);
+	for (i = 0; i < a.nmsrs; i++) {
+		if (entries[i].pad) {
+			ret = -EINVAL;
+			goto out;
+		}
+	}
+	for (i = 0; i < a.nmsrs; i++) {
+		if (set)
+			ret = vmm_ops->set_msr(vcpu, entries[i].index,
+					       entries[i].data);
+		else
+			ret = vmm_ops->get_msr(vcpu, entries[i].index,
+					       &entries[i].data);
+		if (ret)
+			break;
+	}
+	ret = i;
+	/* Only the entries handled were filled in. */
+	if (!set && i &&
+	    copy_to_user(u64_to_user_ptr(a.entries), entries, i * sizeof(*entries)))
+		ret = -EFAULT;
+out:
+	kvfree(entries);
+	return ret;
+}
+
 static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 {
 	struct vmm_run *run = vcpu->run;
@@ -187,6 +240,18 @@ static long vmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case VMM_SET_CPUID:
 		ret = vmm_set_cpuid(vcpu, argp);
+		break;
+	case VMM_GET_MSRS:
+		ret = vmm_vcpu_msrs(vcpu, argp, false);
+		break;
+	case VMM_SET_MSRS:
+		ret = vmm_vcpu_msrs(vcpu, argp, true);
+		break;
+	case VMM_GET_FPU:
+		ret = vmm_fpu_get_user(&vcpu->fpu, argp);
+		break;
+	case VMM_SET_FPU:
+		ret = vmm_fpu_set_user(&vcpu->fpu, argp);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -49,10 +49,14 @@ struct vmm_fpu {
 	u8 *area;
 };
 
+void vmm_fpu_init(void);
 int vmm_fpu_alloc(struct vmm_fpu *fpu);
 void vmm_fpu_free(struct vmm_fpu *fpu);
 void vmm_fpu_load_guest(struct vmm_fpu *fpu);
 void vmm_fpu_save_guest(struct vmm_fpu *fpu);
+int vmm_fpu_get_user(struct vmm_fpu *fpu, struct vmm_xsave __user *uxs);
+int vmm_fpu_set_user(struct vmm_fpu *fpu, const struct vmm_xsave __user *uxs);
+int vmm_xsave_check(const u8 *buf, u64 features, u32 mxcsr_mask);
 
 struct vmm_vcpu {
 	struct vmm_vm *vm;

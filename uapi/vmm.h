@@ -158,6 +158,56 @@ struct vmm_cpuid {
 	__u64 reserved[2];	/* 0 */
 };
 
+/*
+ * VMM_GET_MSRS / VMM_SET_MSRS: the guest's MSRs, by index. The entries are
+ * processed in order; the ioctl returns how many were, stopping at the first
+ * MSR the backend does not keep or whose value it refuses.
+ */
+#define VMM_MAX_MSR_ENTRIES	256
+struct vmm_msr_entry {
+	__u32 index;
+	__u32 pad;		/* 0 */
+	__u64 data;
+};
+
+struct vmm_msrs {
+	__u32 nmsrs;		/* <= VMM_MAX_MSR_ENTRIES */
+	__u32 flags;		/* 0 */
+	__u64 entries;		/* pointer to nmsrs struct vmm_msr_entry */
+	__u64 reserved[2];	/* 0 */
+};
+
+/*
+ * VMM_GET_FPU / VMM_SET_FPU: the guest's x87, SSE and AVX registers in the
+ * XSAVE standard (non-compacted) format of the SDM, "XSAVE-Managed State":
+ *
+ *   0-511     the legacy region, laid out as by FXSAVE: FCW, FSW, abridged
+ *             FTW, FOP, FIP, FDP, MXCSR (24), MXCSR_MASK (28, out only),
+ *             ST0-7/MM0-7 (32), XMM0-15 (160); 416-511 reserved (0)
+ *   512-575   the XSAVE header: XSTATE_BV (512), the components that are
+ *             not in their initial state; XCOMP_BV (520) and the rest 0
+ *   576-831   AVX: the upper halves of YMM0-15
+ *   832-4095  reserved (0)
+ *
+ * A component whose XSTATE_BV bit is clear is in its initial state, and its
+ * bytes are ignored; MXCSR is always taken.
+ */
+#define VMM_XSAVE_SIZE		4096
+#define VMM_XSAVE_MXCSR		24
+#define VMM_XSAVE_MXCSR_MASK	28
+#define VMM_XSAVE_ST		32
+#define VMM_XSAVE_XMM		160
+#define VMM_XSAVE_XSTATE_BV	512
+#define VMM_XSAVE_XCOMP_BV	520
+#define VMM_XSAVE_YMM_HI	576
+#define VMM_XSAVE_END		832
+#define VMM_XFEATURE_X87	_BITULL(0)
+#define VMM_XFEATURE_SSE	_BITULL(1)
+#define VMM_XFEATURE_AVX	_BITULL(2)
+struct vmm_xsave {
+	__u8 region[VMM_XSAVE_SIZE];
+};
+
 /* Why VMM_RUN returned: struct vmm_run.exit_reason. */
 enum vmm_exit_reason {
 	VMM_EXIT_NONE		= 0,	/* interrupted before entering (signal) */
@@ -230,5 +280,9 @@ struct vmm_run {
 #define VMM_GET_SREGS		_IOR(VMMIO, 0x23, struct vmm_sregs)
 #define VMM_SET_SREGS		_IOW(VMMIO, 0x24, struct vmm_sregs)
 #define VMM_SET_CPUID		_IOW(VMMIO, 0x25, struct vmm_cpuid)
+#define VMM_GET_MSRS		_IOWR(VMMIO, 0x26, struct vmm_msrs)
+#define VMM_SET_MSRS		_IOW(VMMIO, 0x27, struct vmm_msrs)
+#define VMM_GET_FPU		_IOR(VMMIO, 0x28, struct vmm_xsave)
+#define VMM_SET_FPU		_IOW(VMMIO, 0x29, struct vmm_xsave)
 
 #endif /* _UAPI_VMM_H */

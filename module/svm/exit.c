@@ -148,73 +148,41 @@ static int svm_exit_ud(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	return VMM_RESUME;
 }
 
-/* MSRs the VMCB holds for the guest; everything else raises #GP. */
-static u64 *svm_msr_slot(struct svm_vcpu *sv, u32 msr)
-{
-	struct vmcb_save *s = &sv->vmcb->save;
-
-	switch (msr) {
-	case MSR_IA32_SYSENTER_CS:	return &s->sysenter_cs;
-	case MSR_IA32_SYSENTER_ESP:	return &s->sysenter_esp;
-	case MSR_IA32_SYSENTER_EIP:	return &s->sysenter_eip;
-	case MSR_STAR:			return &s->star;
-	case MSR_LSTAR:			return &s->lstar;
-	case MSR_CSTAR:			return &s->cstar;
-	case MSR_SYSCALL_MASK:		return &s->sfmask;
-	case MSR_KERNEL_GS_BASE:	return &s->kernel_gs_base;
-	case MSR_FS_BASE:		return &s->fs.base;
-	case MSR_GS_BASE:		return &s->gs.base;
-	case MSR_IA32_CR_PAT:		return &s->g_pat;
-	default:			return NULL;
-	}
-}
-
-/* Each PAT entry must be UC, WC, WT, WP, WB or UC- (types 0, 1, 4-7). */
-static bool svm_pat_valid(u64 pat)
-{
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 type = pat >> (i * 8);
-
-		if (type > 7 || type == 2 || type == 3)
-			return false;
-	}
-	return true;
-}
-
+/*
+ * RDMSR/WRMSR: the MSRs in svm/msr.c's list, with what WRMSR does on
+ * hardware besides: #GP for an MSR outside the list or a value it refuses,
+ * and for EFER, LMA left as it is (the processor sets it) and #GP for
+ * changing LME while paging is on (AMD APM vol. 2, "Enabling and
+ * Activating Long Mode"). VMM_SET_MSRS, like KVM's, may do both.
+ */
 static int svm_exit_msr(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
 	struct vmcb_save *s = &sv->vmcb->save;
 	bool write = sv->vmcb->control.exit_info1;
 	u32 msr = sv->regs[SVM_RCX];
-	u64 value, *slot;
+	u64 value;
+	int ret;
 
-	if (msr == MSR_EFER) {
-		slot = &s->efer;
-	} else {
-		slot = svm_msr_slot(sv, msr);
-		if (!slot) {
-			svm_inject_exception(sv, GP_VECTOR);
-			return VMM_RESUME;
-		}
-	}
 	if (write) {
 		value = (s->rax & 0xffffffff) | (sv->regs[SVM_RDX] << 32);
-		if (msr == MSR_IA32_CR_PAT && !svm_pat_valid(value)) {
-			svm_inject_exception(sv, GP_VECTOR);
-			return VMM_RESUME;
+		if (msr == MSR_EFER) {
+			if ((s->cr0 & X86_CR0_PG) && ((value ^ s->efer) & EFER_LME)) {
+				svm_inject_exception(sv, GP_VECTOR);
+				return VMM_RESUME;
+			}
+			value = (value & ~EFER_LMA) | (s->efer & EFER_LMA);
 		}
-		/* The guest's EFER never has SVME; VMRUN needs it set. */
-		if (msr == MSR_EFER)
-			value = (value & ~SVM_EFER_SVME) | SVM_EFER_SVME;
-		*slot = value;
+		ret = svm_set_msr(vcpu, msr, value);
 	} else {
-		value = *slot;
-		if (msr == MSR_EFER)
-			value &= ~SVM_EFER_SVME;
-		s->rax = (u32)value;
-		sv->regs[SVM_RDX] = value >> 32;
+		ret = svm_get_msr(vcpu, msr, &value);
+		if (!ret) {
+			s->rax = (u32)value;
+			sv->regs[SVM_RDX] = value >> 32;
+		}
+	}
+	if (ret) {
+		svm_inject_exception(sv, GP_VECTOR);
+		return VMM_RESUME;
 	}
 	svm_next_rip(sv, 2);
 	return VMM_RESUME;

@@ -172,6 +172,8 @@ const struct vmm_vendor_ops vmm_svm_ops = {
 	.set_regs		= svm_set_regs,
 	.get_sregs		= svm_get_sregs,
 	.set_sregs		= svm_set_sregs,
+	.get_msr		= svm_get_msr,
+	.set_msr		= svm_set_msr,
 	.vcpu_run_once		= svm_vcpu_run_once,
 	.complete_user_exit	= svm_complete_user_exit,
 	/* kvm 6.12+ holds SVM from load unless told otherwise. */

@@ -67,6 +67,10 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu);
 void svm_inject_exception(struct svm_vcpu *sv, u8 vector);
 void svm_skip_insn(struct svm_vcpu *sv, unsigned int len);
 
+/* msr.c */
+int svm_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *value);
+int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 value);
+
 /* exit.c */
 int svm_handle_exit(struct vmm_vcpu *vcpu);
 void svm_complete_user_exit(struct vmm_vcpu *vcpu);

@@ -31,6 +31,36 @@ static void create_vm_layout_is_fixed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_create_vm, reserved), 8);
 }
 
+static void msrs_layout_is_fixed(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmm_msr_entry), 16);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_msr_entry, index), 0);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_msr_entry, pad), 4);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_msr_entry, data), 8);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmm_msrs), 32);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_msrs, nmsrs), 0);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_msrs, flags), 4);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_msrs, entries), 8);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_msrs, reserved), 16);
+	KUNIT_EXPECT_EQ(test, VMM_MAX_MSR_ENTRIES, 256);
+}
+
+/* The XSAVE standard format's offsets (SDM, "XSAVE-Managed State"). */
+static void xsave_layout_is_fixed(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmm_xsave), 4096);
+	KUNIT_EXPECT_EQ(test, VMM_XSAVE_SIZE, 4096);
+	KUNIT_EXPECT_EQ(test, VMM_XSAVE_MXCSR, 24);
+	KUNIT_EXPECT_EQ(test, VMM_XSAVE_MXCSR_MASK, 28);
+	KUNIT_EXPECT_EQ(test, VMM_XSAVE_ST, 32);
+	KUNIT_EXPECT_EQ(test, VMM_XSAVE_XMM, 160);
+	KUNIT_EXPECT_EQ(test, VMM_XSAVE_XSTATE_BV, 512);
+	KUNIT_EXPECT_EQ(test, VMM_XSAVE_XCOMP_BV, 520);
+	KUNIT_EXPECT_EQ(test, VMM_XSAVE_YMM_HI, 576);
+	KUNIT_EXPECT_EQ(test, VMM_XSAVE_END, 832);
+	KUNIT_EXPECT_EQ(test, VMM_XFEATURE_X87 | VMM_XFEATURE_SSE | VMM_XFEATURE_AVX, 7);
+}
+
 static void ioctl_numbers_are_fixed(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, VMM_GET_API_VERSION, 0xb900);
@@ -43,11 +73,27 @@ static void ioctl_numbers_are_fixed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, _IOC_SIZE(VMM_CREATE_VM),
 			sizeof(struct vmm_create_vm));
 	KUNIT_EXPECT_EQ(test, VMM_API_VERSION, 1);
+	/* The vCPU ioctls after VMM_SET_CPUID (0x25). */
+	KUNIT_EXPECT_EQ(test, _IOC_NR(VMM_SET_CPUID), 0x25);
+	KUNIT_EXPECT_EQ(test, _IOC_NR(VMM_GET_MSRS), 0x26);
+	KUNIT_EXPECT_EQ(test, _IOC_DIR(VMM_GET_MSRS), _IOC_READ | _IOC_WRITE);
+	KUNIT_EXPECT_EQ(test, _IOC_SIZE(VMM_GET_MSRS), sizeof(struct vmm_msrs));
+	KUNIT_EXPECT_EQ(test, _IOC_NR(VMM_SET_MSRS), 0x27);
+	KUNIT_EXPECT_EQ(test, _IOC_DIR(VMM_SET_MSRS), _IOC_WRITE);
+	KUNIT_EXPECT_EQ(test, _IOC_SIZE(VMM_SET_MSRS), sizeof(struct vmm_msrs));
+	KUNIT_EXPECT_EQ(test, _IOC_NR(VMM_GET_FPU), 0x28);
+	KUNIT_EXPECT_EQ(test, _IOC_DIR(VMM_GET_FPU), _IOC_READ);
+	KUNIT_EXPECT_EQ(test, _IOC_SIZE(VMM_GET_FPU), sizeof(struct vmm_xsave));
+	KUNIT_EXPECT_EQ(test, _IOC_NR(VMM_SET_FPU), 0x29);
+	KUNIT_EXPECT_EQ(test, _IOC_DIR(VMM_SET_FPU), _IOC_WRITE);
+	KUNIT_EXPECT_EQ(test, _IOC_SIZE(VMM_SET_FPU), sizeof(struct vmm_xsave));
 }
 
 static struct kunit_case vmm_uapi_cases[] = {
 	KUNIT_CASE(caps_layout_is_fixed),
 	KUNIT_CASE(create_vm_layout_is_fixed),
+	KUNIT_CASE(msrs_layout_is_fixed),
+	KUNIT_CASE(xsave_layout_is_fixed),
 	KUNIT_CASE(ioctl_numbers_are_fixed),
 	{}
 };

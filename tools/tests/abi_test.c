@@ -155,6 +155,15 @@ static void test_vm_lifecycle(int dev)
 	expect_errno("vm_unknown_ioctl_enotty", vm, _IO(VMMIO, 0x7f), NULL, ENOTTY);
 	memset(&caps, 0, sizeof(caps));
 	expect_errno("dev_ioctl_on_vm_fd_enotty", vm, VMM_GET_CAPS, &caps, ENOTTY);
+	{
+		/* vCPU ioctls are not the VM's, whatever their argument. */
+		struct vmm_msrs m;
+
+		memset(&m, 0, sizeof(m));
+		expect_errno("vcpu_msrs_on_vm_fd_enotty", vm, VMM_GET_MSRS, &m, ENOTTY);
+		expect_errno("vcpu_fpu_on_vm_fd_enotty", vm, VMM_GET_FPU, NULL, ENOTTY);
+		expect_errno("vcpu_fpu_on_dev_fd_enotty", dev, VMM_SET_FPU, NULL, ENOTTY);
+	}
 	close(vm);
 	expect_virt("virt_off_after_last_vm", 0, 0);
 

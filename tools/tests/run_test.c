@@ -18,84 +18,10 @@
 #include <unistd.h>
 
 #include "uapi/vmm.h"
+#include "guest.h"
 
 #define RESULT_SUITE "run"
 #include "result.h"
-
-#define MEM_SIZE	0x100000
-#define CODE		0x1000
-
-struct guest {
-	int vm, vcpu;
-	unsigned char *mem;
-	struct vmm_run *run;
-};
-
-static int slot(int vm, unsigned int n, unsigned long long gpa,
-		unsigned long long size, void *host)
-{
-	struct vmm_memory_slot s = {
-		.slot = n, .guest_phys_addr = gpa, .size = size,
-		.userspace_addr = (unsigned long)host,
-	};
-
-	return ioctl(vm, VMM_SET_MEMORY_SLOT, &s) < 0 ? -errno : 0;
-}
-
-static int create_vcpu(int vm, unsigned int id)
-{
-	struct vmm_create_vcpu c = { .id = id };
-	int fd = ioctl(vm, VMM_CREATE_VCPU, &c);
-
-	return fd < 0 ? -errno : fd;
-}
-
-/* A VM with 1 MiB at 0, one vCPU in real mode at 0:CODE running @code. */
-static int guest_setup(struct guest *g, int dev, const void *code, size_t len)
-{
-	struct vmm_create_vm cv = {};
-	struct vmm_sregs sregs;
-	struct vmm_regs regs;
-
-	g->vm = ioctl(dev, VMM_CREATE_VM, &cv);
-	if (g->vm < 0)
-		return -1;
-	g->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (g->mem == MAP_FAILED || slot(g->vm, 0, 0, MEM_SIZE, g->mem))
-		return -1;
-	memcpy(g->mem + CODE, code, len);
-	g->vcpu = create_vcpu(g->vm, 0);
-	if (g->vcpu < 0)
-		return -1;
-	g->run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, g->vcpu, 0);
-	if (g->run == MAP_FAILED)
-		return -1;
-	if (ioctl(g->vcpu, VMM_GET_SREGS, &sregs) < 0)
-		return -1;
-	sregs.cs.base = 0;
-	sregs.cs.selector = 0;
-	if (ioctl(g->vcpu, VMM_SET_SREGS, &sregs) < 0)
-		return -1;
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = CODE;
-	regs.rflags = 2;
-	regs.rsp = 0x8000;
-	return ioctl(g->vcpu, VMM_SET_REGS, &regs);
-}
-
-static void guest_teardown(struct guest *g)
-{
-	munmap(g->run, 4096);
-	close(g->vcpu);
-	close(g->vm);
-	munmap(g->mem, MEM_SIZE);
-}
-
-static int run(struct guest *g)
-{
-	return ioctl(g->vcpu, VMM_RUN, 0) < 0 ? -errno : 0;
-}
 
 static void test_slots(int dev)
 {
@@ -363,6 +289,286 @@ static void test_cpuid_table(int dev)
 	guest_teardown(&g);
 }
 
+/* MSRs every backend keeps for its guests (the RDMSR/WRMSR allow-list). */
+#define MSR_EFER	0xc0000080
+#define MSR_STAR	0xc0000081
+#define MSR_LSTAR	0xc0000082
+#define MSR_KERNEL_GS	0xc0000102
+#define MSR_PAT		0x277
+#define MSR_NONE	0x12345678
+
+static int msrs(int vcpu, unsigned long cmd, struct vmm_msr_entry *e, unsigned int n)
+{
+	struct vmm_msrs m = { .nmsrs = n, .entries = (unsigned long)e };
+	int ret = ioctl(vcpu, cmd, &m);
+
+	return ret < 0 ? -errno : ret;
+}
+
+static unsigned long long get_msr(int vcpu, unsigned int index)
+{
+	struct vmm_msr_entry e = { .index = index, .data = 0xdeadbeefdeadbeefULL };
+
+	return msrs(vcpu, VMM_GET_MSRS, &e, 1) == 1 ? e.data : 0xdeadbeefdeadbeefULL;
+}
+
+/*
+ * The guest reads STAR (set through VMM_SET_MSRS) and writes LSTAR (read
+ * through VMM_GET_MSRS): the intercepts and the ioctls share one list.
+ */
+GUEST_CODE(msr_guest, "16",
+	   "mov $0xc0000081, %ecx\n"	/* STAR */
+	   "rdmsr\n"
+	   "out %eax, $0xf5\n"
+	   "mov %edx, %eax\n"
+	   "out %eax, $0xf6\n"
+	   "mov $0xc0000082, %ecx\n"	/* LSTAR */
+	   "mov $0x12345678, %eax\n"
+	   "mov $0xffff8000, %edx\n"
+	   "wrmsr\n"
+	   "hlt\n");
+
+static void test_msr_ioctls(int dev)
+{
+	struct vmm_msr_entry e[4];
+	struct vmm_msrs m;
+	struct guest g;
+	int ret, i;
+
+	if (guest_setup(&g, dev, msr_guest, msr_guest_end - msr_guest)) {
+		result(0, "guest_setup_msr", "errno %d", errno);
+		return;
+	}
+	memset(e, 0, sizeof(e));
+	e[0] = (struct vmm_msr_entry){ .index = MSR_STAR, .data = 0x0023001000000000ULL };
+	e[1] = (struct vmm_msr_entry){ .index = MSR_LSTAR, .data = 0xffffffff81000000ULL };
+	e[2] = (struct vmm_msr_entry){ .index = MSR_PAT, .data = 0x0007010600070106ULL };
+	ret = msrs(g.vcpu, VMM_SET_MSRS, e, 3);
+	result(ret == 3, "msrs_set_three", "ret=%d", ret);
+	memset(e, 0, sizeof(e));
+	e[0].index = MSR_STAR;
+	e[1].index = MSR_LSTAR;
+	e[2].index = MSR_PAT;
+	ret = msrs(g.vcpu, VMM_GET_MSRS, e, 3);
+	result(ret == 3 && e[0].data == 0x0023001000000000ULL &&
+	       e[1].data == 0xffffffff81000000ULL && e[2].data == 0x0007010600070106ULL &&
+	       !e[0].pad && !e[1].pad && !e[2].pad,
+	       "msrs_get_round_trip", "ret=%d star=%#llx lstar=%#llx pat=%#llx", ret,
+	       (unsigned long long)e[0].data, (unsigned long long)e[1].data,
+	       (unsigned long long)e[2].data);
+
+	/* An MSR outside the list stops the list: the count says where. */
+	e[0] = (struct vmm_msr_entry){ .index = MSR_KERNEL_GS, .data = 0x1000 };
+	e[1] = (struct vmm_msr_entry){ .index = MSR_NONE, .data = 1 };
+	e[2] = (struct vmm_msr_entry){ .index = MSR_STAR, .data = 0x77 };
+	ret = msrs(g.vcpu, VMM_SET_MSRS, e, 3);
+	result(ret == 1 && get_msr(g.vcpu, MSR_KERNEL_GS) == 0x1000 &&
+	       get_msr(g.vcpu, MSR_STAR) == 0x0023001000000000ULL,
+	       "msrs_set_stops_at_unknown_msr", "ret=%d star=%#llx", ret,
+	       get_msr(g.vcpu, MSR_STAR));
+	/* GET fills only what it handled; the rest is left as it was. */
+	for (i = 0; i < 3; i++)
+		e[i].data = 0x5555555555555555ULL;
+	ret = msrs(g.vcpu, VMM_GET_MSRS, e, 3);
+	result(ret == 1 && e[0].data == 0x1000 && e[1].data == 0x5555555555555555ULL &&
+	       e[2].data == 0x5555555555555555ULL, "msrs_get_stops_at_unknown_msr",
+	       "ret=%d data %#llx %#llx %#llx", ret, (unsigned long long)e[0].data,
+	       (unsigned long long)e[1].data, (unsigned long long)e[2].data);
+	e[0] = (struct vmm_msr_entry){ .index = MSR_NONE };
+	ret = msrs(g.vcpu, VMM_GET_MSRS, e, 1);
+	result(ret == 0, "msrs_unknown_first_returns_0", "ret=%d", ret);
+
+	/* Values WRMSR would refuse stop the list too. */
+	e[0] = (struct vmm_msr_entry){ .index = MSR_PAT, .data = 0x0007040600070402ULL };
+	ret = msrs(g.vcpu, VMM_SET_MSRS, e, 1);
+	result(ret == 0 && get_msr(g.vcpu, MSR_PAT) == 0x0007010600070106ULL,
+	       "msrs_pat_reserved_type_refused", "ret=%d", ret);
+	e[0] = (struct vmm_msr_entry){ .index = MSR_LSTAR, .data = 0x0000800000000000ULL };
+	ret = msrs(g.vcpu, VMM_SET_MSRS, e, 1);
+	result(ret == 0 && get_msr(g.vcpu, MSR_LSTAR) == 0xffffffff81000000ULL,
+	       "msrs_noncanonical_refused", "ret=%d", ret);
+	/* EFER.SVME (bit 12) is reserved for the guest on both vendors. */
+	e[0] = (struct vmm_msr_entry){ .index = MSR_EFER, .data = 1ULL << 12 };
+	ret = msrs(g.vcpu, VMM_SET_MSRS, e, 1);
+	result(ret == 0 && get_msr(g.vcpu, MSR_EFER) == 0, "msrs_efer_reserved_refused",
+	       "ret=%d efer=%#llx", ret, get_msr(g.vcpu, MSR_EFER));
+
+	/* Malformed requests fail whole, before any MSR changes. */
+	e[0] = (struct vmm_msr_entry){ .index = MSR_STAR, .data = 0x99 };
+	e[1] = (struct vmm_msr_entry){ .index = MSR_LSTAR, .pad = 1 };
+	ret = msrs(g.vcpu, VMM_SET_MSRS, e, 2);
+	result(ret == -EINVAL && get_msr(g.vcpu, MSR_STAR) == 0x0023001000000000ULL,
+	       "msrs_entry_pad_einval", "ret=%d", ret);
+	memset(&m, 0, sizeof(m));
+	m.nmsrs = 1;
+	m.entries = (unsigned long)e;
+	m.flags = 1;
+	result(ioctl(g.vcpu, VMM_GET_MSRS, &m) < 0 && errno == EINVAL, "msrs_flags_einval", NULL);
+	m.flags = 0;
+	m.reserved[1] = 1;
+	result(ioctl(g.vcpu, VMM_SET_MSRS, &m) < 0 && errno == EINVAL, "msrs_reserved_einval",
+	       NULL);
+	ret = msrs(g.vcpu, VMM_GET_MSRS, e, VMM_MAX_MSR_ENTRIES + 1);
+	result(ret == -E2BIG, "msrs_too_many_e2big", "ret=%d", ret);
+	ret = msrs(g.vcpu, VMM_GET_MSRS, (void *)8, 1);
+	result(ret == -EFAULT, "msrs_bad_pointer_efault", "ret=%d", ret);
+	ret = msrs(g.vcpu, VMM_SET_MSRS, NULL, 0);
+	result(ret == 0, "msrs_none_returns_0", "ret=%d", ret);
+
+	/* The guest sees what was set, and userspace what the guest wrote. */
+	ret = run(&g);
+	result(!ret && g.run->exit_reason == VMM_EXIT_IO && g.run->io.port == 0xf5 &&
+	       g.run->io.data == 0, "msr_guest_reads_star_low", "reason=%u data=%#llx",
+	       g.run->exit_reason, (unsigned long long)g.run->io.data);
+	ret = run(&g);
+	result(!ret && g.run->io.port == 0xf6 && g.run->io.data == 0x00230010,
+	       "msr_guest_reads_star_high", "data=%#llx", (unsigned long long)g.run->io.data);
+	ret = run(&g);
+	result(!ret && g.run->exit_reason == VMM_EXIT_HLT &&
+	       get_msr(g.vcpu, MSR_LSTAR) == 0xffff800012345678ULL,
+	       "msr_guest_write_seen_by_get", "reason=%u lstar=%#llx", g.run->exit_reason,
+	       get_msr(g.vcpu, MSR_LSTAR));
+	guest_teardown(&g);
+}
+
+static int xsave_get(int vcpu, struct vmm_xsave *x)
+{
+	return ioctl(vcpu, VMM_GET_FPU, x) < 0 ? -errno : 0;
+}
+
+static int xsave_set(int vcpu, const struct vmm_xsave *x)
+{
+	return ioctl(vcpu, VMM_SET_FPU, x) < 0 ? -errno : 0;
+}
+
+static uint32_t xs32(const struct vmm_xsave *x, unsigned int off)
+{
+	uint32_t v;
+
+	memcpy(&v, x->region + off, sizeof(v));
+	return v;
+}
+
+static uint64_t xs64(const struct vmm_xsave *x, unsigned int off)
+{
+	uint64_t v;
+
+	memcpy(&v, x->region + off, sizeof(v));
+	return v;
+}
+
+static void xs_put32(struct vmm_xsave *x, unsigned int off, uint32_t v)
+{
+	memcpy(x->region + off, &v, sizeof(v));
+}
+
+static void xs_put64(struct vmm_xsave *x, unsigned int off, uint64_t v)
+{
+	memcpy(x->region + off, &v, sizeof(v));
+}
+
+static int all_zero(const unsigned char *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return 0;
+	return 1;
+}
+
+/* Are the reserved parts of a struct vmm_xsave zero (SDM layout, uapi)? */
+static int xsave_reserved_zero(const struct vmm_xsave *x)
+{
+	return all_zero(x->region + 416, 512 - 416) &&
+	       all_zero(x->region + VMM_XSAVE_XCOMP_BV, VMM_XSAVE_YMM_HI - VMM_XSAVE_XCOMP_BV) &&
+	       all_zero(x->region + VMM_XSAVE_END, VMM_XSAVE_SIZE - VMM_XSAVE_END);
+}
+
+/*
+ * XMM0 as VMM_SET_FPU left it, in two halves, and MXCSR; then a value of
+ * its own in XMM2 for VMM_GET_FPU to find.
+ */
+GUEST_CODE(fpu_ioctl_guest, "16",
+	   "movd %xmm0, %eax\n"
+	   "out %eax, $0xf9\n"
+	   "pshufd $0xff, %xmm0, %xmm1\n"
+	   "movd %xmm1, %eax\n"
+	   "out %eax, $0xfa\n"
+	   "stmxcsr 0x2000\n"
+	   "mov $0x13572468, %eax\n"
+	   "movd %eax, %xmm2\n"
+	   "hlt\n");
+
+static void test_fpu_ioctls(int dev)
+{
+	struct vmm_xsave x, y;
+	uint32_t mxcsr;
+	struct guest g;
+	unsigned int i;
+	int ret;
+
+	if (guest_setup(&g, dev, fpu_ioctl_guest, fpu_ioctl_guest_end - fpu_ioctl_guest)) {
+		result(0, "guest_setup_fpu_ioctls", "errno %d", errno);
+		return;
+	}
+	/* A fresh vCPU: the init state, reserved bytes zero (not left as they were). */
+	memset(&x, 0xa5, sizeof(x));
+	ret = xsave_get(g.vcpu, &x);
+	result(!ret && (xs32(&x, 0) & 0xffff) == 0x37f && xs32(&x, VMM_XSAVE_MXCSR) == 0x1f80 &&
+	       xs32(&x, VMM_XSAVE_MXCSR_MASK) != 0 && xsave_reserved_zero(&x),
+	       "fpu_get_reset_state", "ret=%d fcw=%#x mxcsr=%#x", ret, xs32(&x, 0) & 0xffff,
+	       xs32(&x, VMM_XSAVE_MXCSR));
+
+	/* XMM0 from userspace, read by the guest. */
+	for (i = 0; i < 16; i++)
+		x.region[VMM_XSAVE_XMM + i] = 0x10 + i;
+	xs_put64(&x, VMM_XSAVE_XSTATE_BV, xs64(&x, VMM_XSAVE_XSTATE_BV) | VMM_XFEATURE_SSE);
+	xs_put32(&x, VMM_XSAVE_MXCSR, 0x9fc0);	/* FZ, DAZ, all masked */
+	ret = xsave_set(g.vcpu, &x);
+	result(!ret, "fpu_set", "ret=%d", ret);
+	memset(&y, 0xa5, sizeof(y));
+	ret = xsave_get(g.vcpu, &y);
+	result(!ret && !memcmp(&x, &y, sizeof(x)), "fpu_set_get_round_trip", "ret=%d", ret);
+
+	/* Refused whole, and nothing changed. */
+	y = x;
+	xs_put32(&y, VMM_XSAVE_MXCSR, 0x10000 | 0x1f80);
+	result(xsave_set(g.vcpu, &y) == -EINVAL, "fpu_mxcsr_reserved_einval", NULL);
+	y = x;
+	xs_put64(&y, VMM_XSAVE_XSTATE_BV, 1ULL << 3);
+	result(xsave_set(g.vcpu, &y) == -EINVAL, "fpu_xstate_bv_unsupported_einval", NULL);
+	y = x;
+	xs_put64(&y, VMM_XSAVE_XCOMP_BV, (1ULL << 63) | 3);
+	result(xsave_set(g.vcpu, &y) == -EINVAL, "fpu_xcomp_bv_einval", NULL);
+	y = x;
+	y.region[420] = 1;
+	result(xsave_set(g.vcpu, &y) == -EINVAL, "fpu_legacy_reserved_einval", NULL);
+	y = x;
+	y.region[4000] = 1;
+	result(xsave_set(g.vcpu, &y) == -EINVAL, "fpu_tail_reserved_einval", NULL);
+	result(xsave_set(g.vcpu, (void *)8) == -EFAULT, "fpu_set_efault", NULL);
+	result(xsave_get(g.vcpu, (void *)8) == -EFAULT, "fpu_get_efault", NULL);
+	ret = xsave_get(g.vcpu, &y);
+	result(!ret && !memcmp(&x, &y, sizeof(x)), "fpu_refused_sets_change_nothing", NULL);
+
+	ret = run(&g);
+	result(!ret && g.run->exit_reason == VMM_EXIT_IO && g.run->io.port == 0xf9 &&
+	       g.run->io.data == 0x13121110, "fpu_guest_reads_xmm0_low",
+	       "reason=%u data=%#llx", g.run->exit_reason, (unsigned long long)g.run->io.data);
+	ret = run(&g);
+	result(!ret && g.run->io.port == 0xfa && g.run->io.data == 0x1f1e1d1c,
+	       "fpu_guest_reads_xmm0_high", "data=%#llx", (unsigned long long)g.run->io.data);
+	ret = run(&g);
+	memcpy(&mxcsr, g.mem + 0x2000, sizeof(mxcsr));
+	result(!ret && g.run->exit_reason == VMM_EXIT_HLT && mxcsr == 0x9fc0,
+	       "fpu_guest_reads_mxcsr", "reason=%u mxcsr=%#x", g.run->exit_reason, mxcsr);
+	ret = xsave_get(g.vcpu, &y);
+	result(!ret && xs32(&y, VMM_XSAVE_XMM + 32) == 0x13572468 &&
+	       (xs64(&y, VMM_XSAVE_XSTATE_BV) & VMM_XFEATURE_SSE) && xsave_reserved_zero(&y),
+	       "fpu_get_sees_guest_xmm2", "xmm2=%#x xstate_bv=%#llx",
+	       xs32(&y, VMM_XSAVE_XMM + 32), (unsigned long long)xs64(&y, VMM_XSAVE_XSTATE_BV));
+	guest_teardown(&g);
+}
+
 /*
  * mov ax, 0x8000; mov ds, ax; xor ax, ax;
  * again: mov [0], ax; inc ax; jmp again -- stores to guest-physical 0x80000
@@ -445,6 +651,8 @@ int main(void)
 	test_msr_gp(dev);
 	test_fpu_guest(dev);
 	test_cpuid_table(dev);
+	test_msr_ioctls(dev);
+	test_fpu_ioctls(dev);
 	test_slot_delete_while_running(dev);
 	close(dev);
 	return result_status();

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The guest MSRs the SVM backend keeps: those the VMCB holds for the guest
+ * (AMD APM vol. 2, "VMCB Layout, State Save Area"), with the value checks
+ * WRMSR makes on hardware. One function each for reading and writing,
+ * shared by the RDMSR/WRMSR intercepts and by VMM_GET_MSRS/VMM_SET_MSRS, so
+ * the guest and userspace see the same allow-list. Every other MSR is
+ * -ENOENT here, which the intercept turns into #GP.
+ */
+#include <linux/bits.h>
+#include <asm/cpufeature.h>
+#include <asm/msr-index.h>
+
+#include "../vmm.h"
+#include "svm.h"
+#include "vmcb.h"
+
+/* The one slot in the VMCB that holds @msr, or NULL. EFER is apart. */
+static u64 *svm_msr_slot(struct svm_vcpu *sv, u32 msr)
+{
+	struct vmcb_save *s = &sv->vmcb->save;
+
+	switch (msr) {
+	case MSR_IA32_SYSENTER_CS:	return &s->sysenter_cs;
+	case MSR_IA32_SYSENTER_ESP:	return &s->sysenter_esp;
+	case MSR_IA32_SYSENTER_EIP:	return &s->sysenter_eip;
+	case MSR_STAR:			return &s->star;
+	case MSR_LSTAR:			return &s->lstar;
+	case MSR_CSTAR:			return &s->cstar;
+	case MSR_SYSCALL_MASK:		return &s->sfmask;
+	case MSR_KERNEL_GS_BASE:	return &s->kernel_gs_base;
+	case MSR_FS_BASE:		return &s->fs.base;
+	case MSR_GS_BASE:		return &s->gs.base;
+	case MSR_IA32_CR_PAT:		return &s->g_pat;
+	default:			return NULL;
+	}
+}
+
+/* Each PAT entry must be UC, WC, WT, WP, WB or UC- (types 0, 1, 4-7). */
+static bool svm_pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (i * 8);
+
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
+
+/* Addresses must be canonical for the host's linear-address width. */
+static bool svm_canonical(u64 addr)
+{
+	unsigned int bits = boot_cpu_has(X86_FEATURE_LA57) ? 57 : 48;
+
+	return (u64)((s64)(addr << (64 - bits)) >> (64 - bits)) == addr;
+}
+
+/*
+ * The EFER bits a guest may set: no SVME (the guest has no SVM; VMRUN
+ * needs it set underneath), FFXSR where the host has it.
+ */
+static u64 svm_efer_allowed(void)
+{
+	u64 allowed = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX;
+
+	if (boot_cpu_has(X86_FEATURE_FXSR_OPT))
+		allowed |= EFER_FFXSR;
+	return allowed;
+}
+
+/* Return: 0, or -ENOENT for an MSR outside the list. */
+int svm_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *value)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+	u64 *slot;
+
+	if (msr == MSR_EFER) {
+		*value = sv->vmcb->save.efer & ~SVM_EFER_SVME;
+		return 0;
+	}
+	slot = svm_msr_slot(sv, msr);
+	if (!slot)
+		return -ENOENT;
+	*value = *slot;
+	return 0;
+}
+
+/* Return: 0, -ENOENT for an MSR outside the list, -EINVAL for a bad value. */
+int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 value)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+	u64 *slot;
+
+	if (msr == MSR_EFER) {
+		if (value & ~svm_efer_allowed())
+			return -EINVAL;
+		sv->vmcb->save.efer = value | SVM_EFER_SVME;
+		return 0;
+	}
+	slot = svm_msr_slot(sv, msr);
+	if (!slot)
+		return -ENOENT;
+	switch (msr) {
+	case MSR_IA32_CR_PAT:
+		if (!svm_pat_valid(value))
+			return -EINVAL;
+		break;
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+		if (!svm_canonical(value))
+			return -EINVAL;
+		break;
+	}
+	*slot = value;
+	return 0;
+}
