@@ -88,7 +88,8 @@ struct vmctl_exit {
 			uint8_t data[8];
 		} mmio;
 		struct {
-			struct vmctl_regs regs;	/* at the call; rax is the number */
+			/* rax (the number), rbx, rcx, rdx, rsi, rdi; the rest 0 */
+			struct vmctl_regs regs;
 		} hypercall;
 		struct {
 			uint64_t reason;	/* VMX exit reason, SVM exit code */

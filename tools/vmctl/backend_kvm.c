@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <linux/kvm_para.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,7 @@ struct kvm_be_vcpu {
 	int fd;
 	struct kvm_run *run;
 	bool mmio_read_pending;	/* the last exit was an MMIO read */
+	bool hypercall_pending;	/* the last exit was a hypercall */
 };
 
 static struct kvm_be_vm *to_kvm_vm(struct vmctl_vm *vm)
@@ -183,6 +185,28 @@ static struct kvm_be_vm *to_kvm_vm(struct vmctl_vm *vm)
 static struct kvm_be_vcpu *to_kvm_vcpu(struct vmctl_vcpu *vcpu)
 {
 	return container_of(vcpu, struct kvm_be_vcpu, vcpu);
+}
+
+/*
+ * kvm answers VMCALL/VMMCALL itself, and passes a hypercall on to userspace
+ * only where userspace asks for its number with KVM_CAP_EXIT_HYPERCALL; the
+ * only number it allows that for is KVM_HC_MAP_GPA_RANGE (SEV's page state
+ * changes). Asking for it lets a guest reach vmctl's hypercall handler under
+ * kvm too (tools/bench times that round trip); other numbers stay kvm's.
+ * Kernels without the capability just keep answering in the kernel.
+ */
+static void kvm_enable_hypercall_exit(struct kvm_be_vm *kvm)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_EXIT_HYPERCALL,
+		.args[0] = BIT_ULL(KVM_HC_MAP_GPA_RANGE),
+	};
+	int mask = ioctl(kvm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_EXIT_HYPERCALL);
+
+	if (mask <= 0 || !(mask & BIT(KVM_HC_MAP_GPA_RANGE)))
+		return;
+	if (ioctl(kvm->fd, KVM_ENABLE_CAP, &cap) < 0)
+		warn_errno("kvm: KVM_ENABLE_CAP KVM_CAP_EXIT_HYPERCALL");
 }
 
 static struct vmctl_vm *kvm_be_create_vm(void)
@@ -220,6 +244,7 @@ static struct vmctl_vm *kvm_be_create_vm(void)
 		warn_errno("kvm: KVM_SET_TSS_ADDR");
 		goto err_vm;
 	}
+	kvm_enable_hypercall_exit(kvm);
 	return &kvm->vm;
 
 err_vm:
@@ -516,6 +541,16 @@ static void kvm_exit_to_vmctl(const struct kvm_run *run, struct vmctl_exit *exit
 	case KVM_EXIT_HLT:
 		exit->kind = VMCTL_EXIT_HLT;
 		break;
+	case KVM_EXIT_HYPERCALL:
+		/* Only what kvm_run carries: no KVM_GET_REGS on this path. */
+		exit->kind = VMCTL_EXIT_HYPERCALL;
+		exit->hypercall.regs.rax = run->hypercall.nr;
+		exit->hypercall.regs.rbx = run->hypercall.args[0];
+		exit->hypercall.regs.rcx = run->hypercall.args[1];
+		exit->hypercall.regs.rdx = run->hypercall.args[2];
+		exit->hypercall.regs.rsi = run->hypercall.args[3];
+		exit->hypercall.regs.rdi = run->hypercall.args[4];
+		break;
 	case KVM_EXIT_SHUTDOWN:
 		exit->kind = VMCTL_EXIT_SHUTDOWN;
 		break;
@@ -539,10 +574,6 @@ static void kvm_exit_to_vmctl(const struct kvm_run *run, struct vmctl_exit *exit
 		exit->unknown.hw_reason = run->hw.hardware_exit_reason;
 		break;
 	default:
-		/*
-		 * Includes KVM_EXIT_HYPERCALL: kvm handles VMCALL/VMMCALL
-		 * itself and exits only for hypercalls userspace opted into.
-		 */
 		exit->kind = VMCTL_EXIT_UNKNOWN;
 		exit->unknown.code = run->exit_reason;
 		break;
@@ -562,6 +593,10 @@ static int kvm_be_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 		memcpy(run->mmio.data, exit->mmio.data, sizeof(run->mmio.data));
 		vc->mmio_read_pending = false;
 	}
+	if (vc->hypercall_pending) {
+		run->hypercall.ret = exit->hypercall.regs.rax;
+		vc->hypercall_pending = false;
+	}
 	if (ioctl(vc->fd, KVM_RUN, 0) < 0) {
 		if (errno != EINTR)
 			warn_errno("kvm: KVM_RUN");
@@ -570,6 +605,7 @@ static int kvm_be_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 	}
 	kvm_exit_to_vmctl(run, exit);
 	vc->mmio_read_pending = exit->kind == VMCTL_EXIT_MMIO && !exit->mmio.is_write;
+	vc->hypercall_pending = exit->kind == VMCTL_EXIT_HYPERCALL;
 	return 0;
 }
 

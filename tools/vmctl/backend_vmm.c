@@ -408,9 +408,14 @@ static int vmm_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 		exit->kind = VMCTL_EXIT_HLT;
 		break;
 	case VMM_EXIT_HYPERCALL:
+		/* The run page has the number and arguments: no VMM_GET_REGS. */
 		exit->kind = VMCTL_EXIT_HYPERCALL;
-		if (vmm_get_regs(vcpu, &exit->hypercall.regs))
-			return -1;
+		exit->hypercall.regs.rax = run->hypercall.nr;
+		exit->hypercall.regs.rbx = run->hypercall.args[0];
+		exit->hypercall.regs.rcx = run->hypercall.args[1];
+		exit->hypercall.regs.rdx = run->hypercall.args[2];
+		exit->hypercall.regs.rsi = run->hypercall.args[3];
+		exit->hypercall.regs.rdi = run->hypercall.args[4];
 		break;
 	case VMM_EXIT_SHUTDOWN:
 		exit->kind = VMCTL_EXIT_SHUTDOWN;

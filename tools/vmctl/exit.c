@@ -5,9 +5,30 @@
  * the exits they describe.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "run.h"
+
+/* Kept in memory: the guest's next measurement may start right after. */
+static void record_sample(struct run_ctx *ctx, uint32_t val)
+{
+	uint32_t *s;
+	size_t max;
+
+	if (ctx->nr_samples == ctx->max_samples) {
+		max = ctx->max_samples ? 2 * ctx->max_samples : 4096;
+		s = realloc(ctx->samples, max * sizeof(*s));
+		if (!s) {
+			ctx->record_samples = false;
+			ctx->samples_lost = true;	/* run.c reports it */
+			return;
+		}
+		ctx->samples = s;
+		ctx->max_samples = max;
+	}
+	ctx->samples[ctx->nr_samples++] = val;
+}
 
 static enum exit_action exit_io(struct run_ctx *ctx, struct vmctl_exit *exit)
 {
@@ -19,6 +40,14 @@ static enum exit_action exit_io(struct run_ctx *ctx, struct vmctl_exit *exit)
 		return EXIT_RESUME;	/* no such instruction; backends never do */
 	if (ctx->io_counts)
 		ctx->io_counts[exit->io.port][exit->io.dir] += exit->io.count;
+	if (ctx->record_samples && exit->io.port == VMCTL_SAMPLE_PORT && is_write &&
+	    size == 4 && exit->io.count == 1) {
+		uint32_t val;
+
+		memcpy(&val, p, 4);
+		record_sample(ctx, val);
+		return EXIT_RESUME;
+	}
 	/* INS/OUTS with REP: one access per element, in order. */
 	for (i = 0; i < exit->io.count; i++, p += size) {
 		uint32_t val = 0;
@@ -62,6 +91,9 @@ static enum exit_action exit_hypercall(struct run_ctx *ctx, struct vmctl_exit *e
 static enum exit_action exit_hlt(struct run_ctx *ctx, struct vmctl_exit *exit)
 {
 	(void)exit;
+	/* An immediate wake-up: the backends resume after the HLT. */
+	if (ctx->resume_on_hlt)
+		return EXIT_RESUME;
 	ctx->status = EXIT_OK;
 	return EXIT_STOP;
 }
@@ -114,10 +146,7 @@ static void trace_exit(struct run_ctx *ctx, const struct vmctl_exit *exit)
 	uint32_t val = 0;
 
 	fprintf(stderr, "%s: trace: %-9s", progname, exit_kind_name(exit->kind));
-	/* Where the backend has it at hand; a hypercall's regs are the call's. */
-	if (exit->kind == VMCTL_EXIT_HYPERCALL)
-		fprintf(stderr, " rip %#llx", (unsigned long long)exit->hypercall.regs.rip);
-	else if (ctx->ops->get_regs(ctx->vcpu, &regs) == 0)
+	if (ctx->ops->get_regs(ctx->vcpu, &regs) == 0)
 		fprintf(stderr, " rip %#llx", (unsigned long long)regs.rip);
 	switch (exit->kind) {
 	case VMCTL_EXIT_IO:

@@ -24,12 +24,14 @@
  */
 #define RAM_MAX		(3ULL << 30)
 #define RAM_ALIGN	4096ULL
+#define THP_SIZE	(2ULL << 20)
 
 struct run_opts {
 	enum backend backend;
 	struct load_opts load;
 	const char *image;
-	bool stats, trace;
+	const char *samples;	/* --samples FILE */
+	bool stats, trace, resume_on_hlt, thp;
 };
 
 /* Lock-free atomics are what C11 lets a signal handler share. */
@@ -180,6 +182,12 @@ static void parse_run_args(int argc, char **argv, struct run_opts *o)
 			o->stats = true;
 		} else if (!strcmp(a, "--trace")) {
 			o->trace = true;
+		} else if (!strcmp(a, "--resume-on-hlt")) {
+			o->resume_on_hlt = true;
+		} else if (!strcmp(a, "--thp")) {
+			o->thp = true;
+		} else if (!strcmp(a, "--samples")) {
+			o->samples = opt_value(argc, argv, &i);
 		} else {
 			die_usage("run: unknown option", a);
 		}
@@ -216,6 +224,59 @@ static int run_loop(struct run_ctx *ctx)
 	}
 	block_stop_signals();
 	return status;
+}
+
+/*
+ * Guest RAM. With --thp it is 2 MiB aligned, so that guest-physical 2 MiB
+ * frames are host huge pages and a hypervisor can map them whole, and asks
+ * for transparent huge pages (the kernel's THP setting has the last word).
+ */
+static unsigned char *alloc_ram(uint64_t size, bool thp)
+{
+	const int prot = PROT_READ | PROT_WRITE;
+	const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+	unsigned char *p, *ram;
+	uintptr_t head;
+
+	if (!thp) {
+		p = mmap(NULL, size, prot, flags, -1, 0);
+		return p == MAP_FAILED ? NULL : p;
+	}
+	p = mmap(NULL, size + THP_SIZE, prot, flags, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	head = -(uintptr_t)p & (THP_SIZE - 1);
+	ram = p + head;
+	if (head)
+		munmap(p, head);
+	munmap(ram + size, THP_SIZE - head);
+	if (madvise(ram, size, MADV_HUGEPAGE))
+		warn_errno("madvise(MADV_HUGEPAGE) guest RAM");
+	return ram;
+}
+
+/* --samples: one decimal number per line, in the order the guest sent them. */
+static int write_samples(const struct run_ctx *ctx, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	if (!f) {
+		warn_errno(path);
+		return -1;
+	}
+	for (i = 0; i < ctx->nr_samples; i++)
+		fprintf(f, "%u\n", ctx->samples[i]);
+	if (fclose(f)) {
+		warn_errno(path);
+		return -1;
+	}
+	if (ctx->samples_lost) {
+		fprintf(stderr, "%s: %s: out of memory, samples after the %zu-th lost\n",
+			progname, path, ctx->nr_samples);
+		return -1;
+	}
+	return 0;
 }
 
 /* The vCPU as the image expects it: CPUID first, hypervisors check CR4/EFER against it. */
@@ -256,6 +317,8 @@ static int run_image(const struct run_opts *o, const struct image *img,
 	ctx->ops = ops;
 	ctx->trace = o->trace;
 	ctx->stats = o->stats;
+	ctx->resume_on_hlt = o->resume_on_hlt;
+	ctx->record_samples = !!o->samples;
 	devices_init(&ctx->dev);
 	if (o->stats) {
 		ctx->io_counts = calloc(0x10000, sizeof(*ctx->io_counts));
@@ -264,9 +327,8 @@ static int run_image(const struct run_opts *o, const struct image *img,
 			goto err_ctx;
 		}
 	}
-	ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (ram == MAP_FAILED) {
+	ram = alloc_ram(ram_size, o->thp);
+	if (!ram) {
 		warn_errno("mmap guest RAM");
 		goto err_ctx;
 	}
@@ -287,6 +349,8 @@ static int run_image(const struct run_opts *o, const struct image *img,
 	status = run_loop(ctx);
 	if (o->stats)
 		print_stats(ctx);
+	if (o->samples && write_samples(ctx, o->samples))
+		status = EXIT_FAIL;
 
 err_vcpu:
 	ops->destroy_vcpu(ctx->vcpu);
@@ -295,6 +359,7 @@ err_vm:
 err_ram:
 	munmap(ram, ram_size);
 err_ctx:
+	free(ctx->samples);
 	free(ctx->io_counts);
 	free(ctx);
 	return status;

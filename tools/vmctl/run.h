@@ -16,12 +16,25 @@
 #define VMCTL_HC_ADD		0x564d4d00	/* "VMM\0": returns rbx + rcx */
 #define VMCTL_HC_ENOSYS		(-1000)		/* unknown number, as kvm's -KVM_ENOSYS */
 
+/*
+ * With --samples: 32-bit OUTs to this port are measurements a guest took of
+ * itself (tools/bench), kept in order and written to the file at the end.
+ */
+#define VMCTL_SAMPLE_PORT	0xf0
+
 struct run_ctx {
 	const struct vmctl_backend_ops *ops;
 	struct vmctl_vcpu *vcpu;
 	struct devices dev;
 	bool trace, stats;
+	bool resume_on_hlt;		/* --resume-on-hlt */
 	int status;			/* the exit status, once stopping */
+
+	/* --samples: what the guest wrote to VMCTL_SAMPLE_PORT. */
+	uint32_t *samples;
+	size_t nr_samples, max_samples;
+	bool record_samples;
+	bool samples_lost;		/* out of memory: the file would be partial */
 
 	uint64_t nr_exits[VMCTL_EXIT_NR_KINDS];
 	uint64_t (*io_counts)[2];	/* [port][enum vmctl_io_dir], with --stats */
