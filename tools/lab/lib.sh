@@ -56,6 +56,7 @@ build_userspace() {
 	cc -O2 -static -Wall -Wextra -Werror -std=gnu11 -I"$TOP" \
 		-o "$BUILD/bin/vmctl" "$TOP"/tools/vmctl/*.c &&
 		make -s -C "$TOP/tools/tests/guests" >&2 &&
+		make -s -C "$TOP/tools/bench" O="$BUILD/bench-bin" >&2 &&
 		for t in abi_test run_test; do
 			cc -O2 -static -pthread -Wall -Wextra -Werror -I"$TOP" \
 				-o "$BUILD/bin/$t" "$TOP/tools/tests/$t.c" || return 1
@@ -86,5 +87,9 @@ make_initramfs() {
 		[ -f "$g" ] && args+=(-f "$g:/lib/vmm-lab/guests/expected/")
 	done
 	args+=(-f "$TOP/tools/tests/guests/match-output.sh:/lib/vmm-lab/guests/match-output.sh")
+	# make bench's guest and timer (tools/bench).
+	for g in "$BUILD"/bench-bin/bench.elf "$BUILD"/bench-bin/bench-lifecycle; do
+		[ -f "$g" ] && args+=(-f "$g:/lib/vmm-lab/bench/")
+	done
 	"$LAB/initramfs.sh" -o "$out" "${args[@]}" -p "$plan"
 }

@@ -1,0 +1,311 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# bench: the guest of `make bench` (tools/lab/bench.sh, Documentation/bench.rst).
+# One Multiboot image; the last word of the command line names the benchmark:
+#
+#   vmctl run --format multiboot --resume-on-hlt --samples FILE \
+#             --cmdline NAME [--mem SIZE] bench.elf
+#
+# Each measurement is one operation bracketed by LFENCE; RDTSC on both sides
+# (lfence: nothing runs ahead of the timestamp on real CPUs; in the lab's
+# emulators the TSC follows the instruction count either way). The low 32
+# bits of the difference go to vmctl as a 32-bit OUT to port 0xf0 (vmctl
+# --samples), outside the bracket. The guest ends with a write of 0 to the
+# debug-exit port (vmctl exits with status 1), after the last sample.
+#
+#   bracket    nothing between the two timestamps: the clock's own cost
+#   cpuid      CPUID leaf 0: an exit the hypervisor handles in the kernel
+#   hypercall  VMCALL (Intel) / VMMCALL (AMD) with EAX = 12, kvm's
+#              KVM_HC_MAP_GPA_RANGE (EBX = a page, ECX = 1 page, EDX = 0):
+#              the one number kvm can pass on to userspace (vmctl asks it
+#              to); vmm passes every hypercall on. vmctl answers, the guest
+#              continues after the instruction
+#   pio        OUTB to port 0x80, which vmctl's device model ignores
+#   mmio       a 32-bit load from vmctl's MMIO test device (0xfeb00000):
+#              decoded by the hypervisor, answered by vmctl
+#   hlt        HLT with interrupts off: vmctl resumes the guest at once
+#              (--resume-on-hlt), the cost of an immediate wake-up
+#   touch4k    the first write to each 4 KiB page from 4 MiB to the end of
+#              RAM: the hypervisor faults the page in (host page fault and
+#              EPT/NPT entry)
+#   touch2m    per 2 MiB frame from 4 MiB to the end of RAM, three samples:
+#              the first write to the frame, then a write 1 MiB into it (no
+#              exit if the hypervisor mapped the frame with one 2 MiB page),
+#              then the first address again (mapped for sure: a reference)
+#
+# The exit benchmarks take WARMUP unrecorded measurements, then ITERS.
+
+	.set SAMPLE_PORT, 0xf0
+	.set EXIT_PORT, 0xf4
+	.set NULL_PORT, 0x80
+	.set MMIO_BASE, 0xfeb00000
+	.set HC_MAP_GPA_RANGE, 12
+	.set HC_PAGE, 0x200000
+	.set TOUCH_BASE, 0x400000
+	.set PAGE_4K, 0x1000
+	.set PAGE_2M, 0x200000
+	.set HALF_2M, 0x100000
+
+	.set ITERS, 2000
+	.set WARMUP, 16
+
+	.set MB_MAGIC, 0x1badb002
+	.set MB_FLAGS, 0x2		# bit 1: memory information wanted
+	.set MB_INFO_MEM, 1 << 0	# mb_info.flags: mem_lower/mem_upper
+	.set MB_INFO_CMDLINE, 1 << 2	# mb_info.flags: cmdline
+
+	.set CODE_SEL, 0x08
+	.set DATA_SEL, 0x10
+
+# lfence; rdtsc, the start in %esi. Clobbers %eax, %edx.
+.macro TSC_START
+	lfence
+	rdtsc
+	mov %eax, %esi
+.endm
+
+# lfence; rdtsc: %eax = ticks since TSC_START. Clobbers %edx.
+.macro TSC_END
+	lfence
+	rdtsc
+	sub %esi, %eax
+.endm
+
+	.section .multiboot, "a"
+	.balign 4
+	.long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
+
+	.text
+	.code32
+	.globl _start
+_start:
+	cli
+	cld
+	lgdt gdt_desc
+	ljmp $CODE_SEL, $1f
+1:	mov $DATA_SEL, %eax
+	mov %eax, %ds
+	mov %eax, %es
+	mov %eax, %fs
+	mov %eax, %gs
+	mov %eax, %ss
+	mov $stack_top, %esp
+
+	# The end of RAM, from the Multiboot memory information.
+	testl $MB_INFO_MEM, (%ebx)
+	jz fail
+	mov 8(%ebx), %eax		# mem_upper: KiB above 1 MiB
+	add $1024, %eax
+	shl $10, %eax
+	mov %eax, ram_end
+	testl $MB_INFO_CMDLINE, (%ebx)
+	jz fail
+	mov 16(%ebx), %esi		# its last word (GRUB and QEMU put the
+	mov %esi, cmdline		# image's name first, vmctl does not)
+5:	lodsb
+	test %al, %al
+	jz 6f
+	cmp $' ', %al
+	jne 5b
+	mov %esi, cmdline
+	jmp 5b
+6:
+
+	# Which benchmark: that word, exactly.
+	mov $benchmarks, %ebx
+2:	mov (%ebx), %esi
+	test %esi, %esi
+	jz fail
+	mov cmdline, %edi
+3:	mov (%esi), %al
+	cmp (%edi), %al
+	jne 4f
+	inc %esi
+	inc %edi
+	test %al, %al
+	jnz 3b
+	call *4(%ebx)
+	xor %al, %al
+	outb %al, $EXIT_PORT
+	jmp halt
+4:	add $8, %ebx
+	jmp 2b
+
+fail:	mov $1, %al			# vmctl exits with status 3
+	outb %al, $EXIT_PORT
+halt:	cli
+	hlt
+	jmp halt
+
+# run_exits: WARMUP + ITERS calls of the routine at %edi, which returns the
+# ticks of one measurement in %eax and keeps %edi and %ebp; the last ITERS
+# are sent.
+run_exits:
+	mov $-WARMUP, %ebp
+1:	call *%edi
+	test %ebp, %ebp
+	js 2f
+	outl %eax, $SAMPLE_PORT
+2:	inc %ebp
+	cmp $ITERS, %ebp
+	jl 1b
+	ret
+
+# CPUID leaf 0 (vendor string): 0 for Intel, 1 for AMD, in %eax.
+is_amd:
+	push %ebx
+	push %ecx
+	push %edx
+	xor %eax, %eax
+	xor %ecx, %ecx
+	cpuid
+	xor %eax, %eax
+	cmp $0x68747541, %ebx		# "AuthenticAMD"
+	jne 1f
+	inc %eax
+1:	pop %edx
+	pop %ecx
+	pop %ebx
+	ret
+
+bench_bracket:
+	mov $m_bracket, %edi
+	jmp run_exits
+m_bracket:
+	TSC_START
+	TSC_END
+	ret
+
+bench_cpuid:
+	mov $m_cpuid, %edi
+	jmp run_exits
+m_cpuid:
+	TSC_START
+	xor %eax, %eax
+	xor %ecx, %ecx
+	cpuid
+	TSC_END
+	ret
+
+bench_hypercall:
+	mov $m_vmcall, %edi
+	call is_amd
+	test %eax, %eax
+	jz run_exits
+	mov $m_vmmcall, %edi
+	jmp run_exits
+m_vmcall:
+	mov $HC_PAGE, %ebx
+	mov $1, %ecx
+	TSC_START
+	mov $HC_MAP_GPA_RANGE, %eax
+	xor %edx, %edx
+	vmcall
+	TSC_END
+	ret
+m_vmmcall:
+	mov $HC_PAGE, %ebx
+	mov $1, %ecx
+	TSC_START
+	mov $HC_MAP_GPA_RANGE, %eax
+	xor %edx, %edx
+	vmmcall
+	TSC_END
+	ret
+
+bench_pio:
+	mov $m_pio, %edi
+	jmp run_exits
+m_pio:
+	TSC_START
+	outb %al, $NULL_PORT
+	TSC_END
+	ret
+
+bench_mmio:
+	mov $m_mmio, %edi
+	jmp run_exits
+m_mmio:
+	mov $MMIO_BASE, %ebx
+	TSC_START
+	mov (%ebx), %ecx
+	TSC_END
+	ret
+
+bench_hlt:
+	mov $m_hlt, %edi
+	jmp run_exits
+m_hlt:
+	TSC_START
+	hlt
+	TSC_END
+	ret
+
+bench_touch4k:
+	mov $TOUCH_BASE, %edi
+1:	TSC_START
+	movb $1, (%edi)
+	TSC_END
+	outl %eax, $SAMPLE_PORT
+	add $PAGE_4K, %edi
+	cmp ram_end, %edi
+	jb 1b
+	ret
+
+bench_touch2m:
+	mov $TOUCH_BASE, %edi
+1:	mov %edi, %eax
+	add $PAGE_2M, %eax
+	cmp ram_end, %eax		# whole frames only
+	ja 2f
+	TSC_START
+	movb $1, (%edi)
+	TSC_END
+	outl %eax, $SAMPLE_PORT
+	TSC_START
+	movb $1, HALF_2M(%edi)
+	TSC_END
+	outl %eax, $SAMPLE_PORT
+	TSC_START
+	movb $1, (%edi)
+	TSC_END
+	outl %eax, $SAMPLE_PORT
+	add $PAGE_2M, %edi
+	jmp 1b
+2:	ret
+
+	.section .rodata
+benchmarks:
+	.long n_bracket, bench_bracket
+	.long n_cpuid, bench_cpuid
+	.long n_hypercall, bench_hypercall
+	.long n_pio, bench_pio
+	.long n_mmio, bench_mmio
+	.long n_hlt, bench_hlt
+	.long n_touch4k, bench_touch4k
+	.long n_touch2m, bench_touch2m
+	.long 0, 0
+n_bracket:	.asciz "bracket"
+n_cpuid:	.asciz "cpuid"
+n_hypercall:	.asciz "hypercall"
+n_pio:		.asciz "pio"
+n_mmio:		.asciz "mmio"
+n_hlt:		.asciz "hlt"
+n_touch4k:	.asciz "touch4k"
+n_touch2m:	.asciz "touch2m"
+
+	.data
+	.balign 8
+gdt:	.quad 0, 0x00cf9a000000ffff, 0x00cf92000000ffff
+gdt_desc:
+	.word gdt_desc - gdt - 1
+	.long gdt
+ram_end:
+	.long 0
+cmdline:
+	.long 0
+
+	.bss
+	.balign 16
+	.skip 4096
+stack_top:
