@@ -11,7 +11,9 @@
 #   --smp N      CPUs (default 2 for QEMU, 1 with --icount or for Bochs)
 #   --mem MB     RAM (default 1024 for QEMU, 512 for Bochs)
 #   --timeout S  kill the emulator after S seconds (default 300 QEMU, 900 Bochs)
-#   --icount     QEMU only: -icount shift=0, the TSC ticks once per instruction
+#   --icount     QEMU only: -icount shift=0,sleep=off, the TSC ticks once per
+#                instruction, and an idle CPU's clock jumps to its next timer
+#                rather than following the host's (deterministic: make bench)
 #                (1 CPU only: with 2 the guest hangs bringing up the second)
 #   --append A   extra kernel command line
 #   --shell      interactive: vmm.lab=shell, serial console on this terminal,
@@ -135,7 +137,7 @@ qemu_cmd() {
 	local qlog=${log//,/,,}
 	cmd=(qemu-system-x86_64 -machine q35 -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem"
 		-kernel "$kernel" -initrd "$initrd" -append "$cmdline" -nographic -no-reboot)
-	[ $icount = 0 ] || cmd+=(-icount shift=0)
+	[ $icount = 0 ] || cmd+=(-icount shift=0,sleep=off)
 	if [ $shell = 0 ]; then
 		# Explicit -serial/-monitor: with -nographic nothing then uses stdio.
 		cmd+=(-serial "file:$qlog" -monitor none)
