@@ -5,6 +5,7 @@
 #   make                 vmm.ko against KDIR (default: the running kernel) and vmctl
 #   make check           every test, in the emulated Intel and AMD machines
 #   make demo            boots both emulated machines and shows what vmm does there
+#   make bench           exit costs under vmm and kvm.ko in both machines, a table
 #   make help            the other targets
 #
 KDIR	?= /lib/modules/$(shell uname -r)/build
@@ -39,6 +40,9 @@ check: lab-deps
 demo: lab-deps
 	tools/lab/demo.sh
 
+bench: lab-deps
+	tools/lab/bench.sh
+
 shell-amd: lab-deps
 	tools/lab/shell.sh amd
 
@@ -46,7 +50,7 @@ shell-intel: lab-deps
 	tools/lab/shell.sh intel
 
 help:
-	@sed -n '3,9p' Makefile
+	@sed -n '3,10p' Makefile
 	@echo "  make shell-amd       a root shell in the emulated AMD machine, vmm.ko loaded"
 	@echo "  make shell-intel     the same in the emulated Intel machine (Bochs)"
 	@echo "  make lab-deps        install the lab's Debian packages"
