@@ -14,7 +14,16 @@
  * VMM_GET_FPU and VMM_SET_FPU carry (uapi/vmm.h). State from userspace is
  * checked before it goes in, so that the XRSTOR at the next entry cannot
  * fault in the kernel.
+ *
+ * XCR0, which neither VMRUN nor VM entry switches, is the guest's own too:
+ * XSETBV exits, is checked here as the processor would, and the value is
+ * loaded with XSETBV for the time the guest runs, when the guest could see
+ * it (CR4.OSXSAVE set) and it differs from the host's. XSAVE and XRSTOR of
+ * the guest's registers run under the host's XCR0, a superset of any
+ * guest's, so that no component is ever left out or refused.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/gfp.h>
 #include <linux/init.h>
 #include <linux/slab.h>
@@ -39,6 +48,8 @@
 
 /* The XSTATE_BV bits guests may use: x87 and SSE, and AVX if the host has it. */
 static u64 vmm_fpu_features __ro_after_init;
+/* The host's XCR0 (the same on every CPU), 0 without XSAVE. */
+static u64 vmm_host_xcr0 __ro_after_init;
 static u32 vmm_mxcsr_mask __ro_after_init;
 static u8 vmm_fxsave_probe[FXSAVE_SIZE] __aligned(16) __initdata;
 
@@ -58,8 +69,10 @@ void __init vmm_fpu_init(void)
 	vmm_mxcsr_mask = mask ? mask : MXCSR_MASK_DEFAULT;
 
 	vmm_fpu_features = VMM_XFEATURE_X87 | VMM_XFEATURE_SSE;
-	if (boot_cpu_has(X86_FEATURE_XSAVE))
-		vmm_fpu_features = xgetbv(XCR_XFEATURE_ENABLED_MASK) & FPU_MASK;
+	if (boot_cpu_has(X86_FEATURE_XSAVE)) {
+		vmm_host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+		vmm_fpu_features = vmm_host_xcr0 & FPU_MASK;
+	}
 }
 
 int vmm_fpu_alloc(struct vmm_fpu *fpu)
@@ -75,6 +88,7 @@ int vmm_fpu_alloc(struct vmm_fpu *fpu)
 	*(u16 *)fpu->area = FCW_DEFAULT;
 	*(u32 *)(fpu->area + VMM_XSAVE_MXCSR) = MXCSR_DEFAULT;
 	*(u32 *)(fpu->area + VMM_XSAVE_MXCSR_MASK) = vmm_mxcsr_mask;
+	fpu->xcr0 = VMM_XFEATURE_X87;		/* XCR0 after RESET */
 	return 0;
 }
 
@@ -110,6 +124,119 @@ void vmm_fpu_save_guest(struct vmm_fpu *fpu)
 static unsigned int vmm_xsave_end(u64 features)
 {
 	return features & VMM_XFEATURE_AVX ? VMM_XSAVE_END : VMM_XSAVE_YMM_HI;
+}
+
+/**
+ * vmm_xcr0_valid() - would XSETBV accept this XCR0?
+ * @xcr0: the value
+ * @features: the components the host lets guests have
+ *
+ * As the SDM's "XSETBV" says: x87 always set, AVX only with SSE, nothing
+ * the processor (here: vmm) does not support.
+ */
+bool vmm_xcr0_valid(u64 xcr0, u64 features)
+{
+	if (!(xcr0 & VMM_XFEATURE_X87) || xcr0 & ~features)
+		return false;
+	return !(xcr0 & VMM_XFEATURE_AVX) || xcr0 & VMM_XFEATURE_SSE;
+}
+
+/**
+ * vmm_fpu_set_xcr() - the guest's XSETBV
+ * @fpu: the vCPU's FPU state
+ * @index: ECX, the XCR
+ * @value: EDX:EAX
+ *
+ * The caller has checked what is vendor state: CR4.OSXSAVE (#UD) and
+ * CPL 0 (#GP).
+ * Return: 0, or -EINVAL for a #GP: only XCR0 exists, and @value must be
+ * valid for it.
+ */
+int vmm_fpu_set_xcr(struct vmm_fpu *fpu, u32 index, u64 value)
+{
+	if (index != XCR_XFEATURE_ENABLED_MASK ||
+	    !vmm_xcr0_valid(value, vmm_fpu_features))
+		return -EINVAL;
+	fpu->xcr0 = value;
+	return 0;
+}
+
+/* Does the guest's XCR0 have to be loaded for the guest to see its own? */
+bool vmm_fpu_xcr0_differs(const struct vmm_fpu *fpu)
+{
+	return vmm_host_xcr0 && fpu->xcr0 != vmm_host_xcr0;
+}
+
+/**
+ * vmm_fpu_load_xcr0() - make the guest's XCR0 the hardware's
+ * @fpu: the vCPU's FPU state
+ * @guest_sees_it: the guest has CR4.OSXSAVE set, or may set it before its
+ *	next exit; XCR0 means nothing to it otherwise
+ *
+ * Call with interrupts off, after vmm_fpu_load_guest() and just before
+ * entering the guest; vmm_fpu_put_xcr0() after the exit undoes it. Nothing
+ * that runs in between may use XSAVE.
+ */
+void vmm_fpu_load_xcr0(struct vmm_fpu *fpu, bool guest_sees_it)
+{
+	fpu->xcr0_loaded = guest_sees_it && vmm_fpu_xcr0_differs(fpu);
+	if (fpu->xcr0_loaded)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, fpu->xcr0);
+}
+
+/**
+ * vmm_fpu_put_xcr0() - give the host its XCR0 back
+ * @fpu: the vCPU's FPU state
+ * @guest_osxsave: the guest's CR4.OSXSAVE at the exit
+ *
+ * After the exit, interrupts still off, before vmm_fpu_save_guest().
+ *
+ * On hardware every XSETBV of a guest exits. QEMU's TCG before 8.2
+ * ("target/i386: check intercept for XSETBV") runs it instead, on the
+ * host's XCR0: seen here as an XCR0 other than the one the guest entered
+ * with. Then the guest's value (as far as vmm offers its components) is
+ * taken as if the XSETBV had exited, and the host's put back, so that the
+ * host never runs on a guest's XCR0.
+ */
+void vmm_fpu_put_xcr0(struct vmm_fpu *fpu, bool guest_osxsave)
+{
+	u64 entered = fpu->xcr0_loaded ? fpu->xcr0 : vmm_host_xcr0;
+	u64 now = entered;
+
+	if (guest_osxsave && vmm_host_xcr0)
+		now = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	if (now != entered) {
+		pr_warn_once("a guest's XSETBV ran without exiting (QEMU before 8.2?); XCR0 %#llx taken as the guest's\n",
+			     now);
+		fpu->xcr0 = (now & vmm_fpu_features) | VMM_XFEATURE_X87;
+	}
+	if (now != vmm_host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, vmm_host_xcr0);
+	fpu->xcr0_loaded = false;
+}
+
+/**
+ * vmm_fpu_cpuid() - the CPUID bits that follow the guest's FPU state
+ * @fpu: the vCPU's FPU state
+ * @osxsave: the guest's CR4.OSXSAVE
+ * @function: EAX at the CPUID
+ * @index: ECX at the CPUID
+ * @out: EAX, EBX, ECX, EDX from vmm_cpuid(), adjusted here
+ *
+ * As on hardware (and in KVM): leaf 1 ECX.OSXSAVE mirrors CR4.OSXSAVE, and
+ * leaf 0xD sub-leaf 0 EBX is the XSAVE area size for the guest's XCR0,
+ * whatever the table says.
+ */
+void vmm_fpu_cpuid(const struct vmm_fpu *fpu, bool osxsave, u32 function,
+		   u32 index, u32 out[4])
+{
+	if (function == 1) {
+		out[2] &= ~BIT(27);
+		if (osxsave)
+			out[2] |= BIT(27);
+	}
+	if (function == 0xd && index == 0 && out[0])
+		out[1] = vmm_xsave_end(fpu->xcr0);
 }
 
 /**

@@ -47,6 +47,8 @@ struct vmm_vm {
 /* fpu.c: the guest's FPU registers, kept while the host's are in use. */
 struct vmm_fpu {
 	u8 *area;
+	u64 xcr0;			/* the guest's, as XSETBV set it */
+	bool xcr0_loaded;		/* in the hardware, until the exit */
 };
 
 void vmm_fpu_init(void);
@@ -57,6 +59,13 @@ void vmm_fpu_save_guest(struct vmm_fpu *fpu);
 int vmm_fpu_get_user(struct vmm_fpu *fpu, struct vmm_xsave __user *uxs);
 int vmm_fpu_set_user(struct vmm_fpu *fpu, const struct vmm_xsave __user *uxs);
 int vmm_xsave_check(const u8 *buf, u64 features, u32 mxcsr_mask);
+bool vmm_xcr0_valid(u64 xcr0, u64 features);
+int vmm_fpu_set_xcr(struct vmm_fpu *fpu, u32 index, u64 value);
+bool vmm_fpu_xcr0_differs(const struct vmm_fpu *fpu);
+void vmm_fpu_load_xcr0(struct vmm_fpu *fpu, bool guest_sees_it);
+void vmm_fpu_put_xcr0(struct vmm_fpu *fpu, bool guest_osxsave);
+void vmm_fpu_cpuid(const struct vmm_fpu *fpu, bool osxsave, u32 function,
+		   u32 index, u32 out[4]);
 
 struct vmm_vcpu {
 	struct vmm_vm *vm;

@@ -15,6 +15,7 @@
 #include "vmcb.h"
 
 enum svm_exit_code {
+	SVM_EXIT_WRITE_CR4	= 0x014,
 	SVM_EXIT_INTR		= 0x060,
 	SVM_EXIT_NMI		= 0x061,
 	SVM_EXIT_SMI		= 0x062,
@@ -81,6 +82,8 @@ static int svm_exit_cpuid(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	u32 out[4];
 
 	vmm_cpuid(vcpu, sv->vmcb->save.rax, g[SVM_RCX], out);
+	vmm_fpu_cpuid(&vcpu->fpu, sv->vmcb->save.cr4 & X86_CR4_OSXSAVE,
+		      sv->vmcb->save.rax, g[SVM_RCX], out);
 	sv->vmcb->save.rax = out[0];
 	g[SVM_RBX] = out[1];
 	g[SVM_RCX] = out[2];
@@ -141,10 +144,42 @@ static int svm_exit_vmmcall(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	return VMM_TO_USER;
 }
 
-/* SVM instructions, and XSETBV (XCR0 is the host's), raise #UD in the guest. */
+/* SVM instructions raise #UD in the guest: vmm offers no nesting. */
 static int svm_exit_ud(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
 	svm_inject_exception(sv, UD_VECTOR);
+	return VMM_RESUME;
+}
+
+/*
+ * XSETBV: the guest's XCR0, kept in fpu.c and loaded around VMRUN. The
+ * intercept may be taken before the processor's own #UD (CR4.OSXSAVE
+ * clear) and #GP (CPL > 0) checks, as QEMU's is: make them here.
+ */
+static int svm_exit_xsetbv(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	struct vmcb_save *s = &sv->vmcb->save;
+	u64 value = (s->rax & 0xffffffff) | (sv->regs[SVM_RDX] << 32);
+
+	if (!(s->cr4 & X86_CR4_OSXSAVE)) {
+		svm_inject_exception(sv, UD_VECTOR);
+		return VMM_RESUME;
+	}
+	if (s->cpl || vmm_fpu_set_xcr(&vcpu->fpu, sv->regs[SVM_RCX], value)) {
+		svm_inject_exception(sv, GP_VECTOR);
+		return VMM_RESUME;
+	}
+	svm_next_rip(sv, 3);
+	return VMM_RESUME;
+}
+
+/*
+ * A MOV to CR4 while CR4 writes are intercepted (svm_xcr0_intercepts()):
+ * run it again, natively, with the guest's XCR0 loaded.
+ */
+static int svm_exit_write_cr4(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	sv->xcr0_force = true;
 	return VMM_RESUME;
 }
 
@@ -209,6 +244,7 @@ static int svm_exit_invalid(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 }
 
 static const svm_exit_handler svm_exit_handlers[] = {
+	[SVM_EXIT_WRITE_CR4]	= svm_exit_write_cr4,
 	[SVM_EXIT_INTR]		= svm_exit_host_event,
 	[SVM_EXIT_NMI]		= svm_exit_host_event,
 	[SVM_EXIT_SMI]		= svm_exit_host_event,
@@ -225,7 +261,7 @@ static const svm_exit_handler svm_exit_handlers[] = {
 	[SVM_EXIT_STGI]		= svm_exit_ud,
 	[SVM_EXIT_CLGI]		= svm_exit_ud,
 	[SVM_EXIT_SKINIT]	= svm_exit_ud,
-	[SVM_EXIT_XSETBV]	= svm_exit_ud,
+	[SVM_EXIT_XSETBV]	= svm_exit_xsetbv,
 };
 
 int svm_handle_exit(struct vmm_vcpu *vcpu)

@@ -44,6 +44,8 @@ struct svm_vcpu {
 	/* RAX and RSP live in the VMCB; their slots here are unused. */
 	u64 regs[SVM_NR_REGS];
 	struct svm_asid_owner asid;
+	/* A CR4 write exited: let it run once with the guest's XCR0 loaded. */
+	bool xcr0_force;
 };
 
 /* svm.c */

@@ -273,6 +273,25 @@ void svm_skip_insn(struct svm_vcpu *sv, unsigned int len)
 	sv->vmcb->save.rip += len;
 }
 
+/*
+ * The guest's XCR0 is loaded only while the guest can see it, that is with
+ * CR4.OSXSAVE set (vmm_fpu_load_xcr0()). CR4 writes do not exit, so while
+ * CR4.OSXSAVE is clear and the guest's XCR0 is not the host's, intercept
+ * them: a MOV to CR4 that sets OSXSAVE must not leave the guest running on
+ * the host's XCR0 until its next exit. The intercepted MOV is not emulated:
+ * it runs again, natively, with the guest's XCR0 in place.
+ */
+static void svm_xcr0_intercepts(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	struct vmcb_control *c = &sv->vmcb->control;
+
+	if (!(sv->vmcb->save.cr4 & X86_CR4_OSXSAVE) && !sv->xcr0_force &&
+	    vmm_fpu_xcr0_differs(&vcpu->fpu))
+		c->intercept_cr |= SVM_INTERCEPT_CR4_WRITE;
+	else
+		c->intercept_cr &= ~SVM_INTERCEPT_CR4_WRITE;
+}
+
 int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 {
 	struct svm_vcpu *sv = vcpu->vendor;
@@ -286,7 +305,10 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	 */
 	kernel_fpu_begin();
 	vmm_fpu_load_guest(&vcpu->fpu);
+	svm_xcr0_intercepts(vcpu, sv);
 	local_irq_disable();
+	vmm_fpu_load_xcr0(&vcpu->fpu, (sv->vmcb->save.cr4 & X86_CR4_OSXSAVE) ||
+			  sv->xcr0_force);
 	flush = svm_asid_assign(this_cpu_ptr(&svm_asids), &sv->asid,
 				smp_processor_id());
 	/* Mappings went away since the last entry: flush this ASID. */
@@ -304,6 +326,8 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	asm volatile("clgi" ::: "memory");
 	svm_vmrun(sv->vmcb_pa, sv->regs, page_to_phys(__this_cpu_read(svm_host_save)));
 	asm volatile("stgi" ::: "memory");
+	vmm_fpu_put_xcr0(&vcpu->fpu, sv->vmcb->save.cr4 & X86_CR4_OSXSAVE);
+	sv->xcr0_force = false;
 	vmm_vcpu_exit_guest_mode(vcpu);
 	local_irq_enable();
 	vmm_fpu_save_guest(&vcpu->fpu);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vmm_fpu: what VMM_SET_FPU lets through to XRSTOR. Everything rejected
- * here would have made XRSTOR raise #GP in the kernel at the next entry, or
- * is a reserved field of the ABI.
+ * vmm_fpu: what VMM_SET_FPU lets through to XRSTOR, and the XCR0 values
+ * the guest's XSETBV may set. Every state rejected here would have made
+ * XRSTOR raise #GP in the kernel at the next entry, or is a reserved field
+ * of the ABI; every XCR0 rejected would have made XSETBV raise #GP.
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
@@ -95,12 +96,30 @@ static void reserved_bytes_are_rejected(struct kunit *test)
 	}
 }
 
+/* XSETBV's rules, the SDM's "XSETBV" #GP conditions for XCR0. */
+static void xcr0_rules(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, vmm_xcr0_valid(VMM_XFEATURE_X87, ALL));
+	KUNIT_EXPECT_TRUE(test, vmm_xcr0_valid(VMM_XFEATURE_X87 | VMM_XFEATURE_SSE, ALL));
+	KUNIT_EXPECT_TRUE(test, vmm_xcr0_valid(ALL, ALL));
+	/* x87 can never be off. */
+	KUNIT_EXPECT_FALSE(test, vmm_xcr0_valid(0, ALL));
+	KUNIT_EXPECT_FALSE(test, vmm_xcr0_valid(VMM_XFEATURE_SSE, ALL));
+	/* AVX needs SSE. */
+	KUNIT_EXPECT_FALSE(test, vmm_xcr0_valid(VMM_XFEATURE_X87 | VMM_XFEATURE_AVX, ALL));
+	/* Nothing beyond what the host offers guests. */
+	KUNIT_EXPECT_FALSE(test, vmm_xcr0_valid(ALL, ALL & ~VMM_XFEATURE_AVX));
+	KUNIT_EXPECT_FALSE(test, vmm_xcr0_valid(ALL | BIT_ULL(3), ALL));
+	KUNIT_EXPECT_FALSE(test, vmm_xcr0_valid(ALL | BIT_ULL(63), ALL));
+}
+
 static struct kunit_case vmm_fpu_cases[] = {
 	KUNIT_CASE(init_state_is_accepted),
 	KUNIT_CASE(xstate_bv_beyond_features_is_rejected),
 	KUNIT_CASE(compacted_or_dirty_header_is_rejected),
 	KUNIT_CASE(mxcsr_reserved_bits_are_rejected),
 	KUNIT_CASE(reserved_bytes_are_rejected),
+	KUNIT_CASE(xcr0_rules),
 	{}
 };
 

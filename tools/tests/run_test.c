@@ -569,6 +569,89 @@ static void test_fpu_ioctls(int dev)
 	guest_teardown(&g);
 }
 
+/* XCR0 from EBX with XSETBV, then XGETBV reported with an OUT, forever. */
+GUEST_CODE(xcr0_guest, "32",
+	   "mov %ebx, %eax\n"
+	   "xor %edx, %edx\n"
+	   "xor %ecx, %ecx\n"
+	   "xsetbv\n"
+	   "1: xor %ecx, %ecx\n"
+	   "xgetbv\n"
+	   "out %eax, $0xf0\n"
+	   "jmp 1b\n");
+
+static unsigned long long host_xcr0(void)
+{
+	unsigned int lo, hi;
+
+	asm volatile("xgetbv" : "=a" (lo), "=d" (hi) : "c" (0));
+	return ((unsigned long long)hi << 32) | lo;
+}
+
+static int xcr0_guest_setup(struct guest *g, int dev, unsigned long long xcr0)
+{
+	struct vmm_sregs sregs;
+	struct vmm_regs regs;
+
+	if (guest_setup_mode(g, dev, GUEST_PROT, xcr0_guest, xcr0_guest_end - xcr0_guest) ||
+	    ioctl(g->vcpu, VMM_GET_SREGS, &sregs) || ioctl(g->vcpu, VMM_GET_REGS, &regs))
+		return -1;
+	sregs.cr4 |= CR4_OSXSAVE;
+	regs.rbx = xcr0;
+	if (ioctl(g->vcpu, VMM_SET_SREGS, &sregs) || ioctl(g->vcpu, VMM_SET_REGS, &regs))
+		return -1;
+	return 0;
+}
+
+/*
+ * Each vCPU has its own XCR0, set by its XSETBV, and the host gets its own
+ * back after every exit: two guests with different values, run in turn,
+ * each read their own, and this process reads the host's in between. An
+ * XCR0 that XSETBV refuses is a #GP (here a triple fault: no IDT).
+ */
+static void test_xcr0(int dev)
+{
+	unsigned long long host = 0, want[2] = { 3, 7 };
+	struct guest g[2];
+	int i, n, ok = 1, ret = 0;
+
+	if (!host_has_avx()) {
+		printf("RESULT SKIP run xcr0_per_vcpu the host has no AVX in XCR0\n");
+		return;
+	}
+	host = host_xcr0();
+	for (i = 0; i < 2; i++) {
+		if (xcr0_guest_setup(&g[i], dev, want[i])) {
+			result(0, "guest_setup_xcr0", "errno %d", errno);
+			return;
+		}
+	}
+	for (n = 0; n < 20 && ok; n++) {
+		for (i = 0; i < 2 && ok; i++) {
+			ret = run(&g[i]);
+			ok = !ret && g[i].run->exit_reason == VMM_EXIT_IO &&
+			     g[i].run->io.port == 0xf0 && g[i].run->io.data == want[i] &&
+			     host_xcr0() == host;
+		}
+	}
+	result(ok, "xcr0_per_vcpu",
+	       "round %d vcpu %d: ret=%d reason=%u xcr0=%#llx host=%#llx (was %#llx)",
+	       n, i - 1, ret, g[i - 1].run->exit_reason,
+	       (unsigned long long)g[i - 1].run->io.data, host_xcr0(), host);
+	guest_teardown(&g[0]);
+	guest_teardown(&g[1]);
+
+	/* x87|AVX without SSE. */
+	if (xcr0_guest_setup(&g[0], dev, 5)) {
+		result(0, "guest_setup_xcr0", "errno %d", errno);
+		return;
+	}
+	ret = run(&g[0]);
+	result(!ret && g[0].run->exit_reason == VMM_EXIT_SHUTDOWN && host_xcr0() == host,
+	       "xcr0_invalid_value_faults", "ret=%d reason=%u", ret, g[0].run->exit_reason);
+	guest_teardown(&g[0]);
+}
+
 /*
  * mov ax, 0x8000; mov ds, ax; xor ax, ax;
  * again: mov [0], ax; inc ax; jmp again -- stores to guest-physical 0x80000
@@ -653,6 +736,7 @@ int main(void)
 	test_cpuid_table(dev);
 	test_msr_ioctls(dev);
 	test_fpu_ioctls(dev);
+	test_xcr0(dev);
 	test_slot_delete_while_running(dev);
 	close(dev);
 	return result_status();

@@ -129,6 +129,15 @@ check coexist vmm_works_at_end vmctl probe
 # needs, it is a SKIP naming the gap, never a PASS.
 G=/lib/vmm-lab/guests
 VMM_GAPS=""
+# QEMU before 8.2 runs a guest's XSETBV instead of exiting (fixed by its
+# "target/i386: check intercept for XSETBV"); vmm notices at the next exit
+# and says so (fpu.c), run_test's XCR0 guests having tried it. kvm keeps the
+# XCR0 it last saw exit and loads it back at every entry: the xsave guest
+# then fails under kvm through no fault of its own, here only.
+KVM_GAPS=""
+if dmesg | grep -q "XSETBV ran without exiting"; then
+	KVM_GAPS="xsave:an emulated CPU that exits on XSETBV (QEMU < 8.2)"
+fi
 vendor=$( [ "$(cpu_vendor_ext)" = vmx ] && echo intel || echo amd)
 
 # run_guest BACKEND NAME IMAGE FORMAT MODE LOAD MEM STATUS
@@ -165,10 +174,18 @@ vmm_guest() {
 	run_guest vmm "$@"
 }
 
+kvm_guest() {
+	if [ "${KVM_GAPS%%:*}" = "$1" ]; then
+		result SKIP guests "kvm.$1" "kvm needs ${KVM_GAPS#*:}"
+		return
+	fi
+	run_guest kvm "$@"
+}
+
 if [ -f $G/GUESTS ] && grep -q "^RESULT PASS run io_out" /tmp/run.out; then
 	mkdir -p /tmp/guests
 	check guests load_kvm load_kvm
-	for_each_guest run_guest kvm
+	for_each_guest kvm_guest
 	check guests unload_kvm unload_kvm
 	for_each_guest vmm_guest
 else
