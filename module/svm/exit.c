@@ -35,7 +35,6 @@ enum svm_exit_code {
 	SVM_EXIT_SKINIT		= 0x086,
 	SVM_EXIT_XSETBV		= 0x08d,
 	SVM_EXIT_NPF		= 0x400,
-	SVM_EXIT_INVALID	= -1ULL,
 };
 
 /* IOIO EXITINFO1 (AMD APM vol. 2, "IOIO Intercepts") */
@@ -238,9 +237,16 @@ static int svm_exit_npf(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	return ret;
 }
 
+/*
+ * VMRUN refused the guest state. svm_vcpu_run_once() has put back the state
+ * userspace set; the APM defines no EXITINFO for this exit.
+ */
 static int svm_exit_invalid(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
-	return svm_to_user_hw(vcpu, sv, VMM_EXIT_FAIL_ENTRY);
+	svm_to_user_hw(vcpu, sv, VMM_EXIT_FAIL_ENTRY);
+	/* One value for userspace, whichever way the code was stored. */
+	vcpu->run->hw.reason = SVM_EXIT_INVALID;
+	return VMM_TO_USER;
 }
 
 static const svm_exit_handler svm_exit_handlers[] = {
@@ -273,7 +279,7 @@ int svm_handle_exit(struct vmm_vcpu *vcpu)
 		return svm_exit_handlers[code](vcpu, sv);
 	if (code == SVM_EXIT_NPF)
 		return svm_exit_npf(vcpu, sv);
-	if (code == SVM_EXIT_INVALID)
+	if (svm_exit_is_invalid(code))
 		return svm_exit_invalid(vcpu, sv);
 	return svm_to_user_hw(vcpu, sv, VMM_EXIT_UNHANDLED);
 }

@@ -120,3 +120,13 @@ int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 value)
 	*slot = value;
 	return 0;
 }
+
+/* VMM_SET_MSRS: as the guest's WRMSR, but the next VMRUN may refuse EFER. */
+int svm_set_msr_user(struct vmm_vcpu *vcpu, u32 msr, u64 value)
+{
+	int ret = svm_set_msr(vcpu, msr, value);
+
+	if (!ret)
+		svm_state_from_user(vcpu->vendor);
+	return ret;
+}

@@ -173,7 +173,7 @@ const struct vmm_vendor_ops vmm_svm_ops = {
 	.get_sregs		= svm_get_sregs,
 	.set_sregs		= svm_set_sregs,
 	.get_msr		= svm_get_msr,
-	.set_msr		= svm_set_msr,
+	.set_msr		= svm_set_msr_user,
 	.vcpu_run_once		= svm_vcpu_run_once,
 	.complete_user_exit	= svm_complete_user_exit,
 	/* kvm 6.12+ holds SVM from load unless told otherwise. */

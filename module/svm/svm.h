@@ -18,6 +18,17 @@
 #define SVM_VM_CR_LOCK			BIT_ULL(3)
 #define SVM_VM_CR_SVMDIS		BIT_ULL(4)
 #define SVM_EFER_SVME			BIT_ULL(12)
+/*
+ * The exit code of a VMRUN that refused the guest state: -1. QEMU stores it
+ * as a 32-bit -1 (its cpu_vmexit() takes a u32), so only the low half of
+ * EXITCODE is compared, as KVM does.
+ */
+#define SVM_EXIT_INVALID		(~0ULL)
+
+static inline bool svm_exit_is_invalid(u64 exit_code)
+{
+	return (u32)exit_code == (u32)SVM_EXIT_INVALID;
+}
 
 /* CPUID Fn8000_000A EDX */
 #define SVM_FEAT_NP			BIT(0)
@@ -46,6 +57,15 @@ struct svm_vcpu {
 	struct svm_asid_owner asid;
 	/* A CR4 write exited: let it run once with the guest's XCR0 loaded. */
 	bool xcr0_force;
+	/*
+	 * Userspace changed the guest state: the next VMRUN may refuse it
+	 * (VMEXIT_INVALID), which may overwrite the state-save area; the
+	 * state it was given is kept here to be put back.
+	 */
+	bool state_from_user;
+	struct vmcb_save *entry_save;
+	u32 entry_int_ctl;
+	u64 entry_int_state;
 };
 
 /* svm.c */
@@ -61,6 +81,7 @@ int svm_vcpu_setup_cpus(u32 nr_asids);
 void svm_vcpu_unsetup_cpus(void);
 int svm_vcpu_create(struct vmm_vcpu *vcpu);
 void svm_vcpu_free(struct vmm_vcpu *vcpu);
+void svm_state_from_user(struct svm_vcpu *sv);
 void svm_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *r);
 void svm_set_regs(struct vmm_vcpu *vcpu, const struct vmm_regs *r);
 void svm_get_sregs(struct vmm_vcpu *vcpu, struct vmm_sregs *u);
@@ -72,6 +93,7 @@ void svm_skip_insn(struct svm_vcpu *sv, unsigned int len);
 /* msr.c */
 int svm_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *value);
 int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 value);
+int svm_set_msr_user(struct vmm_vcpu *vcpu, u32 msr, u64 value);
 
 /* exit.c */
 int svm_handle_exit(struct vmm_vcpu *vcpu);

@@ -102,8 +102,12 @@ int svm_vcpu_create(struct vmm_vcpu *vcpu)
 	sv = kzalloc(sizeof(*sv), GFP_KERNEL_ACCOUNT);
 	if (!sv)
 		return -ENOMEM;
+	sv->entry_save = kmalloc(sizeof(*sv->entry_save), GFP_KERNEL_ACCOUNT);
 	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	if (!page) {
+	if (!page || !sv->entry_save) {
+		if (page)
+			__free_page(page);
+		kfree(sv->entry_save);
 		kfree(sv);
 		return -ENOMEM;
 	}
@@ -122,6 +126,7 @@ void svm_vcpu_free(struct vmm_vcpu *vcpu)
 	if (!sv)
 		return;
 	free_page((unsigned long)sv->vmcb);
+	kfree(sv->entry_save);
 	kfree(sv);
 	vcpu->vendor = NULL;
 }
@@ -151,6 +156,19 @@ void svm_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *r)
 	r->rflags = sv->vmcb->save.rflags;
 }
 
+/*
+ * Userspace wrote guest state, which nothing has checked: VMRUN will. If it
+ * refuses it, the APM leaves the state-save area undefined, and QEMU, for
+ * one, writes the host's registers there (its do_vmexit() saves whatever
+ * state it had loaded): kernel addresses userspace must never read, and a
+ * state userspace could not fix by changing one field. The next VMRUN
+ * therefore keeps a copy of what it is given (svm_vcpu_run_once()).
+ */
+void svm_state_from_user(struct svm_vcpu *sv)
+{
+	sv->state_from_user = true;
+}
+
 void svm_set_regs(struct vmm_vcpu *vcpu, const struct vmm_regs *r)
 {
 	struct svm_vcpu *sv = vcpu->vendor;
@@ -175,6 +193,7 @@ void svm_set_regs(struct vmm_vcpu *vcpu, const struct vmm_regs *r)
 	sv->vmcb->save.rip = r->rip;
 	/* Bit 1 is always set; a guest cannot run without it. */
 	sv->vmcb->save.rflags = r->rflags | X86_EFLAGS_FIXED;
+	svm_state_from_user(sv);
 }
 
 /* The uapi's segment attributes are the VMCB's: no conversion. */
@@ -246,6 +265,7 @@ int svm_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *u)
 	/* The privilege level is SS.DPL; real mode runs at 0. */
 	s->cpl = (u->cr0 & X86_CR0_PE) ? (u->ss.attrib >> 5) & 3 : 0;
 	sv->vmcb->control.int_ctl = (sv->vmcb->control.int_ctl & ~0xfu) | u->cr8;
+	svm_state_from_user(sv);
 	return 0;
 }
 
@@ -322,10 +342,23 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	else
 		c->tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
 	c->clean = 0;
+	if (sv->state_from_user) {
+		*sv->entry_save = sv->vmcb->save;
+		sv->entry_int_ctl = c->int_ctl;
+		sv->entry_int_state = c->int_state;
+	}
 
 	asm volatile("clgi" ::: "memory");
 	svm_vmrun(sv->vmcb_pa, sv->regs, page_to_phys(__this_cpu_read(svm_host_save)));
 	asm volatile("stgi" ::: "memory");
+	if (sv->state_from_user && svm_exit_is_invalid(c->exit_code)) {
+		/* Refused: the state as userspace set it, for it to fix. */
+		sv->vmcb->save = *sv->entry_save;
+		c->int_ctl = sv->entry_int_ctl;
+		c->int_state = sv->entry_int_state;
+	} else {
+		sv->state_from_user = false;
+	}
 	vmm_fpu_put_xcr0(&vcpu->fpu, sv->vmcb->save.cr4 & X86_CR4_OSXSAVE);
 	sv->xcr0_force = false;
 	vmm_vcpu_exit_guest_mode(vcpu);

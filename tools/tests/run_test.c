@@ -652,6 +652,98 @@ static void test_xcr0(int dev)
 	guest_teardown(&g[0]);
 }
 
+static unsigned int vendor(int dev)
+{
+	struct vmm_caps caps;
+
+	memset(&caps, 0, sizeof(caps));
+	return ioctl(dev, VMM_GET_CAPS, &caps) ? 0 : caps.vendor;
+}
+
+/* The hardware's reason for a refused entry: SVM VMEXIT_INVALID, VMX 33. */
+static int entry_refused(int dev, const struct vmm_run *r)
+{
+	if (r->exit_reason != VMM_EXIT_FAIL_ENTRY)
+		return 0;
+	if (vendor(dev) == VMM_VENDOR_AMD_SVM)
+		return r->hw.reason == ~0ULL;
+	return (r->hw.reason & 0xffff) == 33;	/* invalid guest state */
+}
+
+GUEST_CODE(out_hlt, "16",
+	   "out %al, $0xf0\n"
+	   "hlt\n");
+
+/*
+ * Guest state the hardware refuses at entry: VMM_EXIT_FAIL_ENTRY with the
+ * hardware's reason, the state reading back as it was set (not as the
+ * failed entry may have left it), and the vCPU running once it is fixed.
+ */
+static void fail_entry_case(int dev, struct guest *g, const char *name,
+			    const struct vmm_sregs *good, const struct vmm_sregs *bad)
+{
+	struct vmm_sregs s;
+	struct vmm_regs r;
+	char n[64];
+	int ret;
+
+	ioctl(g->vcpu, VMM_SET_SREGS, bad);
+	ret = run(g);
+	snprintf(n, sizeof(n), "%s_fail_entry", name);
+	result(!ret && entry_refused(dev, g->run), n, "ret=%d reason=%u hw=%#llx", ret,
+	       g->run->exit_reason, (unsigned long long)g->run->hw.reason);
+	memset(&s, 0, sizeof(s));
+	ioctl(g->vcpu, VMM_GET_SREGS, &s);
+	ioctl(g->vcpu, VMM_GET_REGS, &r);
+	snprintf(n, sizeof(n), "%s_state_kept", name);
+	result(s.cr0 == bad->cr0 && s.cr4 == bad->cr4 && s.efer == bad->efer &&
+	       s.cr3 == bad->cr3 && s.cs.base == bad->cs.base &&
+	       s.gdt.base == bad->gdt.base && r.rip == CODE && r.rsp == STACK_TOP,
+	       n, "cr0=%#llx cr3=%#llx cr4=%#llx efer=%#llx gdt=%#llx rip=%#llx rsp=%#llx",
+	       (unsigned long long)s.cr0, (unsigned long long)s.cr3,
+	       (unsigned long long)s.cr4, (unsigned long long)s.efer,
+	       (unsigned long long)s.gdt.base, (unsigned long long)r.rip,
+	       (unsigned long long)r.rsp);
+	ioctl(g->vcpu, VMM_SET_SREGS, good);
+	ret = run(g);
+	snprintf(n, sizeof(n), "%s_runs_once_fixed", name);
+	result(!ret && g->run->exit_reason == VMM_EXIT_IO && g->run->io.port == 0xf0, n,
+	       "ret=%d reason=%u", ret, g->run->exit_reason);
+}
+
+static void test_fail_entry(int dev)
+{
+	struct vmm_sregs good, bad;
+	struct vmm_regs regs;
+	struct guest g;
+
+	if (guest_setup(&g, dev, out_hlt, out_hlt_end - out_hlt) ||
+	    ioctl(g.vcpu, VMM_GET_SREGS, &good) || ioctl(g.vcpu, VMM_GET_REGS, &regs)) {
+		result(0, "guest_setup_fail_entry", "errno %d", errno);
+		return;
+	}
+	/* EFER.LME with CR0.PG and without CR4.PAE: illegal on both vendors. */
+	bad = good;
+	bad.cr0 |= CR0_PE | CR0_PG;
+	bad.cr4 &= ~CR4_PAE;
+	bad.efer |= EFER_LME;
+	fail_entry_case(dev, &g, "lme_pg_without_pae", &good, &bad);
+	ioctl(g.vcpu, VMM_SET_REGS, &regs);
+
+	/*
+	 * CR0.NW without CR0.CD: VMRUN refuses it (APM "Canonicalization and
+	 * Consistency Checks"); VM entry on VMX does not check it.
+	 */
+	if (vendor(dev) == VMM_VENDOR_AMD_SVM) {
+		bad = good;
+		bad.cr0 = (bad.cr0 & ~CR0_CD) | CR0_NW;
+		fail_entry_case(dev, &g, "cr0_nw_without_cd", &good, &bad);
+	} else {
+		printf("RESULT SKIP run cr0_nw_without_cd VMX entry does not check CR0.NW/CD\n");
+	}
+	guest_teardown(&g);
+}
+
 /*
  * mov ax, 0x8000; mov ds, ax; xor ax, ax;
  * again: mov [0], ax; inc ax; jmp again -- stores to guest-physical 0x80000
@@ -737,6 +829,7 @@ int main(void)
 	test_msr_ioctls(dev);
 	test_fpu_ioctls(dev);
 	test_xcr0(dev);
+	test_fail_entry(dev);
 	test_slot_delete_while_running(dev);
 	close(dev);
 	return result_status();
