@@ -126,6 +126,13 @@ report() {
 # (they span orders of magnitude), with the line where vmm equals kvm.
 plot() {
 	command -v gnuplot >/dev/null || { log "no gnuplot (make lab-deps): no chart"; return 0; }
+	# From the power of ten below the smallest ratio to 10 or above the largest.
+	local range
+	range=$(awk -F '\t' '{ for (i = 2; i <= NF; i++) if ($i != "NaN") {
+			if (lo == "" || $i < lo) lo = $i; if (hi == "" || $i > hi) hi = $i } }
+		END { if (lo == "") { lo = 0.1; hi = 1 }
+			l = 1; while (l > lo) l /= 10; h = 10; while (h < hi) h *= 10
+			printf "%g:%g", l, h }' "$OUT/ratios.dat")
 	gnuplot <<-EOF 2>"$OUT/gnuplot.err" || { log "gnuplot failed: $(tail -n 3 "$OUT/gnuplot.err")"; return 0; }
 		set terminal pngcairo size 1100,600 font "sans,10"
 		set output "$OUT/results.png"
@@ -137,8 +144,9 @@ plot() {
 		set style fill solid 0.85 border -1
 		set boxwidth 0.9
 		set logscale y
-		set yrange [0.001:10]
-		set ytics ("0.001" 0.001, "0.01" 0.01, "0.1" 0.1, "0.3" 0.3, "0.5" 0.5, "1" 1, "2" 2, "5" 5, "10" 10)
+		set yrange [$range]
+		set format y "%g"
+		set ytics add ("0.3" 0.3, "0.5" 0.5, "2" 2, "5" 5)
 		set grid ytics
 		set ylabel "vmm / kvm (median ticks)"
 		set xtics rotate by -25 left
