@@ -22,6 +22,11 @@
 #define rdmsrq_safe(msr, p)	rdmsrl_safe(msr, p)
 #endif
 
+/* 6.2 moved load_gs_index() to its own header (Kbuild tells). */
+#ifdef VMM_HAVE_ASM_GSSEG
+#include <asm/gsseg.h>
+#endif
+
 /*
  * VMM_KERNEL_VIRT_CORE is set by Kbuild when the kernel has the x86 virt
  * core (arch/x86/virt/hw.c): VMXON/SVM enabling is then refcounted by the

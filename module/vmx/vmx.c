@@ -29,7 +29,7 @@
 #include "vmx.h"
 
 static DEFINE_PER_CPU(struct page *, vmxon_region);
-static u32 vmx_revision;
+u32 vmx_revision;
 
 static int vmx_read_caps(u64 raw[VMM_RAW_WORDS])
 {
@@ -102,6 +102,10 @@ static int vmx_probe(struct vmm_caps *caps)
 	memset(caps, 0, sizeof(*caps));
 	vmx_caps_decode(raw, caps);
 	caps->phys_addr_bits = boot_cpu_data.x86_phys_bits;
+#ifndef VMM_KERNEL_VIRT_CORE
+	/* The capability report stays useful even if guests cannot run. */
+	vmx_vcpu_setup(raw, caps);
+#endif
 	return 0;
 }
 
@@ -171,6 +175,9 @@ static int vmx_cpu_enable(void)
  */
 static void vmx_cpu_disable(void)
 {
+	/* Write back the VMCSs active here: their CPU copy dies with VMXOFF. */
+	if (vmx_cpu_enabled())
+		vmx_vmcs_clear_cpu();
 	asm goto("1: vmxoff\n\t"
 		 _ASM_EXTABLE(1b, %l[fault])
 		 : : : "cc", "memory" : fault);
@@ -190,15 +197,6 @@ static void vmx_cpu_disable(void)
 }
 #endif
 
-/*
- * VMX guests (VMCS, EPT entry, exits) are the next step; until then VMs
- * can be created but not given vCPUs.
- */
-static int vmx_vcpu_create(struct vmm_vcpu *vcpu)
-{
-	return -EOPNOTSUPP;
-}
-
 const struct vmm_vendor_ops vmm_vmx_ops = {
 	.name			= "VMX",
 	.vendor			= VMM_VENDOR_INTEL_VMX,
@@ -209,7 +207,19 @@ const struct vmm_vendor_ops vmm_vmx_ops = {
 	.cpu_disable		= vmx_cpu_disable,
 	.cpu_enabled		= vmx_cpu_enabled,
 	.tdp_ops		= &vmm_ept_ops,
+#ifndef VMM_KERNEL_VIRT_CORE
 	.vcpu_create		= vmx_vcpu_create,
+	.vcpu_free		= vmx_vcpu_free,
+	.get_regs		= vmx_get_regs,
+	.set_regs		= vmx_set_regs,
+	.get_sregs		= vmx_get_sregs,
+	.set_sregs		= vmx_set_sregs,
+	.get_msr		= vmx_get_msr,
+	.set_msr		= vmx_set_msr,
+	.run_begin		= vmx_run_begin,
+	.vcpu_run_once		= vmx_vcpu_run_once,
+	.complete_user_exit	= vmx_complete_user_exit,
+#endif
 	/* kvm 6.12+ holds VMX from load unless told otherwise. */
 	.busy_hint	= "stop its VMs, unload kvm_intel, or set kvm.enable_virt_at_load=0",
 };

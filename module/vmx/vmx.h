@@ -8,6 +8,7 @@
 #define VMM_VMX_H
 
 #include <linux/bits.h>
+#include <linux/list.h>
 #include <linux/types.h>
 
 #include "../../uapi/vmm.h"
@@ -64,6 +65,223 @@
 #define VMX_VPID_INVVPID_ALL		BIT_ULL(42)
 
 #define VMX_VPID_COUNT			0xffff	/* VPID 0 is the host's */
+
+/* Fixed bits of CR0 and CR4 in VMX operation. */
+#define VMX_MSR_CR0_FIXED0		0x00000486
+#define VMX_MSR_CR0_FIXED1		0x00000487
+#define VMX_MSR_CR4_FIXED0		0x00000488
+#define VMX_MSR_CR4_FIXED1		0x00000489
+
+/* Pin-based controls */
+#define PIN_EXT_INTR_EXITING		BIT(0)
+#define PIN_NMI_EXITING			BIT(3)
+
+/* Primary processor-based controls */
+#define PROC_HLT_EXITING		BIT(7)
+#define PROC_INVLPG_EXITING		BIT(9)
+#define PROC_MWAIT_EXITING		BIT(10)
+#define PROC_RDPMC_EXITING		BIT(11)
+#define PROC_CR3_LOAD_EXITING		BIT(15)
+#define PROC_CR3_STORE_EXITING		BIT(16)
+#define PROC_CR8_LOAD_EXITING		BIT(19)
+#define PROC_CR8_STORE_EXITING		BIT(20)
+#define PROC_MOV_DR_EXITING		BIT(23)
+#define PROC_UNCOND_IO_EXITING		BIT(24)
+#define PROC_MONITOR_EXITING		BIT(29)
+/* VMX_PROC_SECONDARY is bit 31 */
+
+/* Secondary processor-based controls (VMX_PROC2_EPT, _VPID, _UNRESTRICTED above) */
+#define PROC2_RDTSCP			BIT(3)
+
+/* VM-exit controls */
+#define EXIT_HOST_ADDR_SPACE_SIZE	BIT(9)
+#define EXIT_SAVE_PAT			BIT(18)
+#define EXIT_LOAD_PAT			BIT(19)
+#define EXIT_SAVE_EFER			BIT(20)
+#define EXIT_LOAD_EFER			BIT(21)
+
+/* VM-entry controls */
+#define ENTRY_IA32E_MODE		BIT(9)
+#define ENTRY_LOAD_PAT			BIT(14)
+#define ENTRY_LOAD_EFER			BIT(15)
+
+/* EPT pointer */
+#define EPTP_MT_WB			6ULL
+#define EPTP_WALK_4			(3ULL << 3)
+#define EPTP_AD				BIT_ULL(6)
+
+/* Interruption information (VM-entry, VM-exit, IDT vectoring) */
+#define INTR_INFO_VECTOR		GENMASK(7, 0)
+#define INTR_INFO_TYPE			GENMASK(10, 8)
+#define INTR_INFO_ERROR_CODE		BIT(11)
+#define INTR_INFO_NMI_UNBLOCK		BIT(12)
+#define INTR_INFO_VALID			BIT(31)
+#define INTR_TYPE_EXT_INTR		(0u << 8)
+#define INTR_TYPE_NMI			(2u << 8)
+#define INTR_TYPE_HW_EXCEPTION		(3u << 8)
+#define INTR_TYPE_SW_INTR		(4u << 8)
+#define INTR_TYPE_PRIV_SW_EXCEPTION	(5u << 8)
+#define INTR_TYPE_SW_EXCEPTION		(6u << 8)
+
+/* Guest interruptibility state */
+#define INTERRUPTIBILITY_STI		BIT(0)
+#define INTERRUPTIBILITY_MOV_SS		BIT(1)
+
+/* Exit reason: bit 31 marks a failed VM entry. */
+#define EXIT_REASON_BASIC(r)		((r) & 0xffff)
+#define EXIT_REASON_ENTRY_FAILED	BIT(31)
+
+enum vmx_exit_reason {
+	EXIT_EXCEPTION_NMI		= 0,
+	EXIT_EXTERNAL_INTERRUPT		= 1,
+	EXIT_TRIPLE_FAULT		= 2,
+	EXIT_INIT			= 3,
+	EXIT_SIPI			= 4,
+	EXIT_CPUID			= 10,
+	EXIT_GETSEC			= 11,
+	EXIT_HLT			= 12,
+	EXIT_INVD			= 13,
+	EXIT_INVLPG			= 14,
+	EXIT_RDPMC			= 15,
+	EXIT_VMCALL			= 18,
+	EXIT_VMCLEAR			= 19,
+	EXIT_VMLAUNCH			= 20,
+	EXIT_VMPTRLD			= 21,
+	EXIT_VMPTRST			= 22,
+	EXIT_VMREAD			= 23,
+	EXIT_VMRESUME			= 24,
+	EXIT_VMWRITE			= 25,
+	EXIT_VMXOFF			= 26,
+	EXIT_VMXON			= 27,
+	EXIT_CR_ACCESS			= 28,
+	EXIT_IO_INSTRUCTION		= 30,
+	EXIT_RDMSR			= 31,
+	EXIT_WRMSR			= 32,
+	EXIT_INVALID_GUEST_STATE	= 33,
+	EXIT_MSR_LOADING		= 34,
+	EXIT_MWAIT			= 36,
+	EXIT_MONITOR			= 39,
+	EXIT_MACHINE_CHECK		= 41,
+	EXIT_EPT_VIOLATION		= 48,
+	EXIT_EPT_MISCONFIG		= 49,
+	EXIT_INVEPT			= 50,
+	EXIT_INVVPID			= 53,
+	EXIT_XSETBV			= 55,
+	EXIT_VMFUNC			= 59,
+	EXIT_REASON_MAX
+};
+
+/* Guest general registers, in the order of the instruction encoding. */
+enum vmx_reg {
+	VMX_RAX, VMX_RCX, VMX_RDX, VMX_RBX, VMX_RSP, VMX_RBP, VMX_RSI, VMX_RDI,
+	VMX_R8, VMX_R9, VMX_R10, VMX_R11, VMX_R12, VMX_R13, VMX_R14, VMX_R15,
+	VMX_NR_REGS
+};
+
+/* The guest MSRs that VMX does not switch, kept in VM-entry MSR-load lists. */
+enum vmx_switched_msr {
+	VMX_MSR_STAR, VMX_MSR_LSTAR, VMX_MSR_CSTAR, VMX_MSR_SFMASK,
+	VMX_MSR_KERNEL_GS_BASE,
+	VMX_NR_SWITCHED_MSRS
+};
+
+struct vmx_msr_entry {
+	u32 index;
+	u32 reserved;
+	u64 value;
+};
+
+struct vmm_vcpu;
+
+/* What the exit path read from the VMCS once, for the handlers. */
+struct vmx_exit_info {
+	u32 reason;
+	u32 insn_len;
+	u32 intr_info;
+	unsigned long qualification;
+	u64 gpa;
+};
+
+struct vmx_vcpu {
+	/* RSP lives in the VMCS; its slot here is unused. */
+	u64 regs[VMX_NR_REGS];
+	void *vmcs;
+	u64 vmcs_pa;
+	int cpu;			/* where the VMCS is active, or -1 */
+	bool launched;			/* VMLAUNCH done on that CPU */
+	struct list_head loaded_link;	/* on that CPU's list of active VMCSs */
+	u16 vpid;
+	u64 eptp;
+	unsigned long host_rsp;		/* HOST_RSP as last written */
+	unsigned long host_cr3;		/* HOST_CR3 as last written */
+	/* Guest MSRs switched through the VM-entry/exit MSR lists. */
+	struct vmx_msr_entry *guest_msrs;	/* entry load, exit store */
+	struct vmx_msr_entry *host_msrs;	/* exit load */
+	bool msrs_switched;		/* the guest wrote one: lists in use */
+	unsigned long cr2;		/* VMX does not switch CR2 */
+	struct vmx_exit_info exit;
+};
+
+/* vmx.c */
+extern u32 vmx_revision;
+
+/* vmcs.c */
+void vmx_vmcs_clear_cpu(void);
+void *vmx_vmcs_alloc(void);
+void vmx_vmcs_load(struct vmx_vcpu *vx);
+void vmx_vmcs_release(struct vmx_vcpu *vx);
+int vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps);
+void vmx_vmcs_init(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);
+bool vmx_controls_usable(void);
+u32 vmx_entry_controls(bool ia32e);
+unsigned long vmx_hw_cr0(unsigned long cr0);
+unsigned long vmx_hw_cr4(unsigned long cr4);
+bool vmx_cr4_valid(unsigned long cr4);
+
+/* vpid.c */
+int vmx_vpid_alloc(void);
+void vmx_vpid_free(int vpid);
+void vmx_invept(u64 eptp);
+void vmx_invvpid(u16 vpid);
+extern bool vmx_has_invept_single, vmx_has_invvpid_single;
+
+/* vcpu.c */
+struct vmm_regs;
+struct vmm_sregs;
+int vmx_vcpu_create(struct vmm_vcpu *vcpu);
+void vmx_vcpu_free(struct vmm_vcpu *vcpu);
+void vmx_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *r);
+void vmx_set_regs(struct vmm_vcpu *vcpu, const struct vmm_regs *r);
+void vmx_get_sregs(struct vmm_vcpu *vcpu, struct vmm_sregs *u);
+int vmx_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *u);
+int vmx_get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *value);
+int vmx_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value);
+int vmx_vcpu_run_once(struct vmm_vcpu *vcpu);
+void vmx_run_begin(struct vmm_vcpu *vcpu);
+void vmx_inject_exception(struct vmx_vcpu *vx, u8 vector, bool has_error, u32 error);
+void vmx_skip_insn(struct vmx_vcpu *vx);
+int vmx_set_cr0(struct vmx_vcpu *vx, unsigned long cr0);
+int vmx_set_cr4(struct vmx_vcpu *vx, unsigned long cr4);
+struct vmx_vcpu *vmx_vcpu_get(struct vmm_vcpu *vcpu);
+void vmx_vcpu_put(void);
+unsigned long vmx_guest_cr0(void);
+unsigned long vmx_guest_cr4(void);
+bool vmx_pae_paging(unsigned long cr0, unsigned long cr4, u64 efer);
+int vmx_read_pdptes(struct vmm_vcpu *vcpu, unsigned long cr3, u64 pdpte[4]);
+void vmx_write_pdptes(const u64 pdpte[4]);
+int vmx_msr_read(struct vmx_vcpu *vx, u32 index, u64 *value);
+int vmx_msr_write(struct vmx_vcpu *vx, u32 index, u64 value);
+u32 *vmx_cr8(struct vmx_vcpu *vx);
+
+/* exit.c */
+#define VMX_EXIT_SLOW	2	/* after VMM_RESUME / VMM_TO_USER: needs to sleep */
+int vmx_handle_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);
+int vmx_handle_exit_slow(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);
+void vmx_complete_user_exit(struct vmm_vcpu *vcpu);
+
+/* vmenter.S: 0 after a VM exit, 1 if VMLAUNCH/VMRESUME failed. */
+int vmx_vmenter(u64 *regs, bool launched, unsigned long *host_rsp);
+extern const char vmx_vmexit[];
 
 void vmx_caps_decode(const u64 raw[VMM_RAW_WORDS], struct vmm_caps *caps);
 

@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VMX exit handlers, one per basic exit reason, in a table (Intel SDM,
+ * appendix "VMX Basic Exit Reasons"). Each returns what the core does next:
+ * enter the guest again, or go to userspace with vcpu->run filled in; or
+ * VMX_EXIT_SLOW when the exit needs work that may sleep, which
+ * vmx_handle_exit_slow() does once the CPU is given back. Reasons without a
+ * handler reach userspace as VMM_EXIT_UNHANDLED with the raw reason.
+ */
+#include <linux/bits.h>
+
+#include "../vmm.h"
+#include "vmcs.h"
+#include "vmx.h"
+
+#define UD_VECTOR		6
+#define GP_VECTOR		13
+
+/* I/O exit qualification (Intel SDM, "Exit Qualification for I/O Instructions") */
+#define IO_SIZE_MASK		GENMASK(2, 0)	/* size - 1 */
+#define IO_IN			BIT(3)
+#define IO_STRING		BIT(4)
+#define IO_REP			BIT(5)
+#define IO_PORT_SHIFT		16
+
+/* Control-register access qualification */
+#define CR_NUM(q)		((q) & 0xf)
+#define CR_TYPE(q)		(((q) >> 4) & 3)
+#define CR_TYPE_MOV_TO		0
+#define CR_TYPE_MOV_FROM	1
+#define CR_TYPE_CLTS		2
+#define CR_TYPE_LMSW		3
+#define CR_GPR(q)		(((q) >> 8) & 0xf)
+#define CR_LMSW_DATA(q)		(((q) >> 16) & 0xffff)
+
+/* EPT violation qualification */
+#define EPT_WRITE		BIT(1)
+
+typedef int (*vmx_exit_handler)(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);
+
+static int vmx_to_user_hw(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx, u32 reason)
+{
+	vcpu->run->exit_reason = reason;
+	vcpu->run->hw.reason = vx->exit.reason;
+	vcpu->run->hw.qualification = vx->exit.qualification;
+	vcpu->run->hw.info = 0;
+	return VMM_TO_USER;
+}
+
+/* The interrupt was left pending and taken when the host enabled them. */
+static int vmx_exit_host_event(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	return VMM_RESUME;
+}
+
+/* Exception bitmap is empty: only NMIs (handed to the host) come here. */
+static int vmx_exit_exception_nmi(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	if ((vx->exit.intr_info & INTR_INFO_TYPE) == INTR_TYPE_NMI)
+		return VMM_RESUME;
+	return vmx_to_user_hw(vcpu, vx, VMM_EXIT_UNHANDLED);
+}
+
+static int vmx_exit_triple_fault(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	return vmx_to_user_hw(vcpu, vx, VMM_EXIT_SHUTDOWN);
+}
+
+static int vmx_exit_cpuid(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	u64 *g = vx->regs;
+	u32 out[4];
+
+	vmm_cpuid(vcpu, g[VMX_RAX], g[VMX_RCX], out);
+	g[VMX_RAX] = out[0];
+	g[VMX_RBX] = out[1];
+	g[VMX_RCX] = out[2];
+	g[VMX_RDX] = out[3];
+	vmx_skip_insn(vx);
+	return VMM_RESUME;
+}
+
+static int vmx_exit_hlt(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	vmx_skip_insn(vx);
+	vcpu->run->exit_reason = VMM_EXIT_HLT;
+	return VMM_TO_USER;
+}
+
+/* INVD would drop the host's dirty cache lines: it does nothing. */
+static int vmx_exit_skip(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	vmx_skip_insn(vx);
+	return VMM_RESUME;
+}
+
+static int vmx_exit_vmcall(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	struct vmm_run *run = vcpu->run;
+	const u64 *g = vx->regs;
+
+	vmx_skip_insn(vx);
+	run->exit_reason = VMM_EXIT_HYPERCALL;
+	run->hypercall.nr = g[VMX_RAX];
+	run->hypercall.args[0] = g[VMX_RBX];
+	run->hypercall.args[1] = g[VMX_RCX];
+	run->hypercall.args[2] = g[VMX_RDX];
+	run->hypercall.args[3] = g[VMX_RSI];
+	run->hypercall.args[4] = g[VMX_RDI];
+	run->hypercall.ret = 0;
+	return VMM_TO_USER;
+}
+
+/* VMX instructions, GETSEC, MONITOR/MWAIT: the guest has none of them. */
+static int vmx_exit_ud(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	vmx_inject_exception(vx, UD_VECTOR, false, 0);
+	return VMM_RESUME;
+}
+
+/* RDPMC: no performance counters are offered. */
+static int vmx_exit_gp(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	vmx_inject_exception(vx, GP_VECTOR, true, 0);
+	return VMM_RESUME;
+}
+
+static int vmx_exit_io(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	unsigned long q = vx->exit.qualification;
+	struct vmm_run *run = vcpu->run;
+	unsigned int size = (q & IO_SIZE_MASK) + 1;
+
+	/* String I/O needs guest memory access: not handled yet. */
+	if (q & (IO_STRING | IO_REP))
+		return vmx_to_user_hw(vcpu, vx, VMM_EXIT_UNHANDLED);
+	run->exit_reason = VMM_EXIT_IO;
+	run->io.port = q >> IO_PORT_SHIFT;
+	run->io.size = size;
+	run->io.direction = (q & IO_IN) ? VMM_IO_IN : VMM_IO_OUT;
+	run->io.data = 0;
+	if (run->io.direction == VMM_IO_OUT)
+		run->io.data = vx->regs[VMX_RAX] & GENMASK_ULL(size * 8 - 1, 0);
+	vmx_skip_insn(vx);
+	return VMM_TO_USER;
+}
+
+static int vmx_exit_rdmsr(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	u64 *g = vx->regs;
+	u64 value;
+
+	if (vmx_msr_read(vx, g[VMX_RCX], &value)) {
+		vmx_inject_exception(vx, GP_VECTOR, true, 0);
+		return VMM_RESUME;
+	}
+	g[VMX_RAX] = (u32)value;
+	g[VMX_RDX] = value >> 32;
+	vmx_skip_insn(vx);
+	return VMM_RESUME;
+}
+
+static int vmx_exit_wrmsr(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	const u64 *g = vx->regs;
+	u64 value = (u32)g[VMX_RAX] | (g[VMX_RDX] << 32);
+
+	if (vmx_msr_write(vx, g[VMX_RCX], value)) {
+		vmx_inject_exception(vx, GP_VECTOR, true, 0);
+		return VMM_RESUME;
+	}
+	vmx_skip_insn(vx);
+	return VMM_RESUME;
+}
+
+/* XCR0 is the host's: VM exit does not switch it. */
+static int vmx_exit_xsetbv(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	vmx_inject_exception(vx, UD_VECTOR, false, 0);
+	return VMM_RESUME;
+}
+
+/* Work that may sleep: after the CPU is given back. */
+static int vmx_exit_slow(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	return VMX_EXIT_SLOW;
+}
+
+/* Our EPT has no bad entries; if the CPU finds one, the VM cannot go on. */
+static int vmx_exit_ept_misconfig(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	vmx_to_user_hw(vcpu, vx, VMM_EXIT_INTERNAL_ERROR);
+	vcpu->run->hw.qualification = vx->exit.gpa;
+	return VMM_TO_USER;
+}
+
+static const vmx_exit_handler vmx_exit_handlers[EXIT_REASON_MAX] = {
+	[EXIT_EXCEPTION_NMI]		= vmx_exit_exception_nmi,
+	[EXIT_EXTERNAL_INTERRUPT]	= vmx_exit_host_event,
+	[EXIT_TRIPLE_FAULT]		= vmx_exit_triple_fault,
+	[EXIT_CPUID]			= vmx_exit_cpuid,
+	[EXIT_GETSEC]			= vmx_exit_ud,
+	[EXIT_HLT]			= vmx_exit_hlt,
+	[EXIT_INVD]			= vmx_exit_skip,
+	[EXIT_RDPMC]			= vmx_exit_gp,
+	[EXIT_VMCALL]			= vmx_exit_vmcall,
+	[EXIT_VMCLEAR]			= vmx_exit_ud,
+	[EXIT_VMLAUNCH]			= vmx_exit_ud,
+	[EXIT_VMPTRLD]			= vmx_exit_ud,
+	[EXIT_VMPTRST]			= vmx_exit_ud,
+	[EXIT_VMREAD]			= vmx_exit_ud,
+	[EXIT_VMRESUME]			= vmx_exit_ud,
+	[EXIT_VMWRITE]			= vmx_exit_ud,
+	[EXIT_VMXOFF]			= vmx_exit_ud,
+	[EXIT_VMXON]			= vmx_exit_ud,
+	[EXIT_CR_ACCESS]		= vmx_exit_slow,
+	[EXIT_IO_INSTRUCTION]		= vmx_exit_io,
+	[EXIT_RDMSR]			= vmx_exit_rdmsr,
+	[EXIT_WRMSR]			= vmx_exit_wrmsr,
+	[EXIT_MWAIT]			= vmx_exit_ud,
+	[EXIT_MONITOR]			= vmx_exit_ud,
+	[EXIT_EPT_VIOLATION]		= vmx_exit_slow,
+	[EXIT_EPT_MISCONFIG]		= vmx_exit_ept_misconfig,
+	[EXIT_INVEPT]			= vmx_exit_ud,
+	[EXIT_INVVPID]			= vmx_exit_ud,
+	[EXIT_XSETBV]			= vmx_exit_xsetbv,
+	[EXIT_VMFUNC]			= vmx_exit_ud,
+};
+
+/*
+ * An exit in the middle of delivering an event to the guest (say, an EPT
+ * violation on its IDT) loses the event unless it is injected again
+ * (Intel SDM, "Information for VM Exits During Event Delivery").
+ */
+static void vmx_reinject_vectoring(struct vmx_vcpu *vx)
+{
+	u32 info = vmcs_read32(IDT_VECTORING_INFO);
+	u32 type = info & INTR_INFO_TYPE;
+
+	if (!(info & INTR_INFO_VALID))
+		return;
+	if (info & INTR_INFO_ERROR_CODE)
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			     vmcs_read32(IDT_VECTORING_ERROR_CODE));
+	if (type == INTR_TYPE_SW_INTR || type == INTR_TYPE_PRIV_SW_EXCEPTION ||
+	    type == INTR_TYPE_SW_EXCEPTION)
+		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vx->exit.insn_len);
+	vmcs_write32(VM_ENTRY_INTR_INFO, info & ~INTR_INFO_NMI_UNBLOCK);
+}
+
+/* Right after the exit: VMCS current, preemption off. */
+int vmx_handle_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	u32 basic = EXIT_REASON_BASIC(vx->exit.reason);
+
+	vx->exit.qualification = vmcs_readl(EXIT_QUALIFICATION);
+	/* A VM entry that failed its guest-state or MSR-load checks. */
+	if (vx->exit.reason & EXIT_REASON_ENTRY_FAILED)
+		return vmx_to_user_hw(vcpu, vx, VMM_EXIT_FAIL_ENTRY);
+
+	vx->exit.insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	vmx_reinject_vectoring(vx);
+	if (basic == EXIT_EXCEPTION_NMI)
+		vx->exit.intr_info = vmcs_read32(VM_EXIT_INTR_INFO);
+	if (basic == EXIT_EPT_VIOLATION || basic == EXIT_EPT_MISCONFIG)
+		vx->exit.gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+	if (basic < ARRAY_SIZE(vmx_exit_handlers) && vmx_exit_handlers[basic])
+		return vmx_exit_handlers[basic](vcpu, vx);
+	return vmx_to_user_hw(vcpu, vx, VMM_EXIT_UNHANDLED);
+}
+
+static int vmx_exit_ept_violation(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	bool write = vx->exit.qualification & EPT_WRITE;
+	int ret;
+
+	ret = vmm_vm_fault(vcpu->vm, vx->exit.gpa, write);
+	if (!ret)
+		return VMM_RESUME;
+	/* No slot backs it: MMIO, for userspace once decoded. */
+	if (ret == -ENOENT)
+		return vmm_mmio_begin(vcpu, vx->exit.gpa);
+	return ret;
+}
+
+static u64 *vmx_gpr(struct vmx_vcpu *vx, unsigned int n)
+{
+	return &vx->regs[n & 15];
+}
+
+/*
+ * MOV to/from CR, CLTS and LMSW on what we own (Intel SDM, "Exit
+ * Qualification for Control-Register Accesses"). Preemptible: entering PAE
+ * paging reads the PDPTEs from guest memory, which may sleep, so the VMCS
+ * is taken once to read the operands and once to apply the write.
+ */
+static int vmx_exit_cr_access(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	unsigned long q = vx->exit.qualification;
+	unsigned int cr = CR_NUM(q), gpr = CR_GPR(q), type = CR_TYPE(q);
+	unsigned long val = 0, cr0, cr3, cr4;
+	u64 pdpte[4] = {}, efer;
+	bool pae;
+	int err = 0;
+
+	if (cr != 0 && cr != 3 && cr != 4 && cr != 8)
+		return vmx_to_user_hw(vcpu, vx, VMM_EXIT_UNHANDLED);
+
+	vx = vmx_vcpu_get(vcpu);
+	cr0 = vmx_guest_cr0();
+	cr3 = vmcs_readl(GUEST_CR3);
+	cr4 = vmx_guest_cr4();
+	efer = vmcs_read64(GUEST_IA32_EFER);
+	if (type == CR_TYPE_MOV_FROM) {
+		val = cr == 3 ? cr3 : cr == 8 ? *vmx_cr8(vx) : 0;
+		if (gpr == VMX_RSP)
+			vmcs_writel(GUEST_RSP, val);
+		else
+			*vmx_gpr(vx, gpr) = val;
+		vmx_skip_insn(vx);
+		vmx_vcpu_put();
+		return VMM_RESUME;
+	}
+	if (type == CR_TYPE_MOV_TO)
+		val = gpr == VMX_RSP ? vmcs_readl(GUEST_RSP) : *vmx_gpr(vx, gpr);
+	else if (type == CR_TYPE_CLTS)
+		val = cr0 & ~X86_CR0_TS;
+	else	/* LMSW writes PE, MP, EM, TS; it can set PE, never clear it */
+		val = (cr0 & ~0xeUL) | (CR_LMSW_DATA(q) & 0xf);
+	vmx_vcpu_put();
+
+	switch (cr) {
+	case 0:
+		cr0 = val;
+		break;
+	case 3:
+		cr3 = val;
+		break;
+	case 4:
+		cr4 = val;
+		break;
+	}
+	/* PAE paging outside long mode keeps four PDPTEs in the VMCS. */
+	pae = cr != 8 && vmx_pae_paging(cr0, cr4, efer);
+	if (pae && vmx_read_pdptes(vcpu, cr3, pdpte))
+		err = -EINVAL;
+
+	vx = vmx_vcpu_get(vcpu);
+	if (!err) {
+		switch (cr) {
+		case 0:
+			err = vmx_set_cr0(vx, val);
+			break;
+		case 3:
+			vmcs_writel(GUEST_CR3, val);
+			break;
+		case 4:
+			err = vmx_set_cr4(vx, val);
+			break;
+		case 8:
+			err = val > 0xf ? -EINVAL : 0;
+			if (!err)
+				*vmx_cr8(vx) = val;
+			break;
+		}
+	}
+	if (!err && pae)
+		vmx_write_pdptes(pdpte);
+	if (err)
+		vmx_inject_exception(vx, GP_VECTOR, true, 0);
+	else
+		vmx_skip_insn(vx);
+	vmx_vcpu_put();
+	return VMM_RESUME;
+}
+
+/* Preemptible: may sleep, loads the VMCS itself where it needs it. */
+int vmx_handle_exit_slow(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	switch (EXIT_REASON_BASIC(vx->exit.reason)) {
+	case EXIT_EPT_VIOLATION:
+		return vmx_exit_ept_violation(vcpu, vx);
+	case EXIT_CR_ACCESS:
+		return vmx_exit_cr_access(vcpu, vx);
+	default:
+		return vmx_to_user_hw(vcpu, vx, VMM_EXIT_INTERNAL_ERROR);
+	}
+}
+
+/* Before the next entry: what userspace answered goes into the guest. */
+void vmx_complete_user_exit(struct vmm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vx = vcpu->vendor;
+	struct vmm_run *run = vcpu->run;
+	u64 *rax = &vx->regs[VMX_RAX];
+	u64 mask;
+
+	switch (run->exit_reason) {
+	case VMM_EXIT_IO:
+		if (run->io.direction != VMM_IO_IN)
+			break;
+		mask = GENMASK_ULL(run->io.size * 8 - 1, 0);
+		/* IN to AL/AX keeps the rest of RAX; IN to EAX zero-extends. */
+		if (run->io.size == 4)
+			*rax = (u32)run->io.data;
+		else
+			*rax = (*rax & ~mask) | (run->io.data & mask);
+		break;
+	case VMM_EXIT_HYPERCALL:
+		*rax = run->hypercall.ret;
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,700 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VMX vCPUs: creation, register access, and one trip into the guest.
+ *
+ * VMCS fields can only be read and written on the CPU where the VMCS is
+ * current, so everything here that touches them runs with preemption off
+ * after vmx_vmcs_load(). The exit is handled in two steps: what needs no
+ * sleep right after the exit, still on this CPU; what may sleep (faulting in
+ * guest memory, reading it) afterwards, loading the VMCS again as needed.
+ */
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/mm.h>
+#include <linux/preempt.h>
+#include <linux/slab.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/fpu/api.h>
+#include <asm/msr.h>
+#include <asm/segment.h>
+#include <asm/special_insns.h>
+
+#include "../compat.h"
+#include "../vmm.h"
+#include "vmcs.h"
+#include "vmx.h"
+
+/* Host state that belongs to the task running the vCPU (vmx_run_begin()). */
+struct vmx_host_task_state {
+	u16 ds, es, fs, gs;
+	u64 fs_base;
+	u64 kernel_gs_base;
+	u64 debugctl;
+};
+
+struct vmx_vcpu_full {
+	struct vmx_vcpu vx;
+	struct vmx_host_task_state host;
+	unsigned long host_cr4;
+	unsigned long host_fs_base;	/* HOST_FS_BASE as last written */
+	int entered_cpu;		/* where the guest last ran, or -1 */
+	u32 cr8;			/* the guest's TPR: no APIC is emulated */
+};
+
+static struct vmx_vcpu_full *to_full(struct vmx_vcpu *vx)
+{
+	return container_of(vx, struct vmx_vcpu_full, vx);
+}
+
+static const u32 vmx_switched_msr_index[VMX_NR_SWITCHED_MSRS] = {
+	[VMX_MSR_STAR]		= MSR_STAR,
+	[VMX_MSR_LSTAR]		= MSR_LSTAR,
+	[VMX_MSR_CSTAR]		= MSR_CSTAR,
+	[VMX_MSR_SFMASK]	= MSR_SYSCALL_MASK,
+	[VMX_MSR_KERNEL_GS_BASE] = MSR_KERNEL_GS_BASE,
+};
+
+/* For VMCS accesses: stay on this CPU, with the vCPU's VMCS current. */
+struct vmx_vcpu *vmx_vcpu_get(struct vmm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vx = vcpu->vendor;
+
+	preempt_disable();
+	vmx_vmcs_load(vx);
+	return vx;
+}
+
+void vmx_vcpu_put(void)
+{
+	preempt_enable();
+}
+
+int vmx_vcpu_create(struct vmm_vcpu *vcpu)
+{
+	struct vmx_vcpu_full *f;
+	struct vmx_vcpu *vx;
+	unsigned int i;
+	u64 ad;
+
+	if (!vmx_controls_usable())
+		return -EOPNOTSUPP;
+	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
+	if (!f)
+		return -ENOMEM;
+	vx = &f->vx;
+	vx->cpu = -1;
+	f->entered_cpu = -1;
+	INIT_LIST_HEAD(&vx->loaded_link);
+	vx->vmcs = vmx_vmcs_alloc();
+	if (!vx->vmcs)
+		goto err_free;
+	vx->vmcs_pa = virt_to_phys(vx->vmcs);
+	/* One page: the guest's list, then the host's. */
+	vx->guest_msrs = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vx->guest_msrs)
+		goto err_vmcs;
+	vx->host_msrs = vx->guest_msrs + VMX_NR_SWITCHED_MSRS;
+	for (i = 0; i < VMX_NR_SWITCHED_MSRS; i++) {
+		vx->guest_msrs[i].index = vmx_switched_msr_index[i];
+		vx->host_msrs[i].index = vmx_switched_msr_index[i];
+	}
+	vx->vpid = vmx_vpid_alloc();
+	ad = (vmm_host_caps.features & VMM_FEAT_TDP_AD) ? EPTP_AD : 0;
+	vx->eptp = vmm_mmu_root_pa(&vcpu->vm->mmu) | EPTP_WALK_4 | EPTP_MT_WB | ad;
+	vcpu->vendor = vx;
+
+	vmx_vcpu_get(vcpu);
+	vmx_vmcs_init(vcpu, vx);
+	vmx_vcpu_put();
+	return 0;
+
+err_vmcs:
+	free_page((unsigned long)vx->vmcs);
+err_free:
+	kfree(f);
+	return -ENOMEM;
+}
+
+void vmx_vcpu_free(struct vmm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vx = vcpu->vendor;
+
+	if (!vx)
+		return;
+	vmx_vmcs_release(vx);
+	vmx_vpid_free(vx->vpid);
+	free_page((unsigned long)vx->guest_msrs);
+	free_page((unsigned long)vx->vmcs);
+	kfree(to_full(vx));
+	vcpu->vendor = NULL;
+}
+
+void vmx_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *r)
+{
+	struct vmx_vcpu *vx = vmx_vcpu_get(vcpu);
+	const u64 *g = vx->regs;
+
+	r->rax = g[VMX_RAX];
+	r->rbx = g[VMX_RBX];
+	r->rcx = g[VMX_RCX];
+	r->rdx = g[VMX_RDX];
+	r->rsi = g[VMX_RSI];
+	r->rdi = g[VMX_RDI];
+	r->rbp = g[VMX_RBP];
+	r->r8 = g[VMX_R8];
+	r->r9 = g[VMX_R9];
+	r->r10 = g[VMX_R10];
+	r->r11 = g[VMX_R11];
+	r->r12 = g[VMX_R12];
+	r->r13 = g[VMX_R13];
+	r->r14 = g[VMX_R14];
+	r->r15 = g[VMX_R15];
+	r->rsp = vmcs_readl(GUEST_RSP);
+	r->rip = vmcs_readl(GUEST_RIP);
+	r->rflags = vmcs_readl(GUEST_RFLAGS);
+	vmx_vcpu_put();
+}
+
+void vmx_set_regs(struct vmm_vcpu *vcpu, const struct vmm_regs *r)
+{
+	struct vmx_vcpu *vx = vmx_vcpu_get(vcpu);
+	u64 *g = vx->regs;
+
+	g[VMX_RAX] = r->rax;
+	g[VMX_RBX] = r->rbx;
+	g[VMX_RCX] = r->rcx;
+	g[VMX_RDX] = r->rdx;
+	g[VMX_RSI] = r->rsi;
+	g[VMX_RDI] = r->rdi;
+	g[VMX_RBP] = r->rbp;
+	g[VMX_R8] = r->r8;
+	g[VMX_R9] = r->r9;
+	g[VMX_R10] = r->r10;
+	g[VMX_R11] = r->r11;
+	g[VMX_R12] = r->r12;
+	g[VMX_R13] = r->r13;
+	g[VMX_R14] = r->r14;
+	g[VMX_R15] = r->r15;
+	vmcs_writel(GUEST_RSP, r->rsp);
+	vmcs_writel(GUEST_RIP, r->rip);
+	/* Bit 1 is always set; a guest cannot run without it. */
+	vmcs_writel(GUEST_RFLAGS, r->rflags | X86_EFLAGS_FIXED);
+	vmx_vcpu_put();
+}
+
+/*
+ * Segments. The uapi's attributes are the descriptor's bits 40-47 and 52-55
+ * packed in 12 bits (the VMCB layout); VMX keeps the second group at bits
+ * 12-15 and marks a segment that must not be used (a null selector loaded
+ * in protected mode) with bit 16, which the uapi says as not present.
+ */
+#define VMX_AR_UNUSABLE		BIT(16)
+#define SEG_PRESENT		BIT(7)
+
+struct vmx_seg_fields {
+	enum vmcs_field sel, base, limit, ar;
+};
+
+#define SEG(s) { GUEST_##s##_SELECTOR, GUEST_##s##_BASE, GUEST_##s##_LIMIT, GUEST_##s##_AR }
+static const struct vmx_seg_fields seg_cs = SEG(CS), seg_ds = SEG(DS),
+	seg_es = SEG(ES), seg_fs = SEG(FS), seg_gs = SEG(GS), seg_ss = SEG(SS),
+	seg_tr = SEG(TR), seg_ldtr = SEG(LDTR);
+#undef SEG
+
+static void seg_to_user(struct vmm_segment *u, const struct vmx_seg_fields *f)
+{
+	u32 ar = __vmcs_read(f->ar);
+
+	u->selector = __vmcs_read(f->sel);
+	u->base = __vmcs_read(f->base);
+	u->limit = __vmcs_read(f->limit);
+	u->attrib = (ar & 0xff) | ((ar >> 4) & 0xf00);
+	if (ar & VMX_AR_UNUSABLE)
+		u->attrib &= ~SEG_PRESENT;
+}
+
+static void seg_from_user(const struct vmx_seg_fields *f, const struct vmm_segment *u)
+{
+	u32 ar = (u->attrib & 0xff) | ((u->attrib & 0xf00) << 4);
+
+	if (!(u->attrib & SEG_PRESENT))
+		ar |= VMX_AR_UNUSABLE;
+	__vmcs_write(f->sel, u->selector);
+	__vmcs_write(f->base, u->base);
+	__vmcs_write(f->limit, u->limit);
+	__vmcs_write(f->ar, ar);
+}
+
+/* What the guest reads: owned bits from the read shadow, the rest live. */
+unsigned long vmx_guest_cr0(void)
+{
+	unsigned long mask = vmcs_readl(CR0_GUEST_HOST_MASK);
+
+	return (vmcs_readl(GUEST_CR0) & ~mask) | (vmcs_readl(CR0_READ_SHADOW) & mask);
+}
+
+unsigned long vmx_guest_cr4(void)
+{
+	unsigned long mask = vmcs_readl(CR4_GUEST_HOST_MASK);
+
+	return (vmcs_readl(GUEST_CR4) & ~mask) | (vmcs_readl(CR4_READ_SHADOW) & mask);
+}
+
+void vmx_get_sregs(struct vmm_vcpu *vcpu, struct vmm_sregs *u)
+{
+	struct vmx_vcpu *vx = vmx_vcpu_get(vcpu);
+
+	seg_to_user(&u->cs, &seg_cs);
+	seg_to_user(&u->ds, &seg_ds);
+	seg_to_user(&u->es, &seg_es);
+	seg_to_user(&u->fs, &seg_fs);
+	seg_to_user(&u->gs, &seg_gs);
+	seg_to_user(&u->ss, &seg_ss);
+	seg_to_user(&u->tr, &seg_tr);
+	seg_to_user(&u->ldtr, &seg_ldtr);
+	u->gdt.base = vmcs_readl(GUEST_GDTR_BASE);
+	u->gdt.limit = vmcs_read32(GUEST_GDTR_LIMIT);
+	u->idt.base = vmcs_readl(GUEST_IDTR_BASE);
+	u->idt.limit = vmcs_read32(GUEST_IDTR_LIMIT);
+	u->cr0 = vmx_guest_cr0();
+	u->cr2 = vx->cr2;
+	u->cr3 = vmcs_readl(GUEST_CR3);
+	u->cr4 = vmx_guest_cr4();
+	u->cr8 = to_full(vx)->cr8;
+	u->efer = vmcs_read64(GUEST_IA32_EFER);
+	vmx_vcpu_put();
+}
+
+/* Guest-physical PDPTEs for PAE paging outside long mode, or -EFAULT. */
+int vmx_read_pdptes(struct vmm_vcpu *vcpu, unsigned long cr3, u64 pdpte[4])
+{
+	return vmm_read_guest_phys(vcpu->vm, cr3 & ~0x1fUL, pdpte, 4 * sizeof(u64));
+}
+
+void vmx_write_pdptes(const u64 pdpte[4])
+{
+	vmcs_write64(GUEST_PDPTE0, pdpte[0]);
+	vmcs_write64(GUEST_PDPTE1, pdpte[1]);
+	vmcs_write64(GUEST_PDPTE2, pdpte[2]);
+	vmcs_write64(GUEST_PDPTE3, pdpte[3]);
+}
+
+/* EFER.LMA and the entry control that must match it. */
+static void vmx_set_efer_hw(u64 efer)
+{
+	vmcs_write64(GUEST_IA32_EFER, efer);
+	vmcs_write32(VM_ENTRY_CONTROLS, vmx_entry_controls(efer & EFER_LMA));
+}
+
+/**
+ * vmx_set_cr0() - the guest writes CR0, or vmm sets it
+ * @vx: the vCPU, VMCS current
+ * @cr0: the value the guest wants
+ *
+ * Enabling paging with EFER.LME enters long mode (EFER.LMA); disabling it
+ * leaves. Return: 0, or -EINVAL where the CPU would raise #GP.
+ */
+int vmx_set_cr0(struct vmx_vcpu *vx, unsigned long cr0)
+{
+	u64 efer = vmcs_read64(GUEST_IA32_EFER);
+
+	if ((cr0 >> 32) || ((cr0 & X86_CR0_PG) && !(cr0 & X86_CR0_PE)) ||
+	    ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD)))
+		return -EINVAL;
+	if ((cr0 & X86_CR0_PG) && (efer & EFER_LME) && !(efer & EFER_LMA)) {
+		if (!(vmx_guest_cr4() & X86_CR4_PAE))
+			return -EINVAL;
+		vmx_set_efer_hw(efer | EFER_LMA);
+	} else if (!(cr0 & X86_CR0_PG) && (efer & EFER_LMA)) {
+		vmx_set_efer_hw(efer & ~EFER_LMA);
+	}
+	vmcs_writel(CR0_READ_SHADOW, cr0);
+	vmcs_writel(GUEST_CR0, vmx_hw_cr0(cr0));
+	return 0;
+}
+
+/* As vmx_set_cr0(), for CR4. */
+int vmx_set_cr4(struct vmx_vcpu *vx, unsigned long cr4)
+{
+	u64 efer = vmcs_read64(GUEST_IA32_EFER);
+
+	if (!vmx_cr4_valid(cr4) || ((efer & EFER_LMA) && !(cr4 & X86_CR4_PAE)))
+		return -EINVAL;
+	vmcs_writel(CR4_READ_SHADOW, cr4);
+	vmcs_writel(GUEST_CR4, vmx_hw_cr4(cr4));
+	return 0;
+}
+
+bool vmx_pae_paging(unsigned long cr0, unsigned long cr4, u64 efer)
+{
+	return (cr0 & X86_CR0_PG) && (cr4 & X86_CR4_PAE) && !(efer & EFER_LMA);
+}
+
+/*
+ * Userspace sets the state as is (a loader's long mode comes with EFER.LMA
+ * already set); what the hardware refuses comes back as a failed entry.
+ * Only what must never reach the hardware is refused here.
+ */
+int vmx_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *u)
+{
+	struct vmx_vcpu *vx;
+	u64 pdpte[4] = {};
+
+	if (!vmx_cr4_valid(u->cr4) || u->cr8 > 0xf || (u->cr0 >> 32))
+		return -EINVAL;
+	/* The guest-physical reads may sleep: before taking the CPU. */
+	if (vmx_pae_paging(u->cr0, u->cr4, u->efer) &&
+	    vmx_read_pdptes(vcpu, u->cr3, pdpte))
+		return -EFAULT;
+
+	vx = vmx_vcpu_get(vcpu);
+	seg_from_user(&seg_cs, &u->cs);
+	seg_from_user(&seg_ds, &u->ds);
+	seg_from_user(&seg_es, &u->es);
+	seg_from_user(&seg_fs, &u->fs);
+	seg_from_user(&seg_gs, &u->gs);
+	seg_from_user(&seg_ss, &u->ss);
+	seg_from_user(&seg_tr, &u->tr);
+	seg_from_user(&seg_ldtr, &u->ldtr);
+	vmcs_writel(GUEST_GDTR_BASE, u->gdt.base);
+	vmcs_write32(GUEST_GDTR_LIMIT, u->gdt.limit);
+	vmcs_writel(GUEST_IDTR_BASE, u->idt.base);
+	vmcs_write32(GUEST_IDTR_LIMIT, u->idt.limit);
+	vmx_set_efer_hw(u->efer);
+	vmcs_writel(CR0_READ_SHADOW, u->cr0);
+	vmcs_writel(GUEST_CR0, vmx_hw_cr0(u->cr0));
+	vmcs_writel(CR4_READ_SHADOW, u->cr4);
+	vmcs_writel(GUEST_CR4, vmx_hw_cr4(u->cr4));
+	vmcs_writel(GUEST_CR3, u->cr3);
+	vmx_write_pdptes(pdpte);
+	vx->cr2 = u->cr2;
+	to_full(vx)->cr8 = u->cr8;
+	vmx_vcpu_put();
+	return 0;
+}
+
+/* Each PAT entry must be UC, WC, WT, WP, WB or UC- (types 0, 1, 4-7). */
+static bool vmx_pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (i * 8);
+
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
+
+static int vmx_switched_msr(u32 index)
+{
+	int i;
+
+	for (i = 0; i < VMX_NR_SWITCHED_MSRS; i++)
+		if (vmx_switched_msr_index[i] == index)
+			return i;
+	return -1;
+}
+
+/* The allow-list: MSRs the VMCS or the MSR lists hold for the guest. VMCS current. */
+static int __vmx_get_msr(struct vmx_vcpu *vx, u32 index, u64 *value)
+{
+	int i;
+
+	switch (index) {
+	case MSR_EFER:
+		*value = vmcs_read64(GUEST_IA32_EFER);
+		break;
+	case MSR_IA32_CR_PAT:
+		*value = vmcs_read64(GUEST_IA32_PAT);
+		break;
+	case MSR_IA32_SYSENTER_CS:
+		*value = vmcs_read32(GUEST_SYSENTER_CS);
+		break;
+	case MSR_IA32_SYSENTER_ESP:
+		*value = vmcs_readl(GUEST_SYSENTER_ESP);
+		break;
+	case MSR_IA32_SYSENTER_EIP:
+		*value = vmcs_readl(GUEST_SYSENTER_EIP);
+		break;
+	case MSR_FS_BASE:
+		*value = vmcs_readl(GUEST_FS_BASE);
+		break;
+	case MSR_GS_BASE:
+		*value = vmcs_readl(GUEST_GS_BASE);
+		break;
+	default:
+		i = vmx_switched_msr(index);
+		if (i < 0)
+			return -ENOENT;
+		*value = vx->guest_msrs[i].value;
+	}
+	return 0;
+}
+
+/* EFER bits a guest may set: SCE, LME, NXE (LMA follows CR0.PG). */
+#define EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_NX)
+
+static bool vmx_canonical(u64 addr)
+{
+	return (s64)(addr << 16) >> 16 == (s64)addr;
+}
+
+static int __vmx_set_msr(struct vmx_vcpu *vx, u32 index, u64 value)
+{
+	u64 efer;
+	int i;
+
+	switch (index) {
+	case MSR_EFER:
+		efer = vmcs_read64(GUEST_IA32_EFER);
+		if (value & ~(EFER_GUEST_BITS | EFER_LMA))
+			return -EINVAL;
+		/* LME cannot change while paging is on. */
+		if (((value ^ efer) & EFER_LME) && (vmx_guest_cr0() & X86_CR0_PG))
+			return -EINVAL;
+		vmx_set_efer_hw((value & ~EFER_LMA) | (efer & EFER_LMA));
+		break;
+	case MSR_IA32_CR_PAT:
+		if (!vmx_pat_valid(value))
+			return -EINVAL;
+		vmcs_write64(GUEST_IA32_PAT, value);
+		break;
+	case MSR_IA32_SYSENTER_CS:
+		vmcs_write32(GUEST_SYSENTER_CS, value);
+		break;
+	case MSR_IA32_SYSENTER_ESP:
+		vmcs_writel(GUEST_SYSENTER_ESP, value);
+		break;
+	case MSR_IA32_SYSENTER_EIP:
+		vmcs_writel(GUEST_SYSENTER_EIP, value);
+		break;
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+		if (!vmx_canonical(value))
+			return -EINVAL;
+		vmcs_writel(index == MSR_FS_BASE ? GUEST_FS_BASE : GUEST_GS_BASE, value);
+		break;
+	default:
+		i = vmx_switched_msr(index);
+		if (i < 0)
+			return -ENOENT;
+		if (index != MSR_STAR && index != MSR_SYSCALL_MASK &&
+		    !vmx_canonical(value))
+			return -EINVAL;
+		vx->guest_msrs[i].value = value;
+		/* From now on the hardware switches these at entry and exit. */
+		if (!vx->msrs_switched) {
+			vx->msrs_switched = true;
+			vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, VMX_NR_SWITCHED_MSRS);
+			vmcs_write32(VM_EXIT_MSR_STORE_COUNT, VMX_NR_SWITCHED_MSRS);
+			vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, VMX_NR_SWITCHED_MSRS);
+		}
+	}
+	return 0;
+}
+
+int vmx_get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *value)
+{
+	int ret = __vmx_get_msr(vmx_vcpu_get(vcpu), index, value);
+
+	vmx_vcpu_put();
+	return ret;
+}
+
+int vmx_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value)
+{
+	int ret = __vmx_set_msr(vmx_vcpu_get(vcpu), index, value);
+
+	vmx_vcpu_put();
+	return ret;
+}
+
+/* For the exit handlers, VMCS current. */
+int vmx_msr_read(struct vmx_vcpu *vx, u32 index, u64 *value)
+{
+	return __vmx_get_msr(vx, index, value);
+}
+
+int vmx_msr_write(struct vmx_vcpu *vx, u32 index, u64 value)
+{
+	return __vmx_set_msr(vx, index, value);
+}
+
+u32 *vmx_cr8(struct vmx_vcpu *vx)
+{
+	return &to_full(vx)->cr8;
+}
+
+/* Exceptions that push an error code: #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP. */
+#define EXC_HAS_ERROR_CODE	(BIT(8) | BIT(10) | BIT(11) | BIT(12) | BIT(13) | \
+				 BIT(14) | BIT(17) | BIT(21))
+
+void vmx_inject_exception(struct vmx_vcpu *vx, u8 vector, bool has_error, u32 error)
+{
+	u32 info = vector | INTR_TYPE_HW_EXCEPTION | INTR_INFO_VALID;
+
+	/* Real mode delivers no error codes; VM entry checks that too. */
+	if (has_error && (vmcs_readl(GUEST_CR0) & X86_CR0_PE) &&
+	    (EXC_HAS_ERROR_CODE & BIT(vector))) {
+		info |= INTR_INFO_ERROR_CODE;
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
+	}
+	vmcs_write32(VM_ENTRY_INTR_INFO, info);
+}
+
+/* Past the exiting instruction; an STI or MOV SS shadow ends with it. */
+void vmx_skip_insn(struct vmx_vcpu *vx)
+{
+	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY);
+
+	vmcs_writel(GUEST_RIP, vmcs_readl(GUEST_RIP) + vx->exit.insn_len);
+	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+		vmcs_write32(GUEST_INTERRUPTIBILITY,
+			     intr & ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+/* Task-owned host state, once per VMM_RUN. */
+void vmx_run_begin(struct vmm_vcpu *vcpu)
+{
+	struct vmx_host_task_state *h = &to_full(vcpu->vendor)->host;
+
+	savesegment(ds, h->ds);
+	savesegment(es, h->es);
+	savesegment(fs, h->fs);
+	savesegment(gs, h->gs);
+	rdmsrq(MSR_FS_BASE, h->fs_base);
+	rdmsrq(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
+	rdmsrq(MSR_IA32_DEBUGCTLMSR, h->debugctl);
+}
+
+/* Host state the VMCS must hold at this entry; VMCS current. */
+static void vmx_prepare_host(struct vmx_vcpu_full *f)
+{
+	struct vmx_vcpu *vx = &f->vx;
+	unsigned long cr3 = __read_cr3(), cr4 = __read_cr4();
+	unsigned int i;
+
+	if (cr3 != vx->host_cr3) {
+		vmcs_writel(HOST_CR3, cr3);
+		vx->host_cr3 = cr3;
+	}
+	if (cr4 != f->host_cr4) {
+		vmcs_writel(HOST_CR4, cr4);
+		f->host_cr4 = cr4;
+	}
+	if (f->host.fs_base != f->host_fs_base) {
+		vmcs_writel(HOST_FS_BASE, f->host.fs_base);
+		f->host_fs_base = f->host.fs_base;
+	}
+	if (vx->msrs_switched) {
+		for (i = 0; i < VMX_NR_SWITCHED_MSRS; i++)
+			if (vx->host_msrs[i].index != MSR_KERNEL_GS_BASE)
+				rdmsrq(vx->host_msrs[i].index, vx->host_msrs[i].value);
+		vx->host_msrs[VMX_MSR_KERNEL_GS_BASE].value = f->host.kernel_gs_base;
+	}
+}
+
+/* After the exit, interrupts off: what VM exit set to fixed values. */
+static void vmx_restore_host(struct vmx_vcpu_full *f)
+{
+	const struct vmx_host_task_state *h = &f->host;
+
+	/* VM exit loads null DS/ES/FS/GS selectors: give the task its own. */
+	if (unlikely(h->ds | h->es)) {
+		loadsegment(ds, h->ds);
+		loadsegment(es, h->es);
+	}
+	if (unlikely(h->fs)) {
+		loadsegment(fs, h->fs);
+		wrmsrq(MSR_FS_BASE, h->fs_base);
+	}
+	if (unlikely(h->gs)) {
+		load_gs_index(h->gs);
+		wrmsrq(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
+	}
+	/* ...clears DEBUGCTL and DR7, */
+	if (h->debugctl)
+		update_debugctlmsr(h->debugctl);
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+	/* ...and sets the TR limit to 0x67, cutting off the I/O bitmap. */
+	invalidate_tss_limit();
+}
+
+/* VMLAUNCH/VMRESUME itself failed: VMfailValid, with the reason in the VMCS. */
+static int vmx_entry_insn_failed(struct vmm_vcpu *vcpu)
+{
+	struct vmm_run *run = vcpu->run;
+
+	run->exit_reason = VMM_EXIT_FAIL_ENTRY;
+	run->hw.reason = ~0ULL;
+	run->hw.qualification = 0;
+	run->hw.info = vmcs_read32(VM_INSTRUCTION_ERROR);
+	return VMM_TO_USER;
+}
+
+int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vx = vcpu->vendor;
+	struct vmx_vcpu_full *f = to_full(vx);
+	bool flush;
+	int cpu, fail, ret;
+
+	preempt_disable();
+	vmx_vmcs_load(vx);
+	vmx_prepare_host(f);
+	/*
+	 * The guest may use the FPU, SSE and AVX registers: save the task's
+	 * state first, so that only the guest sees what it leaves there.
+	 */
+	kernel_fpu_begin();
+	vmm_fpu_load_guest(&vcpu->fpu);
+	local_irq_disable();
+	cpu = smp_processor_id();
+	/*
+	 * Mappings went away since the last entry, or the guest last ran on
+	 * another CPU, whose TLB may hold entries this one does not know are
+	 * stale: drop what this CPU caches for the guest's EPT and VPID.
+	 */
+	flush = vmm_vcpu_enter_guest_mode(vcpu);
+	if (flush || f->entered_cpu != cpu) {
+		vmx_invept(vx->eptp);
+		vmx_invvpid(vx->vpid);
+		f->entered_cpu = cpu;
+	}
+	if (native_read_cr2() != vx->cr2)
+		native_write_cr2(vx->cr2);
+
+	fail = vmx_vmenter(vx->regs, vx->launched, &vx->host_rsp);
+
+	vx->cr2 = native_read_cr2();
+	vmm_vcpu_exit_guest_mode(vcpu);
+	if (!fail) {
+		vx->exit.reason = vmcs_read32(VM_EXIT_REASON);
+		if (!(vx->exit.reason & EXIT_REASON_ENTRY_FAILED))
+			vx->launched = true;
+		/*
+		 * An NMI that made the guest exit was taken by the exit: hand
+		 * it to the host's handler now, NMIs being blocked until it
+		 * returns, as hardware delivery would leave them.
+		 */
+		if (vx->exit.reason == EXIT_EXCEPTION_NMI &&
+		    (vmcs_read32(VM_EXIT_INTR_INFO) & INTR_INFO_TYPE) == INTR_TYPE_NMI)
+			asm volatile("int $2");
+	}
+	vmx_restore_host(f);
+	/* External interrupts stayed pending in the APIC: taken here. */
+	local_irq_enable();
+	vmm_fpu_save_guest(&vcpu->fpu);
+	kernel_fpu_end();
+
+	ret = fail ? vmx_entry_insn_failed(vcpu) : vmx_handle_exit(vcpu, vx);
+	preempt_enable();
+	if (ret == VMX_EXIT_SLOW)
+		ret = vmx_handle_exit_slow(vcpu, vx);
+	return ret;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The VMX world switch. VM entry loads the guest state from the VMCS except
+ * the general registers other than RSP, which are ours to switch; VM exit
+ * loads the host state from the VMCS and continues at HOST_RIP (vmx_vmexit
+ * below) with HOST_RSP, which we point at this function's frame (Intel SDM,
+ * "VM Entries" and "VM Exits"). Everything else the host needs back (its
+ * callee-saved registers) is on that frame.
+ *
+ * Called with interrupts off; returns the same way (VM exit clears RFLAGS).
+ */
+#include <linux/linkage.h>
+#include <asm/asm.h>
+#include <asm/ibt.h>
+#include <asm/unwind_hints.h>
+
+#define VMCS_HOST_RSP	0x6c14
+
+/* Offsets in the vCPU's register array (struct vmx_vcpu.regs, u64 each). */
+#define R_RAX	(0 * 8)
+#define R_RCX	(1 * 8)
+#define R_RDX	(2 * 8)
+#define R_RBX	(3 * 8)
+#define R_RBP	(5 * 8)
+#define R_RSI	(6 * 8)
+#define R_RDI	(7 * 8)
+#define R_R8	(8 * 8)
+#define R_R9	(9 * 8)
+#define R_R10	(10 * 8)
+#define R_R11	(11 * 8)
+#define R_R12	(12 * 8)
+#define R_R13	(13 * 8)
+#define R_R14	(14 * 8)
+#define R_R15	(15 * 8)
+
+.text
+
+/* int vmx_vmenter(u64 *regs, bool launched, unsigned long *host_rsp) */
+SYM_FUNC_START(vmx_vmenter)
+	push	%rbp
+	mov	%rsp, %rbp
+	push	%r15
+	push	%r14
+	push	%r13
+	push	%r12
+	push	%rbx
+	push	%rdi		/* 0(%rsp): regs */
+
+	/* HOST_RSP: this frame. Rewritten only when it moved. */
+	cmp	%rsp, (%rdx)
+	je	1f
+	mov	%rsp, (%rdx)
+	mov	$VMCS_HOST_RSP, %eax
+	vmwrite	%rsp, %rax
+1:
+	/* ZF says which of VMLAUNCH/VMRESUME; the MOVs below keep it. */
+	test	%sil, %sil
+	mov	%rdi, %rax
+	mov	R_RCX(%rax), %rcx
+	mov	R_RDX(%rax), %rdx
+	mov	R_RBX(%rax), %rbx
+	mov	R_RBP(%rax), %rbp
+	mov	R_RSI(%rax), %rsi
+	mov	R_RDI(%rax), %rdi
+	mov	R_R8(%rax), %r8
+	mov	R_R9(%rax), %r9
+	mov	R_R10(%rax), %r10
+	mov	R_R11(%rax), %r11
+	mov	R_R12(%rax), %r12
+	mov	R_R13(%rax), %r13
+	mov	R_R14(%rax), %r14
+	mov	R_R15(%rax), %r15
+	mov	R_RAX(%rax), %rax
+	/* A VM exit continues at vmx_vmexit with this stack: tell objtool. */
+	UNWIND_HINT_SAVE
+	jnz	.Lresume
+.Llaunch:
+	vmlaunch
+	jmp	.Lfail
+.Lresume:
+	vmresume
+.Lfail:
+	/*
+	 * VMfail, or a fault because VMX was turned off under us (reboot):
+	 * still in the host; the guest's values are in registers.
+	 */
+	mov	$1, %eax
+	jmp	.Lout
+
+SYM_INNER_LABEL(vmx_vmexit, SYM_L_GLOBAL)
+	UNWIND_HINT_RESTORE
+	ENDBR
+	push	%rax
+	mov	8(%rsp), %rax
+	mov	%rcx, R_RCX(%rax)
+	mov	%rdx, R_RDX(%rax)
+	mov	%rbx, R_RBX(%rax)
+	mov	%rbp, R_RBP(%rax)
+	mov	%rsi, R_RSI(%rax)
+	mov	%rdi, R_RDI(%rax)
+	mov	%r8, R_R8(%rax)
+	mov	%r9, R_R9(%rax)
+	mov	%r10, R_R10(%rax)
+	mov	%r11, R_R11(%rax)
+	mov	%r12, R_R12(%rax)
+	mov	%r13, R_R13(%rax)
+	mov	%r14, R_R14(%rax)
+	mov	%r15, R_R15(%rax)
+	popq	R_RAX(%rax)
+	xor	%eax, %eax
+
+.Lout:
+	/* Leave no guest values in registers the host does not restore. */
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	xor	%esi, %esi
+	xor	%edi, %edi
+	xor	%r8d, %r8d
+	xor	%r9d, %r9d
+	xor	%r10d, %r10d
+	xor	%r11d, %r11d
+
+	add	$8, %rsp
+	pop	%rbx
+	pop	%r12
+	pop	%r13
+	pop	%r14
+	pop	%r15
+	pop	%rbp
+	RET
+
+	_ASM_EXTABLE(.Llaunch, .Lfail)
+	_ASM_EXTABLE(.Lresume, .Lfail)
+SYM_FUNC_END(vmx_vmenter)
