@@ -6,6 +6,7 @@
  * the exit status is the number of failures (capped at 99), 100 if /dev/vmm
  * cannot be used.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "uapi/vmm.h"
@@ -83,17 +85,26 @@ static const unsigned char io_code[] = {
 	0xe6, 0xf5,			/* out 0xf5, al ('G'/'A' of the vendor) */
 	0x66, 0xb8, 0x01, 0x00, 0x00, 0x00, /* mov eax, 1 */
 	0x66, 0xbb, 0x28, 0x00, 0x00, 0x00, /* mov ebx, 40 */
-	0x0f, 0x01, 0xd9,		/* vmmcall */
+	0x0f, 0x01, 0xd9,		/* vmmcall (vmcall on Intel: 0f 01 c1) */
 	0xe6, 0xf6,			/* out 0xf6, al (hypercall result) */
 	0xf4,				/* hlt */
 };
 
+static unsigned int vendor(int dev);
+
 static void test_io_guest(int dev)
 {
+	unsigned char code[sizeof(io_code)];
+	unsigned char *call;
 	struct guest g;
 	int ret;
 
-	if (guest_setup(&g, dev, io_code, sizeof(io_code))) {
+	/* Each vendor's hypercall instruction; the other one raises #UD. */
+	memcpy(code, io_code, sizeof(code));
+	call = memmem(code, sizeof(code), "\x0f\x01\xd9", 3);
+	if (vendor(dev) == VMM_VENDOR_INTEL_VMX)
+		call[2] = 0xc1;
+	if (guest_setup(&g, dev, code, sizeof(code))) {
 		result(0, "guest_setup", "errno %d", errno);
 		return;
 	}
@@ -744,6 +755,107 @@ static void test_fail_entry(int dev)
 	guest_teardown(&g);
 }
 
+/* Reads CODE's first word, writes 0x1234 at 0x3000, reports both. */
+GUEST_CODE(mem_guest, "16",
+	   "mov (0x1000), %ax\n"
+	   "out %ax, $0xf0\n"
+	   "movw $0x1234, (0x3000)\n"
+	   "out %al, $0xf1\n"
+	   "hlt\n");
+
+/* Runs mem_guest on @mem (already holding it at CODE): 0 if all went right. */
+static int mem_guest_run(int dev, void *mem, size_t size, const char *what)
+{
+	struct vmm_create_vm cv = { 0 };
+	struct guest g;
+	char n[64];
+	int ret, ok;
+
+	memset(&g, 0, sizeof(g));
+	g.run = MAP_FAILED;
+	g.mem = NULL;		/* not ours to unmap */
+	g.vcpu = -1;
+	g.vm = ioctl(dev, VMM_CREATE_VM, &cv);
+	ret = g.vm < 0 ? -errno : slot(g.vm, 0, 0, size, mem);
+	snprintf(n, sizeof(n), "%s_slot", what);
+	result(!ret, n, "ret=%d", ret);
+	if (ret)
+		goto out;
+	g.mem = mem;
+	ret = vcpu_setup(&g, 0, GUEST_REAL, mem_guest, mem_guest_end - mem_guest);
+	g.mem = NULL;
+	if (ret)
+		goto out;
+	ret = run(&g);
+	snprintf(n, sizeof(n), "%s_guest_reads", what);
+	ok = !ret && g.run->exit_reason == VMM_EXIT_IO && g.run->io.port == 0xf0 &&
+	     g.run->io.data == (unsigned int)(mem_guest[0] | mem_guest[1] << 8);
+	result(ok, n, "ret=%d reason=%u data=%#llx", ret, g.run->exit_reason,
+	       (unsigned long long)g.run->io.data);
+	ret = run(&g);
+	snprintf(n, sizeof(n), "%s_guest_writes", what);
+	ok = !ret && g.run->io.port == 0xf1 && ((unsigned char *)mem)[0x3000] == 0x34 &&
+	     ((unsigned char *)mem)[0x3001] == 0x12;
+	result(ok, n, "ret=%d byte %#x", ret, ((unsigned char *)mem)[0x3000]);
+	ret = ok ? 0 : -1;
+out:
+	guest_teardown(&g);
+	return ret;
+}
+
+/*
+ * Slots backed by a memfd (shmem) and by hugetlbfs pages, not only by
+ * anonymous memory: the guest's stores must reach the file, read back
+ * through the descriptor.
+ */
+static void test_slot_backings(int dev)
+{
+	const size_t huge = 2 << 20;
+	unsigned short word = 0;
+	char nr[32] = "";
+	void *mem;
+	int fd, sys;
+
+	fd = memfd_create("vmm-guest", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, MEM_SIZE)) {
+		result(0, "memfd_create", "errno %d", errno);
+	} else {
+		mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (mem == MAP_FAILED) {
+			result(0, "memfd_mmap", "errno %d", errno);
+		} else {
+			if (!mem_guest_run(dev, mem, MEM_SIZE, "memfd")) {
+				ssize_t n = pread(fd, &word, 2, 0x3000);
+
+				result(n == 2 && word == 0x1234, "memfd_store_in_file",
+				       "read %zd: %#x", n, word);
+			}
+			munmap(mem, MEM_SIZE);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+
+	/* One 2 MiB page; reserve it if the pool is empty, as root may. */
+	sys = open("/proc/sys/vm/nr_hugepages", O_RDWR | O_CLOEXEC);
+	if (sys >= 0 && read(sys, nr, sizeof(nr) - 1) > 0 && atoi(nr) == 0)
+		(void)!pwrite(sys, "2\n", 2, 0);
+	mem = mmap(NULL, huge, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	if (mem == MAP_FAILED) {
+		printf("RESULT SKIP run hugetlbfs_slot no 2 MiB hugetlbfs page: %s\n",
+		       strerror(errno));
+	} else {
+		mem_guest_run(dev, mem, huge, "hugetlbfs");
+		munmap(mem, huge);
+	}
+	if (sys >= 0) {
+		if (atoi(nr) == 0)
+			(void)!pwrite(sys, "0\n", 2, 0);
+		close(sys);
+	}
+}
+
 /*
  * mov ax, 0x8000; mov ds, ax; xor ax, ax;
  * again: mov [0], ax; inc ax; jmp again -- stores to guest-physical 0x80000
@@ -830,6 +942,7 @@ int main(void)
 	test_fpu_ioctls(dev);
 	test_xcr0(dev);
 	test_fail_entry(dev);
+	test_slot_backings(dev);
 	test_slot_delete_while_running(dev);
 	close(dev);
 	return result_status();
