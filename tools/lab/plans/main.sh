@@ -25,10 +25,12 @@ echo "---"
 
 # run_results PROGRAM SUITE: runs a test program that prints RESULT lines and
 # exits with its failure count; forwards its results, and checks it ran to
-# the end (a crash or an early exit would otherwise go unnoticed).
+# the end (a crash or an early exit would otherwise go unnoticed). Under the
+# step watchdog: a hang has its stacks dumped and fails the suite.
 run_results() {
-	"$1" >/tmp/$2.out 2>&1
+	run_limited "$1"
 	rc=$?
+	cp "$OUT" /tmp/$2.out
 	while IFS= read -r line; do
 		case $line in RESULT*) emit "$line" ;; *) echo "$line" ;; esac
 	done </tmp/$2.out
@@ -40,6 +42,9 @@ run_results abi_test abi
 
 # --- guests: memory slots, vCPUs, VMM_RUN ----------------------------------
 run_results run_test run
+
+# --- VMM_RUN under signals, closes, CPU churn, host FPU users ---------------
+run_results stress_test stress
 
 # --- unload rules ----------------------------------------------------------
 check_fails module rmmod_refused_while_vm_exists "vmm" vmctl probe -- rmmod vmm

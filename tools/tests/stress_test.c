@@ -1,0 +1,730 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * stress_test: VMM_RUN against the rest of the system. Signals to a guest
+ * that never exits by itself, descriptors closed under a running vCPU,
+ * many short-lived vCPUs on every CPU and one migrating at each run, and
+ * host processes checking their FPU registers while guests fill theirs.
+ * Vendor-neutral, through /dev/vmm only. Prints "RESULT PASS|FAIL|SKIP
+ * stress <name> [detail]"; the exit status is the number of failures
+ * (capped at 99), 100 if /dev/vmm cannot be used.
+ *
+ * Nothing here waits by sleeping: threads hand over through the guests'
+ * own memory (a counter the guest advances proves it is running) and
+ * joins; a time limit only turns a hang into a failure.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "uapi/vmm.h"
+#include "guest.h"
+
+#define RESULT_SUITE "stress"
+#include "result.h"
+
+#define VIRT_STATE	"/sys/kernel/debug/vmm/virt"
+#define COUNTER		0x2000		/* the spinning guests' counter */
+
+static int ncpus;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void unpin(void)
+{
+	cpu_set_t set;
+	int i;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < ncpus; i++)
+		CPU_SET(i, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* VMs alive (vmm's debugfs), or -1. */
+static int vms_alive(void)
+{
+	char line[128];
+	FILE *f = fopen(VIRT_STATE, "r");
+	int users = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "users %d", &users) == 1)
+			break;
+	fclose(f);
+	return users;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+static unsigned short counter(struct guest *g)
+{
+	return __atomic_load_n((unsigned short *)(g->mem + COUNTER), __ATOMIC_RELAXED);
+}
+
+/* Until the guest has advanced its counter by @n: proof that it runs. */
+static int wait_counter(struct guest *g, unsigned int n, double limit)
+{
+	unsigned short start = counter(g);
+	double end = now() + limit;
+
+	while ((unsigned short)(counter(g) - start) < n)
+		if (now() > end)
+			return -1;
+	return 0;
+}
+
+/*
+ * Counts at COUNTER until AX is non-zero, then halts: no exit of its own,
+ * only host interrupts take it out.
+ */
+GUEST_CODE(spin_guest, "16",
+	   "1: incw (0x2000)\n"
+	   "test %ax, %ax\n"
+	   "jz 1b\n"
+	   "hlt\n");
+
+struct runner {
+	struct guest *g;
+	pthread_t thread;
+	int ret;
+	double returned;
+	int done;
+};
+
+static void *run_thread(void *arg)
+{
+	struct runner *r = arg;
+
+	r->ret = run(r->g);
+	r->returned = now();
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Join @r within @limit seconds; a vCPU that never returns is a failure. */
+static int join_within(struct runner *r, double limit)
+{
+	double end = now() + limit;
+
+	while (!__atomic_load_n(&r->done, __ATOMIC_ACQUIRE))
+		if (now() > end)
+			return -1;
+	pthread_join(r->thread, NULL);
+	return 0;
+}
+
+/*
+ * A signal for a thread inside VMM_RUN whose guest spins without exits:
+ * the host interrupt that delivers it makes the guest exit, the run loop
+ * sees it pending, and VMM_RUN returns -EINTR with VMM_EXIT_NONE at once;
+ * the next VMM_RUN resumes the guest where it was.
+ */
+static void test_signal(int dev)
+{
+	struct runner r = { 0 };
+	struct vmm_regs regs;
+	struct sigevent sev;
+	struct itimerspec its;
+	struct guest g;
+	timer_t timer;
+	double sent;
+	int ret;
+
+	if (guest_setup(&g, dev, spin_guest, spin_guest_end - spin_guest)) {
+		result(0, "guest_setup_signal", "errno %d", errno);
+		return;
+	}
+	/* Another thread's pthread_kill(), once the guest is seen running. */
+	r.g = &g;
+	pthread_create(&r.thread, NULL, run_thread, &r);
+	if (wait_counter(&g, 1000, 30)) {
+		result(0, "signal_guest_runs", "counter stuck at %u", counter(&g));
+		_exit(1);	/* the vCPU thread is gone for good */
+	}
+	sent = now();
+	pthread_kill(r.thread, SIGUSR1);
+	if (join_within(&r, 10)) {
+		result(0, "signal_interrupts_spinning_guest", "no return 10 s after the signal");
+		_exit(1);
+	}
+	result(r.ret == -EINTR && g.run->exit_reason == VMM_EXIT_NONE && r.returned - sent < 2,
+	       "signal_interrupts_spinning_guest", "ret=%d reason=%u after %.3f s",
+	       r.ret, g.run->exit_reason, r.returned - sent);
+	ioctl(g.vcpu, VMM_GET_REGS, &regs);
+	result(regs.rip >= CODE && regs.rip < CODE + (size_t)(spin_guest_end - spin_guest) - 1,
+	       "signal_rip_inside_loop", "rip=%#llx", (unsigned long long)regs.rip);
+
+	/* A timer signal to the thread that runs, from the kernel this time. */
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_THREAD_ID;
+	sev.sigev_signo = SIGALRM;
+	sev._sigev_un._tid = syscall(SYS_gettid);
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_nsec = 50 * 1000 * 1000;
+	if (timer_create(CLOCK_MONOTONIC, &sev, &timer)) {
+		result(0, "timer_create", "errno %d", errno);
+	} else {
+		unsigned short before = counter(&g);
+
+		timer_settime(timer, 0, &its, NULL);
+		ret = run(&g);
+		result(ret == -EINTR && g.run->exit_reason == VMM_EXIT_NONE &&
+		       counter(&g) != before, "timer_signal_interrupts_spinning_guest",
+		       "ret=%d reason=%u counter %u -> %u", ret, g.run->exit_reason, before,
+		       counter(&g));
+		timer_delete(timer);
+	}
+
+	/* Resumed, the guest sees AX set meanwhile and halts. */
+	ioctl(g.vcpu, VMM_GET_REGS, &regs);
+	regs.rax = 1;
+	ioctl(g.vcpu, VMM_SET_REGS, &regs);
+	ret = run(&g);
+	result(!ret && g.run->exit_reason == VMM_EXIT_HLT, "signal_run_resumes",
+	       "ret=%d reason=%u", ret, g.run->exit_reason);
+	guest_teardown(&g);
+}
+
+/*
+ * The vCPU and VM descriptors closed while another thread is inside
+ * VMM_RUN: the running ioctl keeps its file, so nothing may be freed under
+ * it; a signal then ends the run and the last reference frees the VM.
+ * And the same with the process exiting instead.
+ */
+static void test_close_while_running(int dev)
+{
+	struct runner r = { 0 };
+	struct guest g;
+	int alive, status;
+	pid_t pid;
+
+	if (vms_alive() != 0) {
+		result(0, "close_while_running", "cannot read %s, or VMs left: %d",
+		       VIRT_STATE, vms_alive());
+		return;
+	}
+	if (guest_setup(&g, dev, spin_guest, spin_guest_end - spin_guest)) {
+		result(0, "guest_setup_close", "errno %d", errno);
+		return;
+	}
+	r.g = &g;
+	pthread_create(&r.thread, NULL, run_thread, &r);
+	if (wait_counter(&g, 1000, 30)) {
+		result(0, "close_guest_runs", "counter stuck");
+		_exit(1);
+	}
+	close(g.vcpu);
+	close(g.vm);
+	g.vcpu = -1;
+	g.vm = -1;
+	/* The guest goes on running on its own reference. */
+	alive = vms_alive();
+	result(alive == 1 && !wait_counter(&g, 1000, 30), "closed_fds_vcpu_keeps_running",
+	       "vms %d", alive);
+	pthread_kill(r.thread, SIGUSR1);
+	if (join_within(&r, 10)) {
+		result(0, "closed_fds_run_returns", "no return 10 s after the signal");
+		_exit(1);
+	}
+	/* The run page's mapping is the last reference to the vCPU. */
+	alive = vms_alive();
+	result(r.ret == -EINTR && alive == 1, "closed_fds_run_returns",
+	       "ret=%d vms %d", r.ret, alive);
+	munmap(g.run, 4096);
+	g.run = MAP_FAILED;
+	alive = vms_alive();
+	result(alive == 0, "closed_fds_vm_freed_at_last_reference", "vms %d", alive);
+	guest_teardown(&g);
+
+	/* A child closes both and exits while its other thread runs. */
+	pid = fork();
+	if (pid == 0) {
+		struct runner cr = { 0 };
+		struct guest cg;
+
+		if (guest_setup(&cg, dev, spin_guest, spin_guest_end - spin_guest))
+			_exit(2);
+		cr.g = &cg;
+		pthread_create(&cr.thread, NULL, run_thread, &cr);
+		if (wait_counter(&cg, 1000, 30))
+			_exit(3);
+		close(cg.vcpu);
+		close(cg.vm);
+		_exit(0);	/* kills the running thread: exit_group */
+	}
+	waitpid(pid, &status, 0);
+	alive = vms_alive();
+	result(WIFEXITED(status) && WEXITSTATUS(status) == 0 && alive == 0,
+	       "exit_while_running_vm_freed", "status %#x vms %d", status, alive);
+}
+
+/*
+ * Fills 64 KiB at 0x10000 with BX, BX + 1, ... (words), sums them back and
+ * reports the sum, then does it all again with BX + 1: each run exercises
+ * fresh nested page faults or, later, the TLB entries they left.
+ */
+GUEST_CODE(mem_sum_guest, "16",
+	   "2: mov $0x1000, %ax\n"
+	   "mov %ax, %es\n"
+	   "mov %ax, %ds\n"
+	   "xor %di, %di\n"
+	   "mov $0x8000, %cx\n"
+	   "mov %bx, %ax\n"
+	   "1: stosw\n"
+	   "inc %ax\n"
+	   "loop 1b\n"
+	   "xor %si, %si\n"
+	   "mov $0x8000, %cx\n"
+	   "xor %dx, %dx\n"
+	   "1: lodsw\n"
+	   "add %ax, %dx\n"
+	   "loop 1b\n"
+	   "mov %dx, %ax\n"
+	   "out %ax, $0xf0\n"
+	   "inc %bx\n"
+	   "jmp 2b\n");
+
+static unsigned short mem_sum(unsigned short bx)
+{
+	unsigned short sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < 0x8000; i++)
+		sum += (unsigned short)(bx + i);
+	return sum;
+}
+
+/* One run of mem_sum_guest: the sum and the memory both as expected? */
+static int mem_sum_check(struct guest *g, unsigned short bx, char *why, size_t len)
+{
+	unsigned short w;
+	int ret = run(g);
+
+	if (ret || g->run->exit_reason != VMM_EXIT_IO || g->run->io.port != 0xf0) {
+		snprintf(why, len, "ret=%d reason=%u", ret, g->run->exit_reason);
+		return -1;
+	}
+	if (g->run->io.data != mem_sum(bx)) {
+		snprintf(why, len, "bx %#x: sum %#llx, want %#x", bx,
+			 (unsigned long long)g->run->io.data, mem_sum(bx));
+		return -1;
+	}
+	memcpy(&w, g->mem + 0x10000 + 0x1234 * 2, 2);
+	if (w != (unsigned short)(bx + 0x1234)) {
+		snprintf(why, len, "bx %#x: memory %#x, want %#x", bx, w, bx + 0x1234);
+		return -1;
+	}
+	return 0;
+}
+
+static int mem_sum_setup(struct guest *g, int dev, unsigned short bx)
+{
+	struct vmm_regs regs;
+
+	if (guest_setup(g, dev, mem_sum_guest, mem_sum_guest_end - mem_sum_guest) ||
+	    ioctl(g->vcpu, VMM_GET_REGS, &regs))
+		return -1;
+	regs.rbx = bx;
+	return ioctl(g->vcpu, VMM_SET_REGS, &regs);
+}
+
+#define CHURN_THREADS	2
+#define CHURN_ITERS	200
+
+struct churner {
+	int dev, id, failures, wrong_cpu;
+	char why[128];
+};
+
+/* Short-lived VMs, each on the CPU its iteration picks. */
+static void *churn_thread(void *arg)
+{
+	struct churner *c = arg;
+	struct guest g;
+	int i, cpu;
+
+	for (i = 0; i < CHURN_ITERS; i++) {
+		unsigned short bx = c->id * 1000 + i;
+
+		cpu = (i + c->id) % ncpus;
+		pin(cpu);
+		if (mem_sum_setup(&g, c->dev, bx)) {
+			snprintf(c->why, sizeof(c->why), "setup errno %d", errno);
+			c->failures++;
+		} else if (mem_sum_check(&g, bx, c->why, sizeof(c->why))) {
+			c->failures++;
+		}
+		if (sched_getcpu() != cpu)
+			c->wrong_cpu++;
+		guest_teardown(&g);
+	}
+	return NULL;
+}
+
+/*
+ * Many short-lived vCPUs, in two threads, alternating between the CPUs:
+ * ASIDs/VPIDs are handed out and reused on each CPU, generations wrap,
+ * and a stale TLB entry would show as a wrong sum or wrong memory. Then
+ * one vCPU that moves to the other CPU before each run: it must get a
+ * fresh tag there (and flush) every time.
+ */
+static void test_churn(int dev)
+{
+	struct churner c[CHURN_THREADS];
+	pthread_t t[CHURN_THREADS];
+	int i, failures = 0, wrong_cpu = 0;
+	char why[128] = "";
+	struct guest g;
+
+	for (i = 0; i < CHURN_THREADS; i++) {
+		memset(&c[i], 0, sizeof(c[i]));
+		c[i].dev = dev;
+		c[i].id = i;
+		pthread_create(&t[i], NULL, churn_thread, &c[i]);
+	}
+	for (i = 0; i < CHURN_THREADS; i++) {
+		pthread_join(t[i], NULL);
+		failures += c[i].failures;
+		wrong_cpu += c[i].wrong_cpu;
+		if (c[i].failures)
+			snprintf(why, sizeof(why), "%s", c[i].why);
+	}
+	result(!failures && !wrong_cpu, "short_lived_vcpus_all_cpus",
+	       "%d threads x %d VMs on %d CPUs: %d wrong, %d not on their CPU %s",
+	       CHURN_THREADS, CHURN_ITERS, ncpus, failures, wrong_cpu, why);
+
+	if (ncpus < 2) {
+		printf("RESULT SKIP stress vcpu_migrates_every_run one CPU\n");
+		return;
+	}
+	if (mem_sum_setup(&g, dev, 0x4321)) {
+		result(0, "guest_setup_migrate", "errno %d", errno);
+		return;
+	}
+	failures = 0;
+	wrong_cpu = 0;
+	for (i = 0; i < 200; i++) {
+		pin(i % 2);
+		if (mem_sum_check(&g, 0x4321 + i, why, sizeof(why))) {
+			failures++;
+			break;
+		}
+		if (sched_getcpu() != i % 2)
+			wrong_cpu++;
+	}
+	unpin();
+	result(!failures && !wrong_cpu, "vcpu_migrates_every_run",
+	       "%d runs: %d wrong, %d not on their CPU %s", i, failures, wrong_cpu, why);
+	guest_teardown(&g);
+}
+
+/* ---- FPU: host processes and guests, each keeping its own registers ---- */
+
+#define NREGS		16
+#define REG_BYTES	32		/* a YMM register; XMM use the first 16 */
+#define FPU_ROUNDS	40
+
+static int use_avx;
+
+static void fill_pattern(unsigned char *p, unsigned int seed)
+{
+	unsigned int i;
+
+	for (i = 0; i < NREGS * REG_BYTES; i++)
+		p[i] = (unsigned char)(seed * 131 + i * 7 + (i >> 5));
+}
+
+static int regs_differ(const unsigned char *a, const unsigned char *b)
+{
+	unsigned int r, n = use_avx ? REG_BYTES : 16;
+
+	for (r = 0; r < NREGS; r++)
+		if (memcmp(a + r * REG_BYTES, b + r * REG_BYTES, n))
+			return 1;
+	return 0;
+}
+
+#define IRP_REGS ".irp r,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+#define XMM_CLOBBERS "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", \
+	"xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15"
+
+/*
+ * Loads all sixteen registers from @pat, spins @spins times touching none
+ * of them (the scheduler runs guests on this CPU meanwhile), and stores
+ * them to @out.
+ */
+static void hold_registers(const unsigned char *pat, unsigned char *out, long spins)
+{
+	if (use_avx)
+		asm volatile(IRP_REGS "vmovdqu \\r*32(%[p]), %%ymm\\r\n.endr\n"
+			     "1: dec %[n]\njnz 1b\n"
+			     IRP_REGS "vmovdqu %%ymm\\r, \\r*32(%[o])\n.endr\n"
+			     "vzeroupper\n"
+			     : [n] "+r" (spins) : [p] "r" (pat), [o] "r" (out)
+			     : "memory", XMM_CLOBBERS);
+	else
+		asm volatile(IRP_REGS "movdqu \\r*32(%[p]), %%xmm\\r\n.endr\n"
+			     "1: dec %[n]\njnz 1b\n"
+			     IRP_REGS "movdqu %%xmm\\r, \\r*32(%[o])\n.endr\n"
+			     : [n] "+r" (spins) : [p] "r" (pat), [o] "r" (out)
+			     : "memory", XMM_CLOBBERS);
+}
+
+/* What a vCPU thread does to its registers between runs: all ones. */
+static void clobber_registers(void)
+{
+	if (use_avx)
+		asm volatile(IRP_REGS "vpcmpeqb %%ymm\\r, %%ymm\\r, %%ymm\\r\n.endr\n"
+			     "vzeroupper\n" : : : XMM_CLOBBERS);
+	else
+		asm volatile(IRP_REGS "pcmpeqb %%xmm\\r, %%xmm\\r\n.endr\n" : : : XMM_CLOBBERS);
+}
+
+struct checker_report {
+	long rounds, mismatches, preempted;
+	int stop;
+};
+
+/* A host process on @cpu checking that its registers stay its own. */
+static void checker(int cpu, struct checker_report *rep)
+{
+	unsigned char pat[NREGS * REG_BYTES], out[NREGS * REG_BYTES];
+	struct rusage ru;
+
+	pin(cpu);
+	fill_pattern(pat, 1000 + cpu);
+	while (!__atomic_load_n(&rep->stop, __ATOMIC_ACQUIRE)) {
+		memset(out, 0, sizeof(out));
+		hold_registers(pat, out, 200000);
+		rep->rounds++;
+		if (regs_differ(pat, out))
+			rep->mismatches++;
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	rep->preempted = ru.ru_nivcsw;
+	_exit(0);
+}
+
+/*
+ * 64-bit guests: (ymm: XCR0 = x87|SSE|AVX first) then in rounds: load
+ * the 16 registers from 0x3000, spin, exit to userspace (0xf0), spin, CPUID
+ * (an exit handled in the kernel), store them to 0x4000, exit (0xf1).
+ */
+GUEST_CODE(ymm_guest, "64",
+	   "mov $7, %eax\n"
+	   "xor %edx, %edx\n"
+	   "xor %ecx, %ecx\n"
+	   "xsetbv\n"
+	   "2: " IRP_REGS "vmovdqu 0x3000+\\r*32, %ymm\\r\n.endr\n"
+	   "mov $20000, %ecx\n"
+	   "1: dec %ecx\n"
+	   "jnz 1b\n"
+	   "out %al, $0xf0\n"
+	   "mov $20000, %ecx\n"
+	   "1: dec %ecx\n"
+	   "jnz 1b\n"
+	   "xor %eax, %eax\n"
+	   "cpuid\n"
+	   IRP_REGS "vmovdqu %ymm\\r, 0x4000+\\r*32\n.endr\n"
+	   "out %al, $0xf1\n"
+	   "jmp 2b\n");
+
+GUEST_CODE(xmm_guest, "64",
+	   "2: " IRP_REGS "movdqu 0x3000+\\r*32, %xmm\\r\n.endr\n"
+	   "mov $20000, %ecx\n"
+	   "1: dec %ecx\n"
+	   "jnz 1b\n"
+	   "out %al, $0xf0\n"
+	   "mov $20000, %ecx\n"
+	   "1: dec %ecx\n"
+	   "jnz 1b\n"
+	   "xor %eax, %eax\n"
+	   "cpuid\n"
+	   IRP_REGS "movdqu %xmm\\r, 0x4000+\\r*32\n.endr\n"
+	   "out %al, $0xf1\n"
+	   "jmp 2b\n");
+
+struct fpu_guest {
+	int dev, cpu, rounds, mismatches, failures;
+	char why[128];
+};
+
+static void *fpu_guest_thread(void *arg)
+{
+	struct fpu_guest *f = arg;
+	struct vmm_sregs sregs;
+	struct guest g;
+	int i, ret;
+
+	pin(f->cpu);
+	if (use_avx ? guest_setup_mode(&g, f->dev, GUEST_LONG, ymm_guest,
+				       ymm_guest_end - ymm_guest) :
+		      guest_setup_mode(&g, f->dev, GUEST_LONG, xmm_guest,
+				       xmm_guest_end - xmm_guest)) {
+		snprintf(f->why, sizeof(f->why), "setup errno %d", errno);
+		f->failures++;
+		return NULL;
+	}
+	if (use_avx) {
+		ioctl(g.vcpu, VMM_GET_SREGS, &sregs);
+		sregs.cr4 |= CR4_OSXSAVE;
+		ioctl(g.vcpu, VMM_SET_SREGS, &sregs);
+	}
+	for (i = 0; i < FPU_ROUNDS; i++) {
+		fill_pattern(g.mem + 0x3000, f->cpu * 100 + i);
+		ret = run(&g);
+		if (ret || g.run->exit_reason != VMM_EXIT_IO || g.run->io.port != 0xf0) {
+			snprintf(f->why, sizeof(f->why), "ret=%d reason=%u port %#x", ret,
+				 g.run->exit_reason, g.run->io.port);
+			f->failures++;
+			break;
+		}
+		clobber_registers();
+		ret = run(&g);
+		if (ret || g.run->exit_reason != VMM_EXIT_IO || g.run->io.port != 0xf1) {
+			snprintf(f->why, sizeof(f->why), "ret=%d reason=%u port %#x", ret,
+				 g.run->exit_reason, g.run->io.port);
+			f->failures++;
+			break;
+		}
+		clobber_registers();
+		f->rounds++;
+		if (regs_differ(g.mem + 0x3000, g.mem + 0x4000))
+			f->mismatches++;
+	}
+	guest_teardown(&g);
+	return NULL;
+}
+
+/*
+ * Host processes that keep a pattern in their XMM/YMM registers and check
+ * it, on every CPU, while on the same CPUs guests load theirs, exit to
+ * userspace (which overwrites its own) and to the kernel, and check theirs:
+ * nobody may ever see another's values.
+ */
+static void test_fpu_isolation(int dev)
+{
+	struct checker_report *rep;
+	struct fpu_guest f[8];
+	pthread_t t[8];
+	int i, n = ncpus > 8 ? 8 : ncpus, status;
+	long rounds = 0, mismatches = 0, preempted = 0;
+	int grounds = 0, gmismatches = 0, gfailures = 0;
+	pid_t pid[8];
+
+	use_avx = host_has_avx();
+	rep = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (rep == MAP_FAILED) {
+		result(0, "fpu_isolation_setup", "errno %d", errno);
+		return;
+	}
+	memset(rep, 0, 4096);
+	for (i = 0; i < n; i++) {
+		pid[i] = fork();
+		if (pid[i] == 0)
+			checker(i, &rep[i]);
+	}
+	/* The checkers hold their registers before the guests start. */
+	for (i = 0; i < n; i++)
+		while (!__atomic_load_n(&rep[i].rounds, __ATOMIC_RELAXED))
+			sched_yield();
+	for (i = 0; i < n; i++) {
+		memset(&f[i], 0, sizeof(f[i]));
+		f[i].dev = dev;
+		f[i].cpu = i;
+		pthread_create(&t[i], NULL, fpu_guest_thread, &f[i]);
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(t[i], NULL);
+		grounds += f[i].rounds;
+		gmismatches += f[i].mismatches;
+		gfailures += f[i].failures;
+	}
+	for (i = 0; i < n; i++)
+		__atomic_store_n(&rep[i].stop, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < n; i++) {
+		waitpid(pid[i], &status, 0);
+		rounds += rep[i].rounds;
+		mismatches += rep[i].mismatches;
+		preempted += rep[i].preempted;
+	}
+	result(!gfailures && grounds == n * FPU_ROUNDS && !gmismatches,
+	       "fpu_guests_keep_their_registers",
+	       "%s, %d CPUs: %d rounds, %d mismatches, %d failures %s",
+	       use_avx ? "YMM" : "XMM", n, grounds, gmismatches, gfailures, f[0].why);
+	result(rounds > n && !mismatches && preempted > 0,
+	       "fpu_host_processes_keep_their_registers",
+	       "%ld rounds, %ld mismatches, preempted %ld times", rounds, mismatches, preempted);
+	munmap(rep, 4096);
+}
+
+int main(void)
+{
+	struct sigaction sa;
+	int dev = open("/dev/vmm", O_RDWR | O_CLOEXEC);
+
+	if (dev < 0) {
+		perror("/dev/vmm");
+		return 100;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	{
+		struct vmm_create_vm cv = { 0 };
+		int vm = ioctl(dev, VMM_CREATE_VM, &cv);
+		int vcpu = create_vcpu(vm, 0);
+
+		close(vm);
+		if (vcpu == -EOPNOTSUPP) {
+			printf("RESULT SKIP stress all vCPUs not implemented on this backend\n");
+			return 0;
+		}
+		close(vcpu);
+	}
+	/* No SA_RESTART: VMM_RUN must come back with EINTR. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+
+	test_signal(dev);
+	test_close_while_running(dev);
+	test_churn(dev);
+	test_fpu_isolation(dev);
+	close(dev);
+	return result_status();
+}
