@@ -72,6 +72,7 @@ static int vmx_exit_cpuid(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	u32 out[4];
 
 	vmm_cpuid(vcpu, g[VMX_RAX], g[VMX_RCX], out);
+	vmm_fpu_cpuid(&vcpu->fpu, vx->osxsave, g[VMX_RAX], g[VMX_RCX], out);
 	g[VMX_RAX] = out[0];
 	g[VMX_RBX] = out[1];
 	g[VMX_RCX] = out[2];
@@ -173,10 +174,26 @@ static int vmx_exit_wrmsr(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	return VMM_RESUME;
 }
 
-/* XCR0 is the host's: VM exit does not switch it. */
+/*
+ * XSETBV: the guest's XCR0, kept in fpu.c and loaded around the entry
+ * while the guest has CR4.OSXSAVE. The processor checks #UD and #GP before
+ * the exit; an emulator might not, and they are cheap to check again.
+ */
 static int vmx_exit_xsetbv(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
-	vmx_inject_exception(vx, UD_VECTOR, false, 0);
+	const u64 *g = vx->regs;
+	u64 value = (u32)g[VMX_RAX] | (g[VMX_RDX] << 32);
+	unsigned int cpl = (vmcs_read32(GUEST_SS_AR) >> 5) & 3;
+
+	if (!vx->osxsave) {
+		vmx_inject_exception(vx, UD_VECTOR, false, 0);
+		return VMM_RESUME;
+	}
+	if (cpl || vmm_fpu_set_xcr(&vcpu->fpu, g[VMX_RCX], value)) {
+		vmx_inject_exception(vx, GP_VECTOR, true, 0);
+		return VMM_RESUME;
+	}
+	vmx_skip_insn(vx);
 	return VMM_RESUME;
 }
 

@@ -324,6 +324,7 @@ int vmx_set_cr4(struct vmx_vcpu *vx, unsigned long cr4)
 		return -EINVAL;
 	vmcs_writel(CR4_READ_SHADOW, cr4);
 	vmcs_writel(GUEST_CR4, vmx_hw_cr4(cr4));
+	vx->osxsave = cr4 & X86_CR4_OSXSAVE;
 	return 0;
 }
 
@@ -367,6 +368,7 @@ int vmx_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *u)
 	vmcs_writel(GUEST_CR0, vmx_hw_cr0(u->cr0));
 	vmcs_writel(CR4_READ_SHADOW, u->cr4);
 	vmcs_writel(GUEST_CR4, vmx_hw_cr4(u->cr4));
+	vx->osxsave = u->cr4 & X86_CR4_OSXSAVE;
 	vmcs_writel(GUEST_CR3, u->cr3);
 	vmx_write_pdptes(pdpte);
 	vx->cr2 = u->cr2;
@@ -654,6 +656,8 @@ int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
 	kernel_fpu_begin();
 	vmm_fpu_load_guest(&vcpu->fpu);
 	local_irq_disable();
+	/* CR4.OSXSAVE writes exit: this is what the guest runs with. */
+	vmm_fpu_load_xcr0(&vcpu->fpu, vx->osxsave);
 	cpu = smp_processor_id();
 	/*
 	 * Mappings went away since the last entry, or the guest last ran on
@@ -687,6 +691,7 @@ int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
 			asm volatile("int $2");
 	}
 	vmx_restore_host(f);
+	vmm_fpu_put_xcr0(&vcpu->fpu, vx->osxsave);
 	/* External interrupts stayed pending in the APIC: taken here. */
 	local_irq_enable();
 	vmm_fpu_save_guest(&vcpu->fpu);

@@ -251,10 +251,12 @@ int vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps)
 	/*
 	 * CR bits the guest sees through the read shadows, and whose writes
 	 * exit: the ones VMX fixes (NE, VMXE), PE and PG (mode switches
-	 * change the entry controls and PDPTEs), and SMXE (no SMX in guests).
+	 * change the entry controls and PDPTEs), SMXE (no SMX in guests), and
+	 * OSXSAVE, which decides whether the guest's XCR0 is loaded.
 	 */
 	vmx_ctl.cr0_owned = X86_CR0_PE | X86_CR0_PG | cr0_fixed0 | ~cr0_fixed1;
-	vmx_ctl.cr4_owned = X86_CR4_VMXE | X86_CR4_SMXE | cr4_fixed0 | ~cr4_fixed1;
+	vmx_ctl.cr4_owned = X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_OSXSAVE |
+			    cr4_fixed0 | ~cr4_fixed1;
 	vmx_ctl.usable = true;
 	return 0;
 }

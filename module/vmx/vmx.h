@@ -219,6 +219,7 @@ struct vmx_vcpu {
 	struct vmx_msr_entry *host_msrs;	/* exit load */
 	bool msrs_switched;		/* the guest wrote one: lists in use */
 	unsigned long cr2;		/* VMX does not switch CR2 */
+	bool osxsave;			/* the guest's CR4.OSXSAVE */
 	struct vmx_exit_info exit;
 };
 
