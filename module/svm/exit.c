@@ -44,6 +44,8 @@ enum svm_exit_code {
 #define IOIO_SIZE_SHIFT		4	/* SZ8, SZ16, SZ32: bits 4..6 */
 #define IOIO_PORT_SHIFT		16
 
+#define SVM_EXITINTINFO_VALID	BIT_ULL(31)
+
 #define UD_VECTOR		6
 #define GP_VECTOR		13
 
@@ -273,8 +275,17 @@ static const svm_exit_handler svm_exit_handlers[] = {
 int svm_handle_exit(struct vmm_vcpu *vcpu)
 {
 	struct svm_vcpu *sv = vcpu->vendor;
-	u64 code = sv->vmcb->control.exit_code;
+	struct vmcb_control *c = &sv->vmcb->control;
+	u64 code = c->exit_code;
 
+	/*
+	 * An intercept in the middle of delivering an event to the guest
+	 * (an NPF on its IDT, say) loses the event unless it is injected
+	 * again: EXITINTINFO has EVENTINJ's format (AMD APM vol. 2, "Event
+	 * Injection" and "Interrupted Event Delivery").
+	 */
+	if (c->exit_int_info & SVM_EXITINTINFO_VALID)
+		c->event_inj = c->exit_int_info;
 	if (code < ARRAY_SIZE(svm_exit_handlers) && svm_exit_handlers[code])
 		return svm_exit_handlers[code](vcpu, sv);
 	if (code == SVM_EXIT_NPF)
