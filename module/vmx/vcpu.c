@@ -13,6 +13,7 @@
 #include <linux/hw_breakpoint.h>
 #include <linux/mm.h>
 #include <linux/preempt.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
@@ -639,26 +640,17 @@ static int vmx_entry_insn_failed(struct vmm_vcpu *vcpu)
 	return VMM_TO_USER;
 }
 
-int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
+/* One entry and exit, interrupts off meanwhile. Return: 1 if VMfail. */
+static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu_full *f)
 {
-	struct vmx_vcpu *vx = vcpu->vendor;
-	struct vmx_vcpu_full *f = to_full(vx);
+	struct vmx_vcpu *vx = &f->vx;
+	int cpu = smp_processor_id();
 	bool flush;
-	int cpu, fail, ret;
+	int fail;
 
-	preempt_disable();
-	vmx_vmcs_load(vx);
-	vmx_prepare_host(f);
-	/*
-	 * The guest may use the FPU, SSE and AVX registers: save the task's
-	 * state first, so that only the guest sees what it leaves there.
-	 */
-	kernel_fpu_begin();
-	vmm_fpu_load_guest(&vcpu->fpu);
 	local_irq_disable();
 	/* CR4.OSXSAVE writes exit: this is what the guest runs with. */
 	vmm_fpu_load_xcr0(&vcpu->fpu, vx->osxsave);
-	cpu = smp_processor_id();
 	/*
 	 * Mappings went away since the last entry, or the guest last ran on
 	 * another CPU, whose TLB may hold entries this one does not know are
@@ -694,11 +686,41 @@ int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
 	vmm_fpu_put_xcr0(&vcpu->fpu, vx->osxsave);
 	/* External interrupts stayed pending in the APIC: taken here. */
 	local_irq_enable();
+	return fail;
+}
+
+int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vx = vcpu->vendor;
+	struct vmx_vcpu_full *f = to_full(vx);
+	int ret;
+
+	preempt_disable();
+	vmx_vmcs_load(vx);
+	vmx_prepare_host(f);
+	/*
+	 * The guest may use the FPU, SSE and AVX registers: save the task's
+	 * state first, so that only the guest sees what it leaves there.
+	 */
+	kernel_fpu_begin();
+	vmm_fpu_load_guest(&vcpu->fpu);
+	/*
+	 * Exits handled here go straight back into the guest, with its FPU
+	 * state still in the registers and the host state as it was, until
+	 * one needs userspace or may sleep, or the host wants the CPU back
+	 * or has a signal for the task.
+	 */
+	do {
+		if (vmx_enter_exit(vcpu, f)) {
+			ret = vmx_entry_insn_failed(vcpu);
+			break;
+		}
+		ret = vmx_handle_exit(vcpu, vx);
+	} while (ret == VMM_RESUME && !need_resched() && !signal_pending(current));
 	vmm_fpu_save_guest(&vcpu->fpu);
 	kernel_fpu_end();
-
-	ret = fail ? vmx_entry_insn_failed(vcpu) : vmx_handle_exit(vcpu, vx);
 	preempt_enable();
+
 	if (ret == VMX_EXIT_SLOW)
 		ret = vmx_handle_exit_slow(vcpu, vx);
 	return ret;

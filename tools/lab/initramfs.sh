@@ -110,7 +110,11 @@ else
 	# lab.results=ttyS1: a UART of its own for RESULT lines (plans/lib.sh).
 	VMM_RESULTS=
 	for arg in $(cat /proc/cmdline); do
-		case $arg in vmm.lab.results=*) VMM_RESULTS=/dev/${arg#vmm.lab.results=} ;; esac
+		case $arg in
+		vmm.lab.results=*) VMM_RESULTS=/dev/${arg#vmm.lab.results=} ;;
+		# Which emulator runs us: tests name its limits (plans/lib.sh).
+		vmm.lab.emulator=*) export VMM_LAB_EMULATOR=${arg#vmm.lab.emulator=} ;;
+		esac
 	done
 	# Opened once, as fd 3, for the whole plan: reopening a UART per line
 	# lost lines. VMM_RESULTS tells the plan that fd 3 is there.

@@ -95,7 +95,7 @@ bochs-intel)
 	# the model sets the HyperThreading flag, but its CPUID leaf 1 and leaf
 	# 4 disagree on the number of threads, which 6.12+ WARNs about; the
 	# machine has one thread per core, so the flag is wrong anyway.
-	append="clearcpuid=avx512f,ht${append:+ $append}" ;;
+	append="clearcpuid=avx512f,ht vmm.lab.emulator=bochs${append:+ $append}" ;;
 *) die "unknown machine $machine (qemu-amd, qemu-nosvm, bochs-intel)" ;;
 esac
 

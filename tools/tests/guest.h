@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -67,6 +68,22 @@
  * GUEST_CODE(name, "16"|"32"|"64", "asm"): name[] .. name_end[] hold the
  * machine code, for copying to CODE.
  */
+/*
+ * Why this machine cannot run a guest that spins without exits, or NULL.
+ * Bochs 2.7 stops every emulated CPU, its clock and devices while a nested
+ * guest loops without a VM exit (kvm-intel's guests and vmm's alike; see
+ * Documentation/lab.rst): tests that need one say SKIP there. The lab's
+ * /init exports VMM_LAB_EMULATOR from the kernel command line.
+ */
+static inline const char *no_spinning_guests(void)
+{
+	const char *emulator = getenv("VMM_LAB_EMULATOR");
+
+	if (emulator && !strcmp(emulator, "bochs"))
+		return "Bochs stops all emulated CPUs while a nested guest runs without exits";
+	return NULL;
+}
+
 #define GUEST_CODE(name, bits, text)					\
 	extern const unsigned char name[], name##_end[];		\
 	asm(".pushsection .rodata\n"					\

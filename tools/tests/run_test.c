@@ -922,6 +922,11 @@ static void test_slot_delete_while_running(int dev)
 	pthread_t t;
 	void *ret;
 
+	if (no_spinning_guests()) {
+		printf("RESULT SKIP run slot_delete_while_running %s\n", no_spinning_guests());
+		return;
+	}
+
 	if (guest_setup(&g, dev, store_loop, sizeof(store_loop)) ||
 	    slot(g.vm, 0, 0, 0x80000, g.mem) ||
 	    slot(g.vm, 1, 0x80000, 0x1000, g.mem + 0x80000)) {

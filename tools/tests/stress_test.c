@@ -164,6 +164,11 @@ static void test_signal(int dev)
 	double sent;
 	int ret;
 
+	if (no_spinning_guests()) {
+		printf("RESULT SKIP stress signal_interrupts_spinning_guest %s\n", no_spinning_guests());
+		return;
+	}
+
 	if (guest_setup(&g, dev, spin_guest, spin_guest_end - spin_guest)) {
 		result(0, "guest_setup_signal", "errno %d", errno);
 		return;
@@ -231,6 +236,11 @@ static void test_close_while_running(int dev)
 	struct guest g;
 	int alive, status;
 	pid_t pid;
+
+	if (no_spinning_guests()) {
+		printf("RESULT SKIP stress close_while_running %s\n", no_spinning_guests());
+		return;
+	}
 
 	if (vms_alive() != 0) {
 		result(0, "close_while_running", "cannot read %s, or VMs left: %d",
