@@ -143,6 +143,11 @@ KVM_GAPS=""
 if dmesg | grep -q "XSETBV ran without exiting"; then
 	KVM_GAPS="xsave:an emulated CPU that exits on XSETBV (QEMU < 8.2)"
 fi
+# kvm-intel in Bochs ends the xsave guest with FAIL (status 3), where vmm
+# passes it and QEMU TCG's Skylake passes it natively; not analysed yet.
+if [ "${VMM_LAB_EMULATOR:-}" = bochs ]; then
+	KVM_GAPS="xsave:what Bochs lacks: kvm-intel fails this guest there (status 3, not analysed)"
+fi
 vendor=$( [ "$(cpu_vendor_ext)" = vmx ] && echo intel || echo amd)
 
 # run_guest BACKEND NAME IMAGE FORMAT MODE LOAD MEM STATUS
