@@ -8,6 +8,7 @@
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
+#include <asm/cpufeature.h>
 
 #include "../uapi/vmm.h"
 #include "mmu/mmu.h"
@@ -83,6 +84,30 @@ struct vmm_vcpu {
 	u32 cpuid_nent;
 	struct vmm_insn mmio;		/* the instruction of that MMIO exit */
 };
+
+/* x86 rules that both backends apply to the MSR values a guest writes. */
+
+/* Each PAT entry must be UC, WC, WT, WP, WB or UC- (types 0, 1, 4-7). */
+static inline bool vmm_pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (i * 8);
+
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
+
+/* Addresses must be canonical for the host's linear-address width. */
+static inline bool vmm_canonical(u64 addr)
+{
+	unsigned int bits = boot_cpu_has(X86_FEATURE_LA57) ? 57 : 48;
+
+	return (u64)((s64)(addr << (64 - bits)) >> (64 - bits)) == addr;
+}
 
 /* vm.c */
 int vmm_vm_create(const struct vmm_create_vm *args);

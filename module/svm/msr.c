@@ -36,28 +36,6 @@ static u64 *svm_msr_slot(struct svm_vcpu *sv, u32 msr)
 	}
 }
 
-/* Each PAT entry must be UC, WC, WT, WP, WB or UC- (types 0, 1, 4-7). */
-static bool svm_pat_valid(u64 pat)
-{
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 type = pat >> (i * 8);
-
-		if (type > 7 || type == 2 || type == 3)
-			return false;
-	}
-	return true;
-}
-
-/* Addresses must be canonical for the host's linear-address width. */
-static bool svm_canonical(u64 addr)
-{
-	unsigned int bits = boot_cpu_has(X86_FEATURE_LA57) ? 57 : 48;
-
-	return (u64)((s64)(addr << (64 - bits)) >> (64 - bits)) == addr;
-}
-
 /*
  * The EFER bits a guest may set: no SVME (the guest has no SVM; VMRUN
  * needs it set underneath), FFXSR where the host has it.
@@ -105,7 +83,7 @@ int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 value)
 		return -ENOENT;
 	switch (msr) {
 	case MSR_IA32_CR_PAT:
-		if (!svm_pat_valid(value))
+		if (!vmm_pat_valid(value))
 			return -EINVAL;
 		break;
 	case MSR_FS_BASE:
@@ -113,7 +91,7 @@ int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 value)
 	case MSR_KERNEL_GS_BASE:
 	case MSR_LSTAR:
 	case MSR_CSTAR:
-		if (!svm_canonical(value))
+		if (!vmm_canonical(value))
 			return -EINVAL;
 		break;
 	}

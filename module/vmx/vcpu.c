@@ -378,20 +378,6 @@ int vmx_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *u)
 	return 0;
 }
 
-/* Each PAT entry must be UC, WC, WT, WP, WB or UC- (types 0, 1, 4-7). */
-static bool vmx_pat_valid(u64 pat)
-{
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 type = pat >> (i * 8);
-
-		if (type > 7 || type == 2 || type == 3)
-			return false;
-	}
-	return true;
-}
-
 static int vmx_switched_msr(u32 index)
 {
 	int i;
@@ -441,11 +427,6 @@ static int __vmx_get_msr(struct vmx_vcpu *vx, u32 index, u64 *value)
 /* EFER bits a guest may set: SCE, LME, NXE (LMA follows CR0.PG). */
 #define EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_NX)
 
-static bool vmx_canonical(u64 addr)
-{
-	return (s64)(addr << 16) >> 16 == (s64)addr;
-}
-
 static int __vmx_set_msr(struct vmx_vcpu *vx, u32 index, u64 value)
 {
 	u64 efer;
@@ -462,7 +443,7 @@ static int __vmx_set_msr(struct vmx_vcpu *vx, u32 index, u64 value)
 		vmx_set_efer_hw((value & ~EFER_LMA) | (efer & EFER_LMA));
 		break;
 	case MSR_IA32_CR_PAT:
-		if (!vmx_pat_valid(value))
+		if (!vmm_pat_valid(value))
 			return -EINVAL;
 		vmcs_write64(GUEST_IA32_PAT, value);
 		break;
@@ -477,7 +458,7 @@ static int __vmx_set_msr(struct vmx_vcpu *vx, u32 index, u64 value)
 		break;
 	case MSR_FS_BASE:
 	case MSR_GS_BASE:
-		if (!vmx_canonical(value))
+		if (!vmm_canonical(value))
 			return -EINVAL;
 		vmcs_writel(index == MSR_FS_BASE ? GUEST_FS_BASE : GUEST_GS_BASE, value);
 		break;
@@ -486,7 +467,7 @@ static int __vmx_set_msr(struct vmx_vcpu *vx, u32 index, u64 value)
 		if (i < 0)
 			return -ENOENT;
 		if (index != MSR_STAR && index != MSR_SYSCALL_MASK &&
-		    !vmx_canonical(value))
+		    !vmm_canonical(value))
 			return -EINVAL;
 		vx->guest_msrs[i].value = value;
 		/* From now on the hardware switches these at entry and exit. */
