@@ -165,7 +165,8 @@ static void test_signal(int dev)
 	int ret;
 
 	if (no_spinning_guests()) {
-		printf("RESULT SKIP stress signal_interrupts_spinning_guest %s\n", no_spinning_guests());
+		printf("RESULT SKIP stress signal_interrupts_spinning_guest %s\n",
+		       no_spinning_guests());
 		return;
 	}
 
@@ -666,7 +667,8 @@ static void test_fpu_isolation(int dev)
 	 * kernel WARNING would fail the whole machine.
 	 */
 	if (emulator && !strcmp(emulator, "bochs")) {
-		printf("RESULT SKIP stress fpu_isolation KNOWN FAILURE on Bochs VMX: host XRSTORS #GP after guests ran (open, see the issue notes)\n");
+		printf("RESULT SKIP stress fpu_isolation %s\n",
+		       "KNOWN FAILURE on Bochs VMX: host XRSTORS #GP after guests ran (open, see the issue notes)");
 		return;
 	}
 	use_avx = host_has_avx();
