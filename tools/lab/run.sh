@@ -9,7 +9,7 @@
 #      qemu-nosvm   the same with -cpu EPYC,-svm: a machine without AMD-V
 #      bochs-intel  Bochs 2.7, corei7_skylake_x: VT-x (vmx, ept, vpid)
 #   --smp N      CPUs (default 2 for QEMU, 1 with --icount or for Bochs)
-#   --mem MB     RAM (default 1024)
+#   --mem MB     RAM (default 1024 for QEMU, 512 for Bochs)
 #   --timeout S  kill the emulator after S seconds (default 300 QEMU, 900 Bochs)
 #   --icount     QEMU only: -icount shift=0,sleep=off, the TSC ticks once per
 #                instruction, and an idle CPU's clock jumps to its next timer
@@ -84,7 +84,7 @@ qemu-amd|qemu-nosvm)
 	fi
 	: "${smp:=2}" "${mem:=1024}" "${timeout:=300}" ;;
 bochs-intel)
-	: "${mem:=1024}" "${timeout:=900}"
+	: "${mem:=512}" "${timeout:=900}"
 	if [ "${smp:-1}" != 1 ] && [ $BOCHS_SMP = 0 ]; then
 		echo "run.sh: note: this Bochs build has no SMP support, using 1 CPU (--smp $smp ignored)" >&2
 		smp=1
