@@ -220,7 +220,11 @@ check module insmod_for_reboot insmod "$VMM"
 mkfifo /tmp/vm-ready
 (vmctl probe -- sh -c 'echo ok > /tmp/vm-ready; exec sleep 100000' >/dev/null 2>&1
  echo failed > /tmp/vm-ready) &
-read -r _ </tmp/vm-ready
+# The shell's open of the FIFO can be interrupted by SIGCHLD from an earlier
+# step's watchdog: open it again (the writer waits for a reader).
+for try in 1 2 3; do
+	read -r _ </tmp/vm-ready 2>/dev/null && break
+done
 check module vm_alive_for_reboot grep -q "^users 1" /sys/kernel/debug/vmm/virt
 echo "plan: expecting the reboot notifier at poweroff"
 exit 0
