@@ -85,8 +85,12 @@ struct vmm_vendor_ops {
 	 * preemptible, may sleep. Returns an action or a negative errno.
 	 */
 	int (*vcpu_run_once)(struct vmm_vcpu *vcpu);
-	/* Hand what userspace answered (IN data, MMIO read, hypercall) in. */
-	void (*complete_user_exit)(struct vmm_vcpu *vcpu);
+	/*
+	 * Where the guest's RAX lives while it is not running (the VMCB's
+	 * save area on SVM, the register array on VMX), for the answers
+	 * userspace gives to IN and hypercall exits.
+	 */
+	u64 *(*guest_rax)(struct vmm_vcpu *vcpu);
 };
 
 extern const struct vmm_vendor_ops vmm_vmx_ops;

@@ -14,6 +14,7 @@
 #include "mmu/mmu.h"
 #include "vendor.h"
 #include "x86/decode.h"
+#include "x86/regs.h"
 
 #define VMM_NAME "vmm"
 
@@ -68,6 +69,11 @@ void vmm_fpu_put_xcr0(struct vmm_fpu *fpu, bool guest_osxsave);
 void vmm_fpu_cpuid(const struct vmm_fpu *fpu, bool osxsave, u32 function,
 		   u32 index, u32 out[4]);
 
+/* vcpu.c: what both backends do with the register array (x86/regs.h). */
+void vmm_gprs_to_user(struct vmm_regs *r, const u64 *g);
+void vmm_gprs_from_user(u64 *g, const struct vmm_regs *r);
+int vmm_exit_hypercall(struct vmm_run *run, u64 rax, const u64 *g);
+
 struct vmm_vcpu {
 	struct vmm_vm *vm;
 	u32 id;
@@ -78,7 +84,7 @@ struct vmm_vcpu {
 	int tlb_gen;			/* vm->tlb_gen seen at the last flush */
 	int cpu;			/* where it last entered the guest */
 	bool in_guest;			/* between reading tlb_gen and the exit */
-	bool user_exit_pending;		/* complete_user_exit() before entry */
+	bool user_exit_pending;		/* vmm_complete_user_exit() before entry */
 	bool mmio_pending;		/* vmm_mmio_complete() before entry */
 	struct vmm_cpuid_entry *cpuid;	/* set by userspace, or NULL: the host's */
 	u32 cpuid_nent;

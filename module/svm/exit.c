@@ -82,13 +82,13 @@ static int svm_exit_cpuid(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	u64 *g = sv->regs;
 	u32 out[4];
 
-	vmm_cpuid(vcpu, sv->vmcb->save.rax, g[SVM_RCX], out);
+	vmm_cpuid(vcpu, sv->vmcb->save.rax, g[VMM_RCX], out);
 	vmm_fpu_cpuid(&vcpu->fpu, sv->vmcb->save.cr4 & X86_CR4_OSXSAVE,
-		      sv->vmcb->save.rax, g[SVM_RCX], out);
+		      sv->vmcb->save.rax, g[VMM_RCX], out);
 	sv->vmcb->save.rax = out[0];
-	g[SVM_RBX] = out[1];
-	g[SVM_RCX] = out[2];
-	g[SVM_RDX] = out[3];
+	g[VMM_RBX] = out[1];
+	g[VMM_RCX] = out[2];
+	g[VMM_RDX] = out[3];
 	svm_next_rip(sv, 2);
 	return VMM_RESUME;
 }
@@ -130,19 +130,8 @@ static int svm_exit_shutdown(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 
 static int svm_exit_vmmcall(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
-	struct vmm_run *run = vcpu->run;
-	const u64 *g = sv->regs;
-
 	svm_next_rip(sv, 3);
-	run->exit_reason = VMM_EXIT_HYPERCALL;
-	run->hypercall.nr = sv->vmcb->save.rax;
-	run->hypercall.args[0] = g[SVM_RBX];
-	run->hypercall.args[1] = g[SVM_RCX];
-	run->hypercall.args[2] = g[SVM_RDX];
-	run->hypercall.args[3] = g[SVM_RSI];
-	run->hypercall.args[4] = g[SVM_RDI];
-	run->hypercall.ret = 0;
-	return VMM_TO_USER;
+	return vmm_exit_hypercall(vcpu->run, sv->vmcb->save.rax, sv->regs);
 }
 
 /* SVM instructions raise #UD in the guest: vmm offers no nesting. */
@@ -160,13 +149,13 @@ static int svm_exit_ud(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 static int svm_exit_xsetbv(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
 	struct vmcb_save *s = &sv->vmcb->save;
-	u64 value = (s->rax & 0xffffffff) | (sv->regs[SVM_RDX] << 32);
+	u64 value = (s->rax & 0xffffffff) | (sv->regs[VMM_RDX] << 32);
 
 	if (!(s->cr4 & X86_CR4_OSXSAVE)) {
 		svm_inject_exception(sv, UD_VECTOR);
 		return VMM_RESUME;
 	}
-	if (s->cpl || vmm_fpu_set_xcr(&vcpu->fpu, sv->regs[SVM_RCX], value)) {
+	if (s->cpl || vmm_fpu_set_xcr(&vcpu->fpu, sv->regs[VMM_RCX], value)) {
 		svm_inject_exception(sv, GP_VECTOR);
 		return VMM_RESUME;
 	}
@@ -195,12 +184,12 @@ static int svm_exit_msr(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
 	struct vmcb_save *s = &sv->vmcb->save;
 	bool write = sv->vmcb->control.exit_info1;
-	u32 msr = sv->regs[SVM_RCX];
+	u32 msr = sv->regs[VMM_RCX];
 	u64 value;
 	int ret;
 
 	if (write) {
-		value = (s->rax & 0xffffffff) | (sv->regs[SVM_RDX] << 32);
+		value = (s->rax & 0xffffffff) | (sv->regs[VMM_RDX] << 32);
 		if (msr == MSR_EFER) {
 			if ((s->cr0 & X86_CR0_PG) && ((value ^ s->efer) & EFER_LME)) {
 				svm_inject_exception(sv, GP_VECTOR);
@@ -213,7 +202,7 @@ static int svm_exit_msr(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 		ret = svm_get_msr(vcpu, msr, &value);
 		if (!ret) {
 			s->rax = (u32)value;
-			sv->regs[SVM_RDX] = value >> 32;
+			sv->regs[VMM_RDX] = value >> 32;
 		}
 	}
 	if (ret) {
@@ -295,29 +284,9 @@ int svm_handle_exit(struct vmm_vcpu *vcpu)
 	return svm_to_user_hw(vcpu, sv, VMM_EXIT_UNHANDLED);
 }
 
-/* Before the next entry: what userspace answered goes into the guest. */
-void svm_complete_user_exit(struct vmm_vcpu *vcpu)
+u64 *svm_guest_rax(struct vmm_vcpu *vcpu)
 {
 	struct svm_vcpu *sv = vcpu->vendor;
-	struct vmm_run *run = vcpu->run;
-	u64 mask;
 
-	switch (run->exit_reason) {
-	case VMM_EXIT_IO:
-		if (run->io.direction != VMM_IO_IN)
-			break;
-		mask = GENMASK_ULL(run->io.size * 8 - 1, 0);
-		/* IN to AL/AX keeps the rest of RAX; IN to EAX zero-extends. */
-		if (run->io.size == 4)
-			sv->vmcb->save.rax = (u32)run->io.data;
-		else
-			sv->vmcb->save.rax = (sv->vmcb->save.rax & ~mask) |
-					     (run->io.data & mask);
-		break;
-	case VMM_EXIT_HYPERCALL:
-		sv->vmcb->save.rax = run->hypercall.ret;
-		break;
-	default:
-		break;
-	}
+	return &sv->vmcb->save.rax;
 }

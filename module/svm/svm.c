@@ -175,7 +175,7 @@ const struct vmm_vendor_ops vmm_svm_ops = {
 	.get_msr		= svm_get_msr,
 	.set_msr		= svm_set_msr_user,
 	.vcpu_run_once		= svm_vcpu_run_once,
-	.complete_user_exit	= svm_complete_user_exit,
+	.guest_rax		= svm_guest_rax,
 	/* kvm 6.12+ holds SVM from load unless told otherwise. */
 	.busy_hint	= "stop its VMs, unload kvm_amd, or set kvm.enable_virt_at_load=0",
 };

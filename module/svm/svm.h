@@ -10,6 +10,7 @@
 #include <linux/types.h>
 
 #include "../../uapi/vmm.h"
+#include "../x86/regs.h"
 #include "asid.h"
 
 #define SVM_CPUID_LEAF			0x8000000a
@@ -39,13 +40,6 @@ static inline bool svm_exit_is_invalid(u64 exit_code)
 #define SVM_FEAT_PAUSE_FILTER		BIT(10)
 #define SVM_FEAT_AVIC			BIT(13)
 
-/* Guest general registers, in the order of the instruction encoding. */
-enum svm_reg {
-	SVM_RAX, SVM_RCX, SVM_RDX, SVM_RBX, SVM_RSP, SVM_RBP, SVM_RSI, SVM_RDI,
-	SVM_R8, SVM_R9, SVM_R10, SVM_R11, SVM_R12, SVM_R13, SVM_R14, SVM_R15,
-	SVM_NR_REGS
-};
-
 struct vmcb;
 struct vmm_vcpu;
 
@@ -53,7 +47,7 @@ struct svm_vcpu {
 	struct vmcb *vmcb;
 	u64 vmcb_pa;
 	/* RAX and RSP live in the VMCB; their slots here are unused. */
-	u64 regs[SVM_NR_REGS];
+	u64 regs[VMM_NR_GPRS];
 	struct svm_asid_owner asid;
 	/* A CR4 write exited: let it run once with the guest's XCR0 loaded. */
 	bool xcr0_force;
@@ -97,7 +91,7 @@ int svm_set_msr_user(struct vmm_vcpu *vcpu, u32 msr, u64 value);
 
 /* exit.c */
 int svm_handle_exit(struct vmm_vcpu *vcpu);
-void svm_complete_user_exit(struct vmm_vcpu *vcpu);
+u64 *svm_guest_rax(struct vmm_vcpu *vcpu);
 
 /* vmenter.S */
 void svm_vmrun(u64 vmcb_pa, u64 *regs, u64 host_save_pa);

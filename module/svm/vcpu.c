@@ -134,24 +134,10 @@ void svm_vcpu_free(struct vmm_vcpu *vcpu)
 void svm_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *r)
 {
 	struct svm_vcpu *sv = vcpu->vendor;
-	const u64 *g = sv->regs;
 
+	vmm_gprs_to_user(r, sv->regs);
 	r->rax = sv->vmcb->save.rax;
 	r->rsp = sv->vmcb->save.rsp;
-	r->rbx = g[SVM_RBX];
-	r->rcx = g[SVM_RCX];
-	r->rdx = g[SVM_RDX];
-	r->rsi = g[SVM_RSI];
-	r->rdi = g[SVM_RDI];
-	r->rbp = g[SVM_RBP];
-	r->r8 = g[SVM_R8];
-	r->r9 = g[SVM_R9];
-	r->r10 = g[SVM_R10];
-	r->r11 = g[SVM_R11];
-	r->r12 = g[SVM_R12];
-	r->r13 = g[SVM_R13];
-	r->r14 = g[SVM_R14];
-	r->r15 = g[SVM_R15];
 	r->rip = sv->vmcb->save.rip;
 	r->rflags = sv->vmcb->save.rflags;
 }
@@ -172,24 +158,10 @@ void svm_state_from_user(struct svm_vcpu *sv)
 void svm_set_regs(struct vmm_vcpu *vcpu, const struct vmm_regs *r)
 {
 	struct svm_vcpu *sv = vcpu->vendor;
-	u64 *g = sv->regs;
 
+	vmm_gprs_from_user(sv->regs, r);
 	sv->vmcb->save.rax = r->rax;
 	sv->vmcb->save.rsp = r->rsp;
-	g[SVM_RBX] = r->rbx;
-	g[SVM_RCX] = r->rcx;
-	g[SVM_RDX] = r->rdx;
-	g[SVM_RSI] = r->rsi;
-	g[SVM_RDI] = r->rdi;
-	g[SVM_RBP] = r->rbp;
-	g[SVM_R8] = r->r8;
-	g[SVM_R9] = r->r9;
-	g[SVM_R10] = r->r10;
-	g[SVM_R11] = r->r11;
-	g[SVM_R12] = r->r12;
-	g[SVM_R13] = r->r13;
-	g[SVM_R14] = r->r14;
-	g[SVM_R15] = r->r15;
 	sv->vmcb->save.rip = r->rip;
 	/* Bit 1 is always set; a guest cannot run without it. */
 	sv->vmcb->save.rflags = r->rflags | X86_EFLAGS_FIXED;

@@ -71,12 +71,12 @@ static int vmx_exit_cpuid(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	u64 *g = vx->regs;
 	u32 out[4];
 
-	vmm_cpuid(vcpu, g[VMX_RAX], g[VMX_RCX], out);
-	vmm_fpu_cpuid(&vcpu->fpu, vx->osxsave, g[VMX_RAX], g[VMX_RCX], out);
-	g[VMX_RAX] = out[0];
-	g[VMX_RBX] = out[1];
-	g[VMX_RCX] = out[2];
-	g[VMX_RDX] = out[3];
+	vmm_cpuid(vcpu, g[VMM_RAX], g[VMM_RCX], out);
+	vmm_fpu_cpuid(&vcpu->fpu, vx->osxsave, g[VMM_RAX], g[VMM_RCX], out);
+	g[VMM_RAX] = out[0];
+	g[VMM_RBX] = out[1];
+	g[VMM_RCX] = out[2];
+	g[VMM_RDX] = out[3];
 	vmx_skip_insn(vx);
 	return VMM_RESUME;
 }
@@ -97,19 +97,8 @@ static int vmx_exit_skip(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 
 static int vmx_exit_vmcall(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
-	struct vmm_run *run = vcpu->run;
-	const u64 *g = vx->regs;
-
 	vmx_skip_insn(vx);
-	run->exit_reason = VMM_EXIT_HYPERCALL;
-	run->hypercall.nr = g[VMX_RAX];
-	run->hypercall.args[0] = g[VMX_RBX];
-	run->hypercall.args[1] = g[VMX_RCX];
-	run->hypercall.args[2] = g[VMX_RDX];
-	run->hypercall.args[3] = g[VMX_RSI];
-	run->hypercall.args[4] = g[VMX_RDI];
-	run->hypercall.ret = 0;
-	return VMM_TO_USER;
+	return vmm_exit_hypercall(vcpu->run, vx->regs[VMM_RAX], vx->regs);
 }
 
 /* VMX instructions, GETSEC, MONITOR/MWAIT: the guest has none of them. */
@@ -141,7 +130,7 @@ static int vmx_exit_io(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	run->io.direction = (q & IO_IN) ? VMM_IO_IN : VMM_IO_OUT;
 	run->io.data = 0;
 	if (run->io.direction == VMM_IO_OUT)
-		run->io.data = vx->regs[VMX_RAX] & GENMASK_ULL(size * 8 - 1, 0);
+		run->io.data = vx->regs[VMM_RAX] & GENMASK_ULL(size * 8 - 1, 0);
 	vmx_skip_insn(vx);
 	return VMM_TO_USER;
 }
@@ -151,12 +140,12 @@ static int vmx_exit_rdmsr(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	u64 *g = vx->regs;
 	u64 value;
 
-	if (vmx_msr_read(vx, g[VMX_RCX], &value)) {
+	if (vmx_msr_read(vx, g[VMM_RCX], &value)) {
 		vmx_inject_exception(vx, GP_VECTOR, true, 0);
 		return VMM_RESUME;
 	}
-	g[VMX_RAX] = (u32)value;
-	g[VMX_RDX] = value >> 32;
+	g[VMM_RAX] = (u32)value;
+	g[VMM_RDX] = value >> 32;
 	vmx_skip_insn(vx);
 	return VMM_RESUME;
 }
@@ -164,9 +153,9 @@ static int vmx_exit_rdmsr(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 static int vmx_exit_wrmsr(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
 	const u64 *g = vx->regs;
-	u64 value = (u32)g[VMX_RAX] | (g[VMX_RDX] << 32);
+	u64 value = (u32)g[VMM_RAX] | (g[VMM_RDX] << 32);
 
-	if (vmx_msr_write(vx, g[VMX_RCX], value)) {
+	if (vmx_msr_write(vx, g[VMM_RCX], value)) {
 		vmx_inject_exception(vx, GP_VECTOR, true, 0);
 		return VMM_RESUME;
 	}
@@ -182,14 +171,14 @@ static int vmx_exit_wrmsr(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 static int vmx_exit_xsetbv(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
 	const u64 *g = vx->regs;
-	u64 value = (u32)g[VMX_RAX] | (g[VMX_RDX] << 32);
+	u64 value = (u32)g[VMM_RAX] | (g[VMM_RDX] << 32);
 	unsigned int cpl = (vmcs_read32(GUEST_SS_AR) >> 5) & 3;
 
 	if (!vx->osxsave) {
 		vmx_inject_exception(vx, UD_VECTOR, false, 0);
 		return VMM_RESUME;
 	}
-	if (cpl || vmm_fpu_set_xcr(&vcpu->fpu, g[VMX_RCX], value)) {
+	if (cpl || vmm_fpu_set_xcr(&vcpu->fpu, g[VMM_RCX], value)) {
 		vmx_inject_exception(vx, GP_VECTOR, true, 0);
 		return VMM_RESUME;
 	}
@@ -330,7 +319,7 @@ static int vmx_exit_cr_access(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	efer = vmcs_read64(GUEST_IA32_EFER);
 	if (type == CR_TYPE_MOV_FROM) {
 		val = cr == 3 ? cr3 : cr == 8 ? *vmx_cr8(vx) : 0;
-		if (gpr == VMX_RSP)
+		if (gpr == VMM_RSP)
 			vmcs_writel(GUEST_RSP, val);
 		else
 			*vmx_gpr(vx, gpr) = val;
@@ -339,7 +328,7 @@ static int vmx_exit_cr_access(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 		return VMM_RESUME;
 	}
 	if (type == CR_TYPE_MOV_TO)
-		val = gpr == VMX_RSP ? vmcs_readl(GUEST_RSP) : *vmx_gpr(vx, gpr);
+		val = gpr == VMM_RSP ? vmcs_readl(GUEST_RSP) : *vmx_gpr(vx, gpr);
 	else if (type == CR_TYPE_CLTS)
 		val = cr0 & ~X86_CR0_TS;
 	else	/* LMSW writes PE, MP, EM, TS; it can set PE, never clear it */
@@ -404,29 +393,9 @@ int vmx_handle_exit_slow(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	}
 }
 
-/* Before the next entry: what userspace answered goes into the guest. */
-void vmx_complete_user_exit(struct vmm_vcpu *vcpu)
+u64 *vmx_guest_rax(struct vmm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vx = vcpu->vendor;
-	struct vmm_run *run = vcpu->run;
-	u64 *rax = &vx->regs[VMX_RAX];
-	u64 mask;
 
-	switch (run->exit_reason) {
-	case VMM_EXIT_IO:
-		if (run->io.direction != VMM_IO_IN)
-			break;
-		mask = GENMASK_ULL(run->io.size * 8 - 1, 0);
-		/* IN to AL/AX keeps the rest of RAX; IN to EAX zero-extends. */
-		if (run->io.size == 4)
-			*rax = (u32)run->io.data;
-		else
-			*rax = (*rax & ~mask) | (run->io.data & mask);
-		break;
-	case VMM_EXIT_HYPERCALL:
-		*rax = run->hypercall.ret;
-		break;
-	default:
-		break;
-	}
+	return &vx->regs[VMM_RAX];
 }

@@ -27,28 +27,6 @@
 #include "vmcs.h"
 #include "vmx.h"
 
-/* Host state that belongs to the task running the vCPU (vmx_run_begin()). */
-struct vmx_host_task_state {
-	u16 ds, es, fs, gs;
-	u64 fs_base;
-	u64 kernel_gs_base;
-	u64 debugctl;
-};
-
-struct vmx_vcpu_full {
-	struct vmx_vcpu vx;
-	struct vmx_host_task_state host;
-	unsigned long host_cr4;
-	unsigned long host_fs_base;	/* HOST_FS_BASE as last written */
-	int entered_cpu;		/* where the guest last ran, or -1 */
-	u32 cr8;			/* the guest's TPR: no APIC is emulated */
-};
-
-static struct vmx_vcpu_full *to_full(struct vmx_vcpu *vx)
-{
-	return container_of(vx, struct vmx_vcpu_full, vx);
-}
-
 static const u32 vmx_switched_msr_index[VMX_NR_SWITCHED_MSRS] = {
 	[VMX_MSR_STAR]		= MSR_STAR,
 	[VMX_MSR_LSTAR]		= MSR_LSTAR,
@@ -74,19 +52,17 @@ void vmx_vcpu_put(void)
 
 int vmx_vcpu_create(struct vmm_vcpu *vcpu)
 {
-	struct vmx_vcpu_full *f;
 	struct vmx_vcpu *vx;
 	unsigned int i;
 	u64 ad;
 
 	if (!vmx_controls_usable())
 		return -EOPNOTSUPP;
-	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
-	if (!f)
+	vx = kzalloc(sizeof(*vx), GFP_KERNEL_ACCOUNT);
+	if (!vx)
 		return -ENOMEM;
-	vx = &f->vx;
 	vx->cpu = -1;
-	f->entered_cpu = -1;
+	vx->entered_cpu = -1;
 	INIT_LIST_HEAD(&vx->loaded_link);
 	vx->vmcs = vmx_vmcs_alloc();
 	if (!vx->vmcs)
@@ -114,7 +90,7 @@ int vmx_vcpu_create(struct vmm_vcpu *vcpu)
 err_vmcs:
 	free_page((unsigned long)vx->vmcs);
 err_free:
-	kfree(f);
+	kfree(vx);
 	return -ENOMEM;
 }
 
@@ -124,34 +100,19 @@ void vmx_vcpu_free(struct vmm_vcpu *vcpu)
 
 	if (!vx)
 		return;
-	vmx_vmcs_release(vx);
+	vmx_vmcs_clear(vx);		/* no CPU may still hold it */
 	vmx_vpid_free(vx->vpid);
 	free_page((unsigned long)vx->guest_msrs);
 	free_page((unsigned long)vx->vmcs);
-	kfree(to_full(vx));
+	kfree(vx);
 	vcpu->vendor = NULL;
 }
 
 void vmx_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *r)
 {
 	struct vmx_vcpu *vx = vmx_vcpu_get(vcpu);
-	const u64 *g = vx->regs;
 
-	r->rax = g[VMX_RAX];
-	r->rbx = g[VMX_RBX];
-	r->rcx = g[VMX_RCX];
-	r->rdx = g[VMX_RDX];
-	r->rsi = g[VMX_RSI];
-	r->rdi = g[VMX_RDI];
-	r->rbp = g[VMX_RBP];
-	r->r8 = g[VMX_R8];
-	r->r9 = g[VMX_R9];
-	r->r10 = g[VMX_R10];
-	r->r11 = g[VMX_R11];
-	r->r12 = g[VMX_R12];
-	r->r13 = g[VMX_R13];
-	r->r14 = g[VMX_R14];
-	r->r15 = g[VMX_R15];
+	vmm_gprs_to_user(r, vx->regs);
 	r->rsp = vmcs_readl(GUEST_RSP);
 	r->rip = vmcs_readl(GUEST_RIP);
 	r->rflags = vmcs_readl(GUEST_RFLAGS);
@@ -161,23 +122,8 @@ void vmx_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *r)
 void vmx_set_regs(struct vmm_vcpu *vcpu, const struct vmm_regs *r)
 {
 	struct vmx_vcpu *vx = vmx_vcpu_get(vcpu);
-	u64 *g = vx->regs;
 
-	g[VMX_RAX] = r->rax;
-	g[VMX_RBX] = r->rbx;
-	g[VMX_RCX] = r->rcx;
-	g[VMX_RDX] = r->rdx;
-	g[VMX_RSI] = r->rsi;
-	g[VMX_RDI] = r->rdi;
-	g[VMX_RBP] = r->rbp;
-	g[VMX_R8] = r->r8;
-	g[VMX_R9] = r->r9;
-	g[VMX_R10] = r->r10;
-	g[VMX_R11] = r->r11;
-	g[VMX_R12] = r->r12;
-	g[VMX_R13] = r->r13;
-	g[VMX_R14] = r->r14;
-	g[VMX_R15] = r->r15;
+	vmm_gprs_from_user(vx->regs, r);
 	vmcs_writel(GUEST_RSP, r->rsp);
 	vmcs_writel(GUEST_RIP, r->rip);
 	/* Bit 1 is always set; a guest cannot run without it. */
@@ -263,7 +209,7 @@ void vmx_get_sregs(struct vmm_vcpu *vcpu, struct vmm_sregs *u)
 	u->cr2 = vx->cr2;
 	u->cr3 = vmcs_readl(GUEST_CR3);
 	u->cr4 = vmx_guest_cr4();
-	u->cr8 = to_full(vx)->cr8;
+	u->cr8 = vx->cr8;
 	u->efer = vmcs_read64(GUEST_IA32_EFER);
 	vmx_vcpu_put();
 }
@@ -373,7 +319,7 @@ int vmx_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *u)
 	vmcs_writel(GUEST_CR3, u->cr3);
 	vmx_write_pdptes(pdpte);
 	vx->cr2 = u->cr2;
-	to_full(vx)->cr8 = u->cr8;
+	vx->cr8 = u->cr8;
 	vmx_vcpu_put();
 	return 0;
 }
@@ -510,7 +456,7 @@ int vmx_msr_write(struct vmx_vcpu *vx, u32 index, u64 value)
 
 u32 *vmx_cr8(struct vmx_vcpu *vx)
 {
-	return &to_full(vx)->cr8;
+	return &vx->cr8;
 }
 
 /* Exceptions that push an error code: #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP. */
@@ -544,7 +490,8 @@ void vmx_skip_insn(struct vmx_vcpu *vx)
 /* Task-owned host state, once per VMM_RUN. */
 void vmx_run_begin(struct vmm_vcpu *vcpu)
 {
-	struct vmx_host_task_state *h = &to_full(vcpu->vendor)->host;
+	struct vmx_vcpu *vx = vcpu->vendor;
+	struct vmx_host_task_state *h = &vx->host;
 
 	savesegment(ds, h->ds);
 	savesegment(es, h->es);
@@ -556,9 +503,8 @@ void vmx_run_begin(struct vmm_vcpu *vcpu)
 }
 
 /* Host state the VMCS must hold at this entry; VMCS current. */
-static void vmx_prepare_host(struct vmx_vcpu_full *f)
+static void vmx_prepare_host(struct vmx_vcpu *vx)
 {
-	struct vmx_vcpu *vx = &f->vx;
 	unsigned long cr3 = __read_cr3(), cr4 = __read_cr4();
 	unsigned int i;
 
@@ -566,26 +512,26 @@ static void vmx_prepare_host(struct vmx_vcpu_full *f)
 		vmcs_writel(HOST_CR3, cr3);
 		vx->host_cr3 = cr3;
 	}
-	if (cr4 != f->host_cr4) {
+	if (cr4 != vx->host_cr4) {
 		vmcs_writel(HOST_CR4, cr4);
-		f->host_cr4 = cr4;
+		vx->host_cr4 = cr4;
 	}
-	if (f->host.fs_base != f->host_fs_base) {
-		vmcs_writel(HOST_FS_BASE, f->host.fs_base);
-		f->host_fs_base = f->host.fs_base;
+	if (vx->host.fs_base != vx->host_fs_base) {
+		vmcs_writel(HOST_FS_BASE, vx->host.fs_base);
+		vx->host_fs_base = vx->host.fs_base;
 	}
 	if (vx->msrs_switched) {
 		for (i = 0; i < VMX_NR_SWITCHED_MSRS; i++)
 			if (vx->host_msrs[i].index != MSR_KERNEL_GS_BASE)
 				rdmsrq(vx->host_msrs[i].index, vx->host_msrs[i].value);
-		vx->host_msrs[VMX_MSR_KERNEL_GS_BASE].value = f->host.kernel_gs_base;
+		vx->host_msrs[VMX_MSR_KERNEL_GS_BASE].value = vx->host.kernel_gs_base;
 	}
 }
 
 /* After the exit, interrupts off: what VM exit set to fixed values. */
-static void vmx_restore_host(struct vmx_vcpu_full *f)
+static void vmx_restore_host(struct vmx_vcpu *vx)
 {
-	const struct vmx_host_task_state *h = &f->host;
+	const struct vmx_host_task_state *h = &vx->host;
 
 	/* VM exit loads null DS/ES/FS/GS selectors: give the task its own. */
 	if (unlikely(h->ds | h->es)) {
@@ -622,9 +568,8 @@ static int vmx_entry_insn_failed(struct vmm_vcpu *vcpu)
 }
 
 /* One entry and exit, interrupts off meanwhile. Return: 1 if VMfail. */
-static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu_full *f)
+static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
-	struct vmx_vcpu *vx = &f->vx;
 	int cpu = smp_processor_id();
 	bool flush;
 	int fail;
@@ -638,10 +583,10 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu_full *f)
 	 * stale: drop what this CPU caches for the guest's EPT and VPID.
 	 */
 	flush = vmm_vcpu_enter_guest_mode(vcpu);
-	if (flush || f->entered_cpu != cpu) {
+	if (flush || vx->entered_cpu != cpu) {
 		vmx_invept(vx->eptp);
 		vmx_invvpid(vx->vpid);
-		f->entered_cpu = cpu;
+		vx->entered_cpu = cpu;
 	}
 	if (native_read_cr2() != vx->cr2)
 		native_write_cr2(vx->cr2);
@@ -663,7 +608,7 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu_full *f)
 		    (vmcs_read32(VM_EXIT_INTR_INFO) & INTR_INFO_TYPE) == INTR_TYPE_NMI)
 			asm volatile("int $2");
 	}
-	vmx_restore_host(f);
+	vmx_restore_host(vx);
 	vmm_fpu_put_xcr0(&vcpu->fpu, vx->osxsave);
 	/* External interrupts stayed pending in the APIC: taken here. */
 	local_irq_enable();
@@ -673,12 +618,11 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu_full *f)
 int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vx = vcpu->vendor;
-	struct vmx_vcpu_full *f = to_full(vx);
 	int ret;
 
 	preempt_disable();
 	vmx_vmcs_load(vx);
-	vmx_prepare_host(f);
+	vmx_prepare_host(vx);
 	/*
 	 * The guest may use the FPU, SSE and AVX registers: save the task's
 	 * state first, so that only the guest sees what it leaves there.
@@ -692,7 +636,7 @@ int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
 	 * or has a signal for the task.
 	 */
 	do {
-		if (vmx_enter_exit(vcpu, f)) {
+		if (vmx_enter_exit(vcpu, vx)) {
 			ret = vmx_entry_insn_failed(vcpu);
 			break;
 		}

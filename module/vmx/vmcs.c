@@ -80,8 +80,11 @@ static void vmx_vmcs_clear_ipi(void *arg)
 		__vmx_vmcs_clear(vx);
 }
 
-/* Make @vx's VMCS inactive, wherever it is active. May send an IPI. */
-static void vmx_vmcs_clear_remote(struct vmx_vcpu *vx)
+/*
+ * Make @vx's VMCS inactive wherever it is active: before it is loaded on
+ * another CPU, and before it is freed. May send an IPI.
+ */
+void vmx_vmcs_clear(struct vmx_vcpu *vx)
 {
 	int cpu = READ_ONCE(vx->cpu);
 
@@ -145,7 +148,7 @@ void vmx_vmcs_load(struct vmx_vcpu *vx)
 	unsigned long flags;
 
 	if (READ_ONCE(vx->cpu) != cpu) {
-		vmx_vmcs_clear_remote(vx);
+		vmx_vmcs_clear(vx);
 		local_irq_save(flags);
 		list_add(&vx->loaded_link, this_cpu_ptr(&loaded_vmcss));
 		WRITE_ONCE(vx->cpu, cpu);
@@ -161,11 +164,6 @@ void vmx_vmcs_load(struct vmx_vcpu *vx)
 	}
 }
 
-/* Before freeing the VMCS: no CPU may still hold it. */
-void vmx_vmcs_release(struct vmx_vcpu *vx)
-{
-	vmx_vmcs_clear_remote(vx);
-}
 
 /*
  * Controls: @want, plus what the CPU forces on (allowed-0, low half), minus
@@ -192,9 +190,10 @@ static int vmx_adjust(const char *what, u64 msr, u32 want, u32 need, u32 *out)
  * What vmm needs: EPT with unrestricted guest (real mode runs natively),
  * PAT and EFER switched by the hardware, every I/O and MSR access, HLT and
  * the host's interrupts and NMIs exiting. VPID is used when present.
- * Return: 0, or -EOPNOTSUPP (logged) if the CPU cannot run vmm's guests.
+ * If the CPU cannot run vmm's guests, says why in the log and leaves
+ * vmx_controls_usable() false: the capability report stays available.
  */
-int vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps)
+void vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps)
 {
 	const u32 need_proc2 = VMX_PROC2_EPT | VMX_PROC2_UNRESTRICTED;
 	const u32 need_exit = EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_PAT |
@@ -228,11 +227,11 @@ int vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps)
 	ret = ret ?: vmx_adjust("VM-entry", raw[VMM_RAW_VMX_ENTRY], need_entry,
 				need_entry, &entry);
 	if (ret)
-		return ret;
+		return;
 	/* INVEPT is what makes mapping changes visible: no INVEPT, no EPT. */
 	if (!(caps->features & VMM_FEAT_TDP)) {
 		pr_warn("VMX: EPT lacks 4-level write-back walks or INVEPT: no vCPUs\n");
-		return -EOPNOTSUPP;
+		return;
 	}
 	if (!(caps->features & VMM_FEAT_TAGGED_TLB))
 		vmx_ctl.proc2 &= ~VMX_PROC2_VPID;
@@ -258,7 +257,6 @@ int vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps)
 	vmx_ctl.cr4_owned = X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_OSXSAVE |
 			    cr4_fixed0 | ~cr4_fixed1;
 	vmx_ctl.usable = true;
-	return 0;
 }
 
 bool vmx_controls_usable(void)
@@ -313,12 +311,14 @@ void vmx_vmcs_init(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);
 	vmcs_write32(PIN_BASED_CONTROLS, vmx_ctl.pin);
 	vmcs_write32(PROC_BASED_CONTROLS, vmx_ctl.proc);
-	vmcs_write32(PROC_BASED_CONTROLS2, vmx_ctl.proc2);
+	/* VPID 0 is refused at VM entry when the control is on: untagged. */
+	vmcs_write32(PROC_BASED_CONTROLS2, vx->vpid ? vmx_ctl.proc2 :
+					   vmx_ctl.proc2 & ~VMX_PROC2_VPID);
 	vmcs_write32(VM_EXIT_CONTROLS, vmx_ctl.exit);
 	vmcs_write32(VM_ENTRY_CONTROLS, vmx_entry_controls(false));
 	vmcs_write32(EXCEPTION_BITMAP, 0);
 	vmcs_write32(CR3_TARGET_COUNT, 0);
-	if (vmx_ctl.proc2 & VMX_PROC2_VPID)
+	if (vx->vpid)
 		vmcs_write16(VMCS_VPID, vx->vpid);
 	vmcs_write64(VMCS_EPT_POINTER, vx->eptp);
 	vmcs_writel(CR0_GUEST_HOST_MASK, vmx_ctl.cr0_owned);

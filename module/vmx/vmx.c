@@ -218,7 +218,7 @@ const struct vmm_vendor_ops vmm_vmx_ops = {
 	.set_msr		= vmx_set_msr,
 	.run_begin		= vmx_run_begin,
 	.vcpu_run_once		= vmx_vcpu_run_once,
-	.complete_user_exit	= vmx_complete_user_exit,
+	.guest_rax		= vmx_guest_rax,
 #endif
 	/* kvm 6.12+ holds VMX from load unless told otherwise. */
 	.busy_hint	= "stop its VMs, unload kvm_intel, or set kvm.enable_virt_at_load=0",

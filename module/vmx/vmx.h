@@ -12,6 +12,7 @@
 #include <linux/types.h>
 
 #include "../../uapi/vmm.h"
+#include "../x86/regs.h"
 
 /* Capability MSRs. */
 #define VMX_MSR_FEATURE_CONTROL		0x0000003a
@@ -171,13 +172,6 @@ enum vmx_exit_reason {
 	EXIT_REASON_MAX
 };
 
-/* Guest general registers, in the order of the instruction encoding. */
-enum vmx_reg {
-	VMX_RAX, VMX_RCX, VMX_RDX, VMX_RBX, VMX_RSP, VMX_RBP, VMX_RSI, VMX_RDI,
-	VMX_R8, VMX_R9, VMX_R10, VMX_R11, VMX_R12, VMX_R13, VMX_R14, VMX_R15,
-	VMX_NR_REGS
-};
-
 /* The guest MSRs that VMX does not switch, kept in VM-entry MSR-load lists. */
 enum vmx_switched_msr {
 	VMX_MSR_STAR, VMX_MSR_LSTAR, VMX_MSR_CSTAR, VMX_MSR_SFMASK,
@@ -202,9 +196,17 @@ struct vmx_exit_info {
 	u64 gpa;
 };
 
+/* Host state that belongs to the task running the vCPU (vmx_run_begin()). */
+struct vmx_host_task_state {
+	u16 ds, es, fs, gs;
+	u64 fs_base;
+	u64 kernel_gs_base;
+	u64 debugctl;
+};
+
 struct vmx_vcpu {
 	/* RSP lives in the VMCS; its slot here is unused. */
-	u64 regs[VMX_NR_REGS];
+	u64 regs[VMM_NR_GPRS];
 	void *vmcs;
 	u64 vmcs_pa;
 	int cpu;			/* where the VMCS is active, or -1 */
@@ -220,6 +222,11 @@ struct vmx_vcpu {
 	bool msrs_switched;		/* the guest wrote one: lists in use */
 	unsigned long cr2;		/* VMX does not switch CR2 */
 	bool osxsave;			/* the guest's CR4.OSXSAVE */
+	u32 cr8;			/* the guest's TPR: no APIC is emulated */
+	int entered_cpu;		/* where the guest last ran, or -1 */
+	struct vmx_host_task_state host;
+	unsigned long host_cr4;		/* HOST_CR4 as last written */
+	unsigned long host_fs_base;	/* HOST_FS_BASE as last written */
 	struct vmx_exit_info exit;
 };
 
@@ -230,8 +237,8 @@ extern u32 vmx_revision;
 void vmx_vmcs_clear_cpu(void);
 void *vmx_vmcs_alloc(void);
 void vmx_vmcs_load(struct vmx_vcpu *vx);
-void vmx_vmcs_release(struct vmx_vcpu *vx);
-int vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps);
+void vmx_vmcs_clear(struct vmx_vcpu *vx);
+void vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps);
 void vmx_vmcs_init(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);
 bool vmx_controls_usable(void);
 u32 vmx_entry_controls(bool ia32e);
@@ -278,7 +285,7 @@ u32 *vmx_cr8(struct vmx_vcpu *vx);
 #define VMX_EXIT_SLOW	2	/* after VMM_RESUME / VMM_TO_USER: needs to sleep */
 int vmx_handle_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);
 int vmx_handle_exit_slow(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);
-void vmx_complete_user_exit(struct vmm_vcpu *vcpu);
+u64 *vmx_guest_rax(struct vmm_vcpu *vcpu);
 
 /* vmenter.S: 0 after a VM exit, 1 if VMLAUNCH/VMRESUME failed. */
 int vmx_vmenter(u64 *regs, bool launched, unsigned long *host_rsp);

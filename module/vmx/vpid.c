@@ -9,6 +9,7 @@
  * TLBs and Paging-Structure Caches"). Both act on the executing CPU only.
  */
 #include <linux/idr.h>
+#include <linux/moduleparam.h>
 
 #include "../vmm.h"
 #include "vmx.h"
@@ -20,6 +21,11 @@
 
 static DEFINE_IDA(vmx_vpids);
 
+/* As kvm-intel's "vpid": off, every VM entry and exit flushes instead. */
+static bool vpid_enabled = true;
+module_param_named(vpid, vpid_enabled, bool, 0444);
+MODULE_PARM_DESC(vpid, "Tag guest TLB entries with VPIDs where VMX has them (default: on)");
+
 bool vmx_has_invept_single, vmx_has_invvpid_single;
 
 /* Return: a VPID, 0 (untagged) when VPIDs are unavailable or exhausted. */
@@ -27,10 +33,13 @@ int vmx_vpid_alloc(void)
 {
 	int vpid;
 
-	if (!(vmm_host_caps.features & VMM_FEAT_TAGGED_TLB))
+	if (!vpid_enabled || !(vmm_host_caps.features & VMM_FEAT_TAGGED_TLB))
 		return 0;
 	vpid = ida_alloc_range(&vmx_vpids, 1, VMX_VPID_COUNT, GFP_KERNEL);
-	/* Out of VPIDs: VPID 0 works too, VM entry and exit then flush. */
+	/*
+	 * Out of VPIDs: the vCPU runs untagged (vmx_vmcs_init() turns the
+	 * control off for it), VM entry and exit then flush.
+	 */
 	return vpid < 0 ? 0 : vpid;
 }
 
