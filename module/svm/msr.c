@@ -91,6 +91,8 @@ int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 value)
 	case MSR_KERNEL_GS_BASE:
 	case MSR_LSTAR:
 	case MSR_CSTAR:
+	case MSR_IA32_SYSENTER_ESP:	/* as on VMX, and as KVM does on both */
+	case MSR_IA32_SYSENTER_EIP:
 		if (!vmm_canonical(value))
 			return -EINVAL;
 		break;

@@ -397,10 +397,12 @@ static int __vmx_set_msr(struct vmx_vcpu *vx, u32 index, u64 value)
 		vmcs_write32(GUEST_SYSENTER_CS, value);
 		break;
 	case MSR_IA32_SYSENTER_ESP:
-		vmcs_writel(GUEST_SYSENTER_ESP, value);
-		break;
 	case MSR_IA32_SYSENTER_EIP:
-		vmcs_writel(GUEST_SYSENTER_EIP, value);
+		/* WRMSR's #GP, and a VM-entry check on the guest state too. */
+		if (!vmm_canonical(value))
+			return -EINVAL;
+		vmcs_writel(index == MSR_IA32_SYSENTER_ESP ? GUEST_SYSENTER_ESP :
+			    GUEST_SYSENTER_EIP, value);
 		break;
 	case MSR_FS_BASE:
 	case MSR_GS_BASE:

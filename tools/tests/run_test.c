@@ -306,6 +306,7 @@ static void test_cpuid_table(int dev)
 #define MSR_LSTAR	0xc0000082
 #define MSR_KERNEL_GS	0xc0000102
 #define MSR_PAT		0x277
+#define MSR_SYSENTER_EIP 0x176
 #define MSR_NONE	0x12345678
 
 static int msrs(int vcpu, unsigned long cmd, struct vmm_msr_entry *e, unsigned int n)
@@ -398,6 +399,13 @@ static void test_msr_ioctls(int dev)
 	ret = msrs(g.vcpu, VMM_SET_MSRS, e, 1);
 	result(ret == 0 && get_msr(g.vcpu, MSR_LSTAR) == 0xffffffff81000000ULL,
 	       "msrs_noncanonical_refused", "ret=%d", ret);
+	/* VMX would refuse the entry with it, and WRMSR raises #GP. */
+	e[0] = (struct vmm_msr_entry){ .index = MSR_SYSENTER_EIP, .data = 0xffffffff81000000ULL };
+	e[1] = (struct vmm_msr_entry){ .index = MSR_SYSENTER_EIP, .data = 0x0000800000000000ULL };
+	ret = msrs(g.vcpu, VMM_SET_MSRS, e, 2);
+	result(ret == 1 && get_msr(g.vcpu, MSR_SYSENTER_EIP) == 0xffffffff81000000ULL,
+	       "msrs_sysenter_noncanonical_refused", "ret=%d eip=%#llx", ret,
+	       get_msr(g.vcpu, MSR_SYSENTER_EIP));
 	/* EFER.SVME (bit 12) is reserved for the guest on both vendors. */
 	e[0] = (struct vmm_msr_entry){ .index = MSR_EFER, .data = 1ULL << 12 };
 	ret = msrs(g.vcpu, VMM_SET_MSRS, e, 1);
