@@ -410,25 +410,13 @@ static int kvm_be_get_regs(struct vmctl_vcpu *vcpu, struct vmctl_regs *r)
 		warn_errno("kvm: KVM_GET_REGS");
 		return -1;
 	}
-	*r = (struct vmctl_regs){
-		.rax = k.rax, .rbx = k.rbx, .rcx = k.rcx, .rdx = k.rdx,
-		.rsi = k.rsi, .rdi = k.rdi, .rsp = k.rsp, .rbp = k.rbp,
-		.r8 = k.r8, .r9 = k.r9, .r10 = k.r10, .r11 = k.r11,
-		.r12 = k.r12, .r13 = k.r13, .r14 = k.r14, .r15 = k.r15,
-		.rip = k.rip, .rflags = k.rflags,
-	};
+	*r = (struct vmctl_regs)VMCTL_REGS_INIT(k);
 	return 0;
 }
 
 static int kvm_be_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *r)
 {
-	struct kvm_regs k = {
-		.rax = r->rax, .rbx = r->rbx, .rcx = r->rcx, .rdx = r->rdx,
-		.rsi = r->rsi, .rdi = r->rdi, .rsp = r->rsp, .rbp = r->rbp,
-		.r8 = r->r8, .r9 = r->r9, .r10 = r->r10, .r11 = r->r11,
-		.r12 = r->r12, .r13 = r->r13, .r14 = r->r14, .r15 = r->r15,
-		.rip = r->rip, .rflags = r->rflags,
-	};
+	struct kvm_regs k = VMCTL_REGS_INIT(*r);
 
 	if (ioctl(to_kvm_vcpu(vcpu)->fd, KVM_SET_REGS, &k) < 0) {
 		warn_errno("kvm: KVM_SET_REGS");
