@@ -331,3 +331,27 @@ int vmm_fpu_set_user(struct vmm_fpu *fpu, const struct vmm_xsave __user *uxs)
 	kfree(buf);
 	return ret;
 }
+
+/* VMM_GET_XCRS: XCR0 as the guest last set it. */
+int vmm_fpu_get_xcrs_user(const struct vmm_fpu *fpu, struct vmm_xcrs __user *uxcrs)
+{
+	struct vmm_xcrs xcrs = { .xcr0 = fpu->xcr0 };
+
+	return copy_to_user(uxcrs, &xcrs, sizeof(xcrs)) ? -EFAULT : 0;
+}
+
+/*
+ * VMM_SET_XCRS: a value XSETBV would have accepted, so that restoring a
+ * saved guest gives it back exactly the XCR0 it ran with; the next entry
+ * loads it (vmm_fpu_load_xcr0()).
+ */
+int vmm_fpu_set_xcrs_user(struct vmm_fpu *fpu, const struct vmm_xcrs __user *uxcrs)
+{
+	struct vmm_xcrs xcrs;
+
+	if (copy_from_user(&xcrs, uxcrs, sizeof(xcrs)))
+		return -EFAULT;
+	if (memchr_inv(xcrs.reserved, 0, sizeof(xcrs.reserved)))
+		return -EINVAL;
+	return vmm_fpu_set_xcr(fpu, XCR_XFEATURE_ENABLED_MASK, xcrs.xcr0);
+}

@@ -342,6 +342,12 @@ static long vmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 	case VMM_SET_FPU:
 		ret = vmm_fpu_set_user(&vcpu->fpu, argp);
 		break;
+	case VMM_GET_XCRS:
+		ret = vmm_fpu_get_xcrs_user(&vcpu->fpu, argp);
+		break;
+	case VMM_SET_XCRS:
+		ret = vmm_fpu_set_xcrs_user(&vcpu->fpu, argp);
+		break;
 	default:
 		ret = -ENOTTY;
 	}

@@ -60,6 +60,8 @@ void vmm_fpu_load_guest(struct vmm_fpu *fpu);
 void vmm_fpu_save_guest(struct vmm_fpu *fpu);
 int vmm_fpu_get_user(struct vmm_fpu *fpu, struct vmm_xsave __user *uxs);
 int vmm_fpu_set_user(struct vmm_fpu *fpu, const struct vmm_xsave __user *uxs);
+int vmm_fpu_get_xcrs_user(const struct vmm_fpu *fpu, struct vmm_xcrs __user *uxcrs);
+int vmm_fpu_set_xcrs_user(struct vmm_fpu *fpu, const struct vmm_xcrs __user *uxcrs);
 int vmm_xsave_check(const u8 *buf, u64 features, u32 mxcsr_mask);
 bool vmm_xcr0_valid(u64 xcr0, u64 features);
 int vmm_fpu_set_xcr(struct vmm_fpu *fpu, u32 index, u64 value);

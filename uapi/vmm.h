@@ -208,6 +208,16 @@ struct vmm_xsave {
 	__u8 region[VMM_XSAVE_SIZE];
 };
 
+/*
+ * VMM_GET_XCRS / VMM_SET_XCRS: the guest's extended control registers,
+ * which XSAVE state alone does not restore: XCR0 as the guest last set it
+ * with XSETBV (VMM_XFEATURE_X87 after RESET).
+ */
+struct vmm_xcrs {
+	__u64 xcr0;
+	__u64 reserved[7];	/* 0 */
+};
+
 /* Why VMM_RUN returned: struct vmm_run.exit_reason. */
 enum vmm_exit_reason {
 	VMM_EXIT_NONE		= 0,	/* interrupted before entering (signal) */
@@ -284,5 +294,7 @@ struct vmm_run {
 #define VMM_SET_MSRS		_IOW(VMMIO, 0x27, struct vmm_msrs)
 #define VMM_GET_FPU		_IOR(VMMIO, 0x28, struct vmm_xsave)
 #define VMM_SET_FPU		_IOW(VMMIO, 0x29, struct vmm_xsave)
+#define VMM_GET_XCRS		_IOR(VMMIO, 0x2a, struct vmm_xcrs)
+#define VMM_SET_XCRS		_IOW(VMMIO, 0x2b, struct vmm_xcrs)
 
 #endif /* _UAPI_VMM_H */

@@ -49,6 +49,9 @@ static void msrs_layout_is_fixed(struct kunit *test)
 static void xsave_layout_is_fixed(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, sizeof(struct vmm_xsave), 4096);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmm_xcrs), 64);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_xcrs, xcr0), 0);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_xcrs, reserved), 8);
 	KUNIT_EXPECT_EQ(test, VMM_XSAVE_SIZE, 4096);
 	KUNIT_EXPECT_EQ(test, VMM_XSAVE_MXCSR, 24);
 	KUNIT_EXPECT_EQ(test, VMM_XSAVE_MXCSR_MASK, 28);

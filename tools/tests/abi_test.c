@@ -163,6 +163,8 @@ static void test_vm_lifecycle(int dev)
 		expect_errno("vcpu_msrs_on_vm_fd_enotty", vm, VMM_GET_MSRS, &m, ENOTTY);
 		expect_errno("vcpu_fpu_on_vm_fd_enotty", vm, VMM_GET_FPU, NULL, ENOTTY);
 		expect_errno("vcpu_fpu_on_dev_fd_enotty", dev, VMM_SET_FPU, NULL, ENOTTY);
+		expect_errno("vcpu_xcrs_on_vm_fd_enotty", vm, VMM_GET_XCRS, NULL, ENOTTY);
+		expect_errno("vcpu_xcrs_on_dev_fd_enotty", dev, VMM_SET_XCRS, NULL, ENOTTY);
 	}
 	close(vm);
 	expect_virt("virt_off_after_last_vm", 0, 0);

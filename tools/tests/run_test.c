@@ -623,6 +623,53 @@ static int xcr0_guest_setup(struct guest *g, int dev, unsigned long long xcr0)
 }
 
 /*
+ * VMM_GET_XCRS reads what the guest set with XSETBV, and x87 alone for a
+ * vCPU that has not run; VMM_SET_XCRS takes what XSETBV would take, and the
+ * guest's next XGETBV sees it; values XSETBV refuses, and non-zero reserved
+ * fields, are EINVAL. @a ran with XCR0 = 3, @b with 7.
+ */
+static void test_xcrs_ioctls(int dev, struct guest *a, struct guest *b)
+{
+	struct vmm_xcrs x, y, bad;
+	struct guest fresh;
+	int ret, ret_bad, ret_rsv;
+
+	memset(&x, 0xff, sizeof(x));
+	memset(&y, 0xff, sizeof(y));
+	ret = ioctl(a->vcpu, VMM_GET_XCRS, &x) || ioctl(b->vcpu, VMM_GET_XCRS, &y);
+	result(!ret && x.xcr0 == 3 && y.xcr0 == 7 && !x.reserved[0] && !y.reserved[6],
+	       "xcrs_get_after_xsetbv", "ret=%d xcr0 %#llx %#llx", ret,
+	       (unsigned long long)x.xcr0, (unsigned long long)y.xcr0);
+	if (xcr0_guest_setup(&fresh, dev, 7)) {
+		result(0, "guest_setup_xcr0", "errno %d", errno);
+		return;
+	}
+	ret = ioctl(fresh.vcpu, VMM_GET_XCRS, &x);
+	result(!ret && x.xcr0 == 1, "xcrs_get_after_reset", "ret=%d xcr0=%#llx", ret,
+	       (unsigned long long)x.xcr0);
+	guest_teardown(&fresh);
+
+	memset(&bad, 0, sizeof(bad));
+	bad.xcr0 = 5;			/* AVX without SSE */
+	ret_bad = ioctl(a->vcpu, VMM_SET_XCRS, &bad) ? errno : 0;
+	bad.xcr0 = 7;
+	bad.reserved[3] = 1;
+	ret_rsv = ioctl(a->vcpu, VMM_SET_XCRS, &bad) ? errno : 0;
+	ret = ioctl(a->vcpu, VMM_GET_XCRS, &y);
+	memset(&x, 0, sizeof(x));
+	x.xcr0 = 7;
+	if (!ret)
+		ret = ioctl(a->vcpu, VMM_SET_XCRS, &x) ? errno : 0;
+	result(ret_bad == EINVAL && ret_rsv == EINVAL && y.xcr0 == 3 && !ret, "xcrs_set_checked",
+	       "avx without sse: %d, reserved: %d, then xcr0 %#llx, valid: %d", ret_bad,
+	       ret_rsv, (unsigned long long)y.xcr0, ret);
+	ret = run(a);
+	result(!ret && a->run->exit_reason == VMM_EXIT_IO && a->run->io.data == 7,
+	       "xcrs_set_seen_by_guest", "ret=%d reason=%u xgetbv=%#llx", ret,
+	       a->run->exit_reason, (unsigned long long)a->run->io.data);
+}
+
+/*
  * Each vCPU has its own XCR0, set by its XSETBV, and the host gets its own
  * back after every exit: two guests with different values, run in turn,
  * each read their own, and this process reads the host's in between. An
@@ -657,6 +704,7 @@ static void test_xcr0(int dev)
 	       "round %d vcpu %d: ret=%d reason=%u xcr0=%#llx host=%#llx (was %#llx)",
 	       n, i - 1, ret, g[i - 1].run->exit_reason,
 	       (unsigned long long)g[i - 1].run->io.data, host_xcr0(), host);
+	test_xcrs_ioctls(dev, &g[0], &g[1]);
 	guest_teardown(&g[0]);
 	guest_teardown(&g[1]);
 
