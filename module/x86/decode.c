@@ -99,7 +99,7 @@ static int decode_modrm(struct decoder *d, unsigned int addr_size, u8 *modrm)
 }
 
 /* Prefixes: -EINVAL for one the class never carries, 1 if @b is none. */
-static int decode_prefix(u8 b, bool *opsize, bool *addrsize, bool *rep)
+static int decode_prefix(u8 b, bool *opsize, bool *addrsize, bool *rep, u8 *seg)
 {
 	switch (b) {
 	case 0x66:
@@ -111,8 +111,12 @@ static int decode_prefix(u8 b, bool *opsize, bool *addrsize, bool *rep)
 	case 0xf3:
 		*rep = true;
 		return 0;
-	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
-		/* Segment overrides: the exit already gives the address. */
+	case 0x26: case 0x2e: case 0x36: case 0x3e:
+		/* ES, CS, SS, DS: bits 4:3. The last one counts. */
+		*seg = (b >> 3) & 3;
+		return 0;
+	case 0x64: case 0x65:
+		*seg = VMM_FS + (b & 1);
 		return 0;
 	case 0xf0:	/* LOCK: no locked MOV; a locked RMW is not emulated */
 	case 0xf2:	/* REPNE/XACQUIRE */
@@ -130,7 +134,7 @@ int vmm_decode(const u8 *bytes, unsigned int nbytes, unsigned int mode,
 		.end = min_t(unsigned int, nbytes, VMM_INSN_MAX_LEN),
 	};
 	bool opsize_prefix = false, addr_prefix = false, rep = false;
-	struct vmm_insn out = {};
+	struct vmm_insn out = { .seg = VMM_DS };
 	unsigned int opsize;
 	u8 rex = 0, b, modrm;
 	u64 imm;
@@ -143,7 +147,7 @@ int vmm_decode(const u8 *bytes, unsigned int nbytes, unsigned int mode,
 		ret = fetch_u8(&d, &b);
 		if (ret)
 			return ret;
-		ret = decode_prefix(b, &opsize_prefix, &addr_prefix, &rep);
+		ret = decode_prefix(b, &opsize_prefix, &addr_prefix, &rep, &out.seg);
 		if (ret < 0)
 			return ret;
 		if (ret == 0) {
@@ -221,6 +225,12 @@ int vmm_decode(const u8 *bytes, unsigned int nbytes, unsigned int mode,
 		out.op = VMM_INSN_STOS;
 		out.rep = rep;
 		break;
+	case 0x6c: case 0x6d: case 0x6e: case 0x6f:
+		/* At most 32 bits: REX.W does not widen port I/O. */
+		out.op = (b & 2) ? VMM_INSN_OUTS : VMM_INSN_INS;
+		out.size = (b & 1) ? min_t(unsigned int, opsize, 4) : 1;
+		out.rep = rep;
+		break;
 	case 0x0f:
 		ret = fetch_u8(&d, &b);
 		if (ret)
@@ -246,9 +256,13 @@ int vmm_decode(const u8 *bytes, unsigned int nbytes, unsigned int mode,
 		return -EINVAL;
 	}
 
-	/* REP means something only to STOS here. */
-	if (rep && out.op != VMM_INSN_STOS)
+	/* REP means something only to the string instructions here. */
+	if (rep && out.op != VMM_INSN_STOS && out.op != VMM_INSN_INS &&
+	    out.op != VMM_INSN_OUTS)
 		return -EINVAL;
+	/* STOS and INS write ES:[rDI], whatever the prefixes say. */
+	if (out.op == VMM_INSN_STOS || out.op == VMM_INSN_INS)
+		out.seg = VMM_ES;
 	if (!out.reg_size)
 		out.reg_size = out.size;
 	out.len = d.pos;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A small x86 instruction decoder for MMIO exits. The exit gives the
- * guest-physical address but not the access, so the instruction at the
- * guest's RIP is decoded to learn its size, direction, register and length.
- * Only the MOV / MOVZX / MOVSX / STOS class that drivers use on device
- * memory is understood; anything else is -EINVAL. Pure: no hardware, no
- * allocation.
+ * A small x86 instruction decoder for MMIO and string I/O exits. An MMIO
+ * exit gives the guest-physical address but not the access, so the
+ * instruction at the guest's RIP is decoded to learn its size, direction,
+ * register and length: the MOV / MOVZX / MOVSX / STOS class that drivers
+ * use on device memory. A string I/O exit does not say (without decode
+ * assists) which segment INS/OUTS use: the prefixes say. Anything else is
+ * -EINVAL. Pure: no hardware, no allocation.
  */
 #ifndef VMM_X86_DECODE_H
 #define VMM_X86_DECODE_H
@@ -22,7 +23,12 @@ enum vmm_insn_op {
 	VMM_INSN_MOVZX,		/* movzx reg, [mem] (0F B6, 0F B7) */
 	VMM_INSN_MOVSX,		/* movsx reg, [mem] (0F BE, 0F BF, 63 in 64-bit) */
 	VMM_INSN_STOS,		/* stos [rdi] (AA, AB), optionally with REP (F3) */
+	VMM_INSN_INS,		/* ins [rdi], dx (6C, 6D), optionally with REP */
+	VMM_INSN_OUTS,		/* outs dx, [rsi] (6E, 6F), optionally with REP */
 };
+
+/* Segment registers in encoding order (the sreg field of MOV Sreg). */
+enum vmm_sreg { VMM_ES, VMM_CS, VMM_SS, VMM_DS, VMM_FS, VMM_GS };
 
 struct vmm_insn {
 	enum vmm_insn_op op;
@@ -36,8 +42,9 @@ struct vmm_insn {
 	u8 reg;
 	u8 reg_size;		/* MOVZX/MOVSX: destination width; else size */
 	bool high8;		/* reg 4..7 is AH/CH/DH/BH (8-bit, no REX) */
-	bool rep;		/* STOS with F3 */
-	u8 addr_size;		/* 2, 4 or 8; for STOS the width of RDI/RCX */
+	bool rep;		/* STOS, INS or OUTS with F3 */
+	u8 addr_size;		/* 2, 4 or 8; for string ops the width of RSI/RDI/RCX */
+	u8 seg;			/* enum vmm_sreg of the memory operand (INS: ES) */
 	u64 imm;		/* STORE_IMM: sign-extended to size as the CPU does */
 };
 

@@ -788,6 +788,121 @@ static void rep_stosw_16(struct kunit *test)
 	expect_decode(test, code, sizeof(code), MODE_16, &want);
 }
 
+/* INS/OUTS: expect_decode() and the segment of the memory operand. */
+static void expect_string(struct kunit *test, const u8 *code, unsigned int n,
+			  unsigned int mode, const struct vmm_insn *want)
+{
+	struct vmm_insn got;
+
+	expect_decode(test, code, n, mode, want);
+	KUNIT_ASSERT_EQ(test, vmm_decode(code, n, mode, &got), 0);
+	KUNIT_EXPECT_EQ(test, got.seg, want->seg);
+}
+
+/* f3 6e	rep outsb %ds:(%esi),(%dx) */
+static void rep_outsb_32(struct kunit *test)
+{
+	static const u8 code[] = { 0xf3, 0x6e };
+	const struct vmm_insn want = {
+		.op = VMM_INSN_OUTS, .len = 2, .size = 1, .reg_size = 1,
+		.addr_size = 4, .rep = true, .seg = VMM_DS,
+	};
+
+	expect_string(test, code, sizeof(code), MODE_32, &want);
+}
+
+/* 64 6f	outsl %fs:(%esi),(%dx) */
+static void outsl_fs_override_32(struct kunit *test)
+{
+	static const u8 code[] = { 0x64, 0x6f };
+	const struct vmm_insn want = {
+		.op = VMM_INSN_OUTS, .len = 2, .size = 4, .reg_size = 4,
+		.addr_size = 4, .seg = VMM_FS,
+	};
+
+	expect_string(test, code, sizeof(code), MODE_32, &want);
+}
+
+/* 66 6f	outsw %ds:(%esi),(%dx) */
+static void outsw_66_32(struct kunit *test)
+{
+	static const u8 code[] = { 0x66, 0x6f };
+	const struct vmm_insn want = {
+		.op = VMM_INSN_OUTS, .len = 2, .size = 2, .reg_size = 2,
+		.addr_size = 4, .seg = VMM_DS,
+	};
+
+	expect_string(test, code, sizeof(code), MODE_32, &want);
+}
+
+/* f3 6d	rep insw (%dx),%es:(%di) */
+static void rep_insw_16(struct kunit *test)
+{
+	static const u8 code[] = { 0xf3, 0x6d };
+	const struct vmm_insn want = {
+		.op = VMM_INSN_INS, .len = 2, .size = 2, .reg_size = 2,
+		.addr_size = 2, .rep = true, .seg = VMM_ES,
+	};
+
+	expect_string(test, code, sizeof(code), MODE_16, &want);
+}
+
+/* 2e 6c	cs insb (%dx),%es:(%di): INS always writes ES */
+static void insb_override_ignored_16(struct kunit *test)
+{
+	static const u8 code[] = { 0x2e, 0x6c };
+	const struct vmm_insn want = {
+		.op = VMM_INSN_INS, .len = 2, .size = 1, .reg_size = 1,
+		.addr_size = 2, .seg = VMM_ES,
+	};
+
+	expect_string(test, code, sizeof(code), MODE_16, &want);
+}
+
+/* 48 6f	rex.W outsl %ds:(%rsi),(%dx): no 64-bit port I/O */
+static void outsl_rex_w_64(struct kunit *test)
+{
+	static const u8 code[] = { 0x48, 0x6f };
+	const struct vmm_insn want = {
+		.op = VMM_INSN_OUTS, .len = 2, .size = 4, .reg_size = 4,
+		.addr_size = 8, .seg = VMM_DS,
+	};
+
+	expect_string(test, code, sizeof(code), MODE_64, &want);
+}
+
+/* 67 f3 6c	rep insb (%dx),%es:(%edi) */
+static void rep_insb_67_64(struct kunit *test)
+{
+	static const u8 code[] = { 0x67, 0xf3, 0x6c };
+	const struct vmm_insn want = {
+		.op = VMM_INSN_INS, .len = 3, .size = 1, .reg_size = 1,
+		.addr_size = 4, .rep = true, .seg = VMM_ES,
+	};
+
+	expect_string(test, code, sizeof(code), MODE_64, &want);
+}
+
+/* 65 f3 6e	rep outsb %gs:(%rsi),(%dx) */
+static void rep_outsb_gs_64(struct kunit *test)
+{
+	static const u8 code[] = { 0x65, 0xf3, 0x6e };
+	const struct vmm_insn want = {
+		.op = VMM_INSN_OUTS, .len = 3, .size = 1, .reg_size = 1,
+		.addr_size = 8, .rep = true, .seg = VMM_GS,
+	};
+
+	expect_string(test, code, sizeof(code), MODE_64, &want);
+}
+
+/* f2 6e	repnz outsb: undefined, not emulated */
+static void reject_repne_outs_32(struct kunit *test)
+{
+	static const u8 code[] = { 0xf2, 0x6e };
+
+	expect_reject(test, code, sizeof(code), MODE_32);
+}
+
 /* aa	stos %al,%es:(%di) */
 static void stosb_16(struct kunit *test)
 {
@@ -1079,6 +1194,15 @@ static struct kunit_case vmm_x86_decode_cases[] = {
 	KUNIT_CASE(store_imm32_with_66_16),
 	KUNIT_CASE(rep_stosw_16),
 	KUNIT_CASE(stosb_16),
+	KUNIT_CASE(rep_outsb_32),
+	KUNIT_CASE(outsl_fs_override_32),
+	KUNIT_CASE(outsw_66_32),
+	KUNIT_CASE(rep_insw_16),
+	KUNIT_CASE(insb_override_ignored_16),
+	KUNIT_CASE(outsl_rex_w_64),
+	KUNIT_CASE(rep_insb_67_64),
+	KUNIT_CASE(rep_outsb_gs_64),
+	KUNIT_CASE(reject_repne_outs_32),
 	KUNIT_CASE(rep_stosl_66_67_16),
 	KUNIT_CASE(movzbw_16),
 	KUNIT_CASE(movsbl_with_66_16),
