@@ -3,20 +3,28 @@
  * Reading guest memory from the kernel: by guest-physical address through
  * the memory slots, and by guest-linear address through the guest's own page
  * tables (Intel SDM and AMD APM, "Paging": 32-bit, PAE and 4-level). Used to
- * fetch the instruction behind an MMIO exit. Runs in the vCPU's thread, so
- * slot memory is this process's.
+ * fetch the instruction behind an MMIO or string I/O exit, and for the
+ * memory operand of INS/OUTS. Runs in the vCPU's thread, so slot memory is
+ * this process's.
  */
 #include <linux/bits.h>
 #include <linux/uaccess.h>
 
 #include "vmm.h"
 
+#define SEG_L		BIT(9)		/* vmm_segment.attrib: 64-bit code */
+#define SEG_DB		BIT(10)		/* default operation size 32 */
+
 #define PTE_P		BIT_ULL(0)
 #define PTE_PS		BIT_ULL(7)
 #define PTE_ADDR	GENMASK_ULL(51, 12)
 
-/* Return: 0, or -EFAULT if [@gpa, @gpa + @len) is not all in one slot. */
-int vmm_read_guest_phys(struct vmm_vm *vm, u64 gpa, void *buf, unsigned int len)
+/*
+ * Copies [@gpa, @gpa + @len), which must be in one slot, to @to, or @from
+ * into it.
+ */
+static int guest_phys_copy(struct vmm_vm *vm, u64 gpa, unsigned int len, void *to,
+			   const void *from)
 {
 	unsigned int i;
 	int ret = -EFAULT;
@@ -24,17 +32,30 @@ int vmm_read_guest_phys(struct vmm_vm *vm, u64 gpa, void *buf, unsigned int len)
 	mutex_lock(&vm->lock);
 	for (i = 0; i < VMM_MAX_SLOTS; i++) {
 		const struct vmm_slot *s = &vm->slots[i];
+		void __user *uaddr;
 
 		if (!s->size || gpa < s->gpa || gpa - s->gpa >= s->size ||
 		    s->size - (gpa - s->gpa) < len)
 			continue;
-		if (!copy_from_user(buf, (void __user *)(unsigned long)
-				    (s->uaddr + gpa - s->gpa), len))
+		uaddr = (void __user *)(unsigned long)(s->uaddr + gpa - s->gpa);
+		if (!(from ? copy_to_user(uaddr, from, len) : copy_from_user(to, uaddr, len)))
 			ret = 0;
 		break;
 	}
 	mutex_unlock(&vm->lock);
 	return ret;
+}
+
+/* Return: 0, or -EFAULT if [@gpa, @gpa + @len) is not all in one slot. */
+int vmm_read_guest_phys(struct vmm_vm *vm, u64 gpa, void *buf, unsigned int len)
+{
+	return guest_phys_copy(vm, gpa, len, buf, NULL);
+}
+
+/* The same, into guest memory (the slot's pages, which the guest maps too). */
+int vmm_write_guest_phys(struct vmm_vm *vm, u64 gpa, const void *buf, unsigned int len)
+{
+	return guest_phys_copy(vm, gpa, len, NULL, buf);
 }
 
 static int read_pte(struct vmm_vm *vm, u64 gpa, u64 *pte, bool wide)
@@ -108,4 +129,37 @@ int vmm_guest_linear_to_phys(struct vmm_vm *vm, const struct vmm_sregs *sregs,
 	}
 	*gpa = table | (gva & 0xfff);
 	return 0;
+}
+
+/* The code segment's default operand and address size: 2, 4 or 8. */
+unsigned int vmm_code_mode(const struct vmm_sregs *s)
+{
+	if (!(s->cr0 & X86_CR0_PE))
+		return 2;
+	if ((s->efer & EFER_LMA) && (s->cs.attrib & SEG_L))
+		return 8;
+	return (s->cs.attrib & SEG_DB) ? 4 : 2;
+}
+
+/*
+ * Fetches up to VMM_INSN_MAX_LEN bytes of the instruction at CS:@rip;
+ * returns how many could be read (0: none).
+ */
+unsigned int vmm_fetch_insn(struct vmm_vm *vm, const struct vmm_sregs *s, u64 rip,
+			    u8 *bytes)
+{
+	unsigned int mode = vmm_code_mode(s), n = 0;
+	u64 lin = s->cs.base + (mode == 2 ? (u16)rip : mode == 4 ? (u32)rip : rip);
+
+	while (n < VMM_INSN_MAX_LEN) {
+		unsigned int chunk = min_t(u64, VMM_INSN_MAX_LEN - n,
+					   PAGE_SIZE - ((lin + n) & ~PAGE_MASK));
+		u64 gpa;
+
+		if (vmm_guest_linear_to_phys(vm, s, lin + n, &gpa) ||
+		    vmm_read_guest_phys(vm, gpa, bytes + n, chunk))
+			break;
+		n += chunk;
+	}
+	return n;
 }

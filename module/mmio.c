@@ -16,8 +16,6 @@
 #include "vmm.h"
 #include "x86/decode.h"
 
-#define SEG_L		BIT(9)		/* vmm_segment.attrib: 64-bit code */
-#define SEG_DB		BIT(10)		/* default operation size 32 */
 #define EFLAGS_DF	BIT(10)
 
 static u64 *gpr(struct vmm_regs *r, unsigned int n)
@@ -28,33 +26,6 @@ static u64 *gpr(struct vmm_regs *r, unsigned int n)
 	};
 
 	return regs[n & 15];
-}
-
-static unsigned int code_mode(const struct vmm_sregs *s)
-{
-	if (!(s->cr0 & X86_CR0_PE))
-		return 2;
-	if ((s->efer & EFER_LMA) && (s->cs.attrib & SEG_L))
-		return 8;
-	return (s->cs.attrib & SEG_DB) ? 4 : 2;
-}
-
-/* Fetches up to 15 instruction bytes; returns how many could be read. */
-static unsigned int fetch(struct vmm_vcpu *vcpu, const struct vmm_sregs *s,
-			  u64 lin, u8 *bytes)
-{
-	unsigned int n = 0;
-
-	while (n < 15) {
-		unsigned int chunk = min_t(u64, 15 - n, PAGE_SIZE - ((lin + n) & ~PAGE_MASK));
-		u64 gpa;
-
-		if (vmm_guest_linear_to_phys(vcpu->vm, s, lin + n, &gpa) ||
-		    vmm_read_guest_phys(vcpu->vm, gpa, bytes + n, chunk))
-			break;
-		n += chunk;
-	}
-	return n;
 }
 
 /* The value of a register operand as the instruction reads it. */
@@ -101,14 +72,12 @@ int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa)
 	struct vmm_sregs s = {};
 	struct vmm_regs r;
 	unsigned int mode, n;
-	u8 bytes[15] = {};
-	u64 lin;
+	u8 bytes[VMM_INSN_MAX_LEN] = {};
 
 	vmm_ops->get_sregs(vcpu, &s);
 	vmm_ops->get_regs(vcpu, &r);
-	mode = code_mode(&s);
-	lin = s.cs.base + (mode == 2 ? (u16)r.rip : mode == 4 ? (u32)r.rip : r.rip);
-	n = fetch(vcpu, &s, lin, bytes);
+	mode = vmm_code_mode(&s);
+	n = vmm_fetch_insn(vcpu->vm, &s, r.rip, bytes);
 	if (!n || vmm_decode(bytes, n, mode, insn)) {
 		run->exit_reason = VMM_EXIT_INTERNAL_ERROR;
 		run->hw.reason = 0;
@@ -167,9 +136,9 @@ void vmm_mmio_complete(struct vmm_vcpu *vcpu)
 	case VMM_INSN_STOS: {
 		u64 step = (r.rflags & EFLAGS_DF) ? -(u64)insn->size : insn->size;
 
-		r.rdi = (r.rdi & ~amask) | ((r.rdi + step) & amask);
+		vmm_string_reg_add(&r.rdi, step, insn->addr_size);
 		if (insn->rep) {
-			r.rcx = (r.rcx & ~amask) | ((r.rcx - 1) & amask);
+			vmm_string_reg_add(&r.rcx, -1, insn->addr_size);
 			/* Not done: the guest re-executes it for the next one. */
 			advance = !(r.rcx & amask);
 		}

@@ -205,6 +205,18 @@ void vmm_gprs_from_user(u64 *g, const struct vmm_regs *r)
 	g[VMM_R15] = r->r15;
 }
 
+/* IN or OUT of one element, the instruction already skipped. */
+int vmm_exit_io(struct vmm_run *run, u16 port, unsigned int size, bool in, u64 rax)
+{
+	run->exit_reason = VMM_EXIT_IO;
+	run->io.port = port;
+	run->io.size = size;
+	run->io.direction = in ? VMM_IO_IN : VMM_IO_OUT;
+	run->io.count = 1;
+	run->io.data = in ? 0 : rax & GENMASK_ULL(size * 8 - 1, 0);
+	return VMM_TO_USER;
+}
+
 /*
  * VMCALL or VMMCALL, the instruction already skipped: the call number is
  * RAX (@rax, wherever the backend keeps it), the arguments RBX, RCX, RDX,
@@ -257,6 +269,8 @@ static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 	if (vcpu->user_exit_pending) {
 		if (vcpu->mmio_pending)
 			vmm_mmio_complete(vcpu);
+		else if (vcpu->pio_pending)
+			vmm_pio_string_complete(vcpu);
 		else
 			vmm_complete_user_exit(vcpu);
 		vcpu->user_exit_pending = false;

@@ -75,6 +75,16 @@ void vmm_fpu_cpuid(const struct vmm_fpu *fpu, bool osxsave, u32 function,
 void vmm_gprs_to_user(struct vmm_regs *r, const u64 *g);
 void vmm_gprs_from_user(u64 *g, const struct vmm_regs *r);
 int vmm_exit_hypercall(struct vmm_run *run, u64 rax, const u64 *g);
+int vmm_exit_io(struct vmm_run *run, u16 port, unsigned int size, bool in, u64 rax);
+
+/* A string I/O exit (pio.c): the instruction and the chunk handed out. */
+struct vmm_pio {
+	struct vmm_insn insn;
+	u32 count;			/* elements in this exit */
+	u32 first;			/* bytes at gpa[0]; the rest at gpa[1] */
+	u64 gpa[2];			/* the chunk, lowest address first */
+	bool down;			/* EFLAGS.DF: addresses decrease */
+};
 
 struct vmm_vcpu {
 	struct vmm_vm *vm;
@@ -88,9 +98,11 @@ struct vmm_vcpu {
 	bool in_guest;			/* between reading tlb_gen and the exit */
 	bool user_exit_pending;		/* vmm_complete_user_exit() before entry */
 	bool mmio_pending;		/* vmm_mmio_complete() before entry */
+	bool pio_pending;		/* vmm_pio_string_complete() before entry */
 	struct vmm_cpuid_entry *cpuid;	/* set by userspace, or NULL: the host's */
 	u32 cpuid_nent;
 	struct vmm_insn mmio;		/* the instruction of that MMIO exit */
+	struct vmm_pio pio;		/* the INS/OUTS of that string I/O exit */
 };
 
 /* x86 rules that both backends apply to the MSR values a guest writes. */
@@ -126,10 +138,33 @@ int vmm_vm_fault(struct vmm_vm *vm, u64 gpa, bool write);
 
 /* guest_mem.c */
 int vmm_read_guest_phys(struct vmm_vm *vm, u64 gpa, void *buf, unsigned int len);
+int vmm_write_guest_phys(struct vmm_vm *vm, u64 gpa, const void *buf, unsigned int len);
+unsigned int vmm_code_mode(const struct vmm_sregs *s);
+unsigned int vmm_fetch_insn(struct vmm_vm *vm, const struct vmm_sregs *s, u64 rip,
+			    u8 *bytes);
 int vmm_guest_linear_to_phys(struct vmm_vm *vm, const struct vmm_sregs *sregs,
 			     u64 gva, u64 *gpa);
 
 /* mmio.c */
+/*
+ * RSI, RDI or RCX moved by a string instruction of address size @asize:
+ * 16 bits merge into the register, 32 bits zero-extend as any 32-bit
+ * register write does.
+ */
+static inline void vmm_string_reg_add(u64 *reg, s64 delta, unsigned int asize)
+{
+	u64 v = *reg + delta;
+
+	if (asize == 2)
+		*reg = (*reg & ~0xffffULL) | (v & 0xffff);
+	else if (asize == 4)
+		*reg = (u32)v;
+	else
+		*reg = v;
+}
+
+int vmm_pio_string_begin(struct vmm_vcpu *vcpu, u16 port, unsigned int size, bool in);
+void vmm_pio_string_complete(struct vmm_vcpu *vcpu);
 int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa);
 void vmm_mmio_complete(struct vmm_vcpu *vcpu);
 

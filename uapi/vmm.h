@@ -233,6 +233,9 @@ enum vmm_exit_reason {
 
 #define VMM_IO_IN		0
 #define VMM_IO_OUT		1
+/* Where in the run page the elements of a string I/O exit are, and room. */
+#define VMM_RUN_IO_DATA		2048
+#define VMM_RUN_IO_DATA_SIZE	2048
 
 /*
  * The run page, shared with the kernel by mmap of the vCPU fd (one page, at
@@ -250,8 +253,13 @@ struct vmm_run {
 			__u16 port;
 			__u8 size;	/* 1, 2 or 4 */
 			__u8 direction;	/* VMM_IO_IN / VMM_IO_OUT */
-			__u32 pad;
-			__u64 data;	/* OUT: the value; IN: written by userspace */
+			__u32 count;	/* elements: 1, or more for INS/OUTS */
+			/*
+			 * count 1: OUT the value, IN written by userspace;
+			 * count > 1: the elements are at VMM_RUN_IO_DATA in
+			 * the run page instead, in the order of the accesses.
+			 */
+			__u64 data;
 		} io;
 		struct {
 			__u64 gpa;

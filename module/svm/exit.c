@@ -40,7 +40,6 @@ enum svm_exit_code {
 /* IOIO EXITINFO1 (AMD APM vol. 2, "IOIO Intercepts") */
 #define IOIO_TYPE_IN		BIT(0)
 #define IOIO_STR		BIT(2)
-#define IOIO_REP		BIT(3)
 #define IOIO_SIZE_SHIFT		4	/* SZ8, SZ16, SZ32: bits 4..6 */
 #define IOIO_PORT_SHIFT		16
 
@@ -103,23 +102,16 @@ static int svm_exit_hlt(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 static int svm_exit_ioio(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
 	u64 info = sv->vmcb->control.exit_info1;
-	struct vmm_run *run = vcpu->run;
+	/* SZ8/SZ16/SZ32 are one-hot: 1, 2, 4 bytes. */
 	unsigned int size = (info >> IOIO_SIZE_SHIFT) & 7;
 
-	/* String I/O needs guest memory access: not handled yet. */
-	if (info & (IOIO_STR | IOIO_REP))
-		return svm_to_user_hw(vcpu, sv, VMM_EXIT_UNHANDLED);
-	/* SZ8/SZ16/SZ32 are one-hot: 1, 2, 4 bytes. */
-	run->exit_reason = VMM_EXIT_IO;
-	run->io.port = info >> IOIO_PORT_SHIFT;
-	run->io.size = size;
-	run->io.direction = (info & IOIO_TYPE_IN) ? VMM_IO_IN : VMM_IO_OUT;
-	run->io.data = 0;
-	if (run->io.direction == VMM_IO_OUT)
-		run->io.data = sv->vmcb->save.rax & GENMASK_ULL(size * 8 - 1, 0);
+	if (info & IOIO_STR)
+		return vmm_pio_string_begin(vcpu, info >> IOIO_PORT_SHIFT, size,
+					    info & IOIO_TYPE_IN);
 	/* EXITINFO2 holds the next RIP for every IOIO intercept. */
 	sv->vmcb->save.rip = sv->vmcb->control.exit_info2;
-	return VMM_TO_USER;
+	return vmm_exit_io(vcpu->run, info >> IOIO_PORT_SHIFT, size, info & IOIO_TYPE_IN,
+			   sv->vmcb->save.rax);
 }
 
 static int svm_exit_shutdown(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)

@@ -64,6 +64,33 @@ static void xsave_layout_is_fixed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, VMM_XFEATURE_X87 | VMM_XFEATURE_SSE | VMM_XFEATURE_AVX, 7);
 }
 
+/* The run page: what userspace reads at every exit, without a copy. */
+static void run_layout_is_fixed(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmm_run), 256);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, exit_reason), 0);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, immediate_exit), 4);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, reserved), 8);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, io.port), 64);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, io.size), 66);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, io.direction), 67);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, io.count), 68);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, io.data), 72);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, mmio.gpa), 64);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, mmio.data), 72);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, mmio.len), 80);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, mmio.is_write), 84);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, hypercall.nr), 64);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, hypercall.args), 72);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, hypercall.ret), 112);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, hw.reason), 64);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, hw.qualification), 72);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_run, hw.info), 80);
+	/* String I/O data: after the structure, to the end of the page. */
+	KUNIT_EXPECT_EQ(test, VMM_RUN_IO_DATA, 2048);
+	KUNIT_EXPECT_EQ(test, VMM_RUN_IO_DATA + VMM_RUN_IO_DATA_SIZE, 4096);
+}
+
 static void ioctl_numbers_are_fixed(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, VMM_GET_API_VERSION, 0xb900);
@@ -97,6 +124,7 @@ static struct kunit_case vmm_uapi_cases[] = {
 	KUNIT_CASE(create_vm_layout_is_fixed),
 	KUNIT_CASE(msrs_layout_is_fixed),
 	KUNIT_CASE(xsave_layout_is_fixed),
+	KUNIT_CASE(run_layout_is_fixed),
 	KUNIT_CASE(ioctl_numbers_are_fixed),
 	{}
 };

@@ -20,7 +20,6 @@
 #define IO_SIZE_MASK		GENMASK(2, 0)	/* size - 1 */
 #define IO_IN			BIT(3)
 #define IO_STRING		BIT(4)
-#define IO_REP			BIT(5)
 #define IO_PORT_SHIFT		16
 
 /* Control-register access qualification */
@@ -118,21 +117,13 @@ static int vmx_exit_gp(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 static int vmx_exit_io(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
 	unsigned long q = vx->exit.qualification;
-	struct vmm_run *run = vcpu->run;
 	unsigned int size = (q & IO_SIZE_MASK) + 1;
 
-	/* String I/O needs guest memory access: not handled yet. */
-	if (q & (IO_STRING | IO_REP))
-		return vmx_to_user_hw(vcpu, vx, VMM_EXIT_UNHANDLED);
-	run->exit_reason = VMM_EXIT_IO;
-	run->io.port = q >> IO_PORT_SHIFT;
-	run->io.size = size;
-	run->io.direction = (q & IO_IN) ? VMM_IO_IN : VMM_IO_OUT;
-	run->io.data = 0;
-	if (run->io.direction == VMM_IO_OUT)
-		run->io.data = vx->regs[VMM_RAX] & GENMASK_ULL(size * 8 - 1, 0);
+	/* INS/OUTS read or write guest memory: after the CPU is given back. */
+	if (q & IO_STRING)
+		return VMX_EXIT_SLOW;
 	vmx_skip_insn(vx);
-	return VMM_TO_USER;
+	return vmm_exit_io(vcpu->run, q >> IO_PORT_SHIFT, size, q & IO_IN, vx->regs[VMM_RAX]);
 }
 
 static int vmx_exit_rdmsr(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
@@ -388,6 +379,10 @@ int vmx_handle_exit_slow(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 		return vmx_exit_ept_violation(vcpu, vx);
 	case EXIT_CR_ACCESS:
 		return vmx_exit_cr_access(vcpu, vx);
+	case EXIT_IO_INSTRUCTION:
+		return vmm_pio_string_begin(vcpu, vx->exit.qualification >> IO_PORT_SHIFT,
+					    (vx->exit.qualification & IO_SIZE_MASK) + 1,
+					    vx->exit.qualification & IO_IN);
 	default:
 		return vmx_to_user_hw(vcpu, vx, VMM_EXIT_INTERNAL_ERROR);
 	}

@@ -150,6 +150,212 @@ static void test_io_guest(int dev)
 	guest_teardown(&g);
 }
 
+/* ---- string I/O: INS and OUTS, REP, both directions, page crossings ---- */
+
+#define STRIO_MAX	64
+
+struct strio {
+	unsigned char bytes[STRIO_MAX];	/* OUTS: the elements, in order */
+	unsigned int nbytes;
+	unsigned int counts[8];		/* elements per exit */
+	unsigned int nexits;
+	unsigned int size;
+	int ret;
+	unsigned int reason;		/* of the exit that ended it */
+};
+
+/*
+ * Runs @g until it leaves the I/O exits to port 0x80/0x81, collecting what
+ * OUTS hands out and answering INS with the elements 0x11, 0x22, ... (each
+ * byte of an element the same).
+ */
+static void strio_run(struct guest *g, struct strio *st)
+{
+	unsigned int next = 1;
+
+	memset(st, 0, sizeof(*st));
+	for (;;) {
+		const struct vmm_run *r = g->run;
+		unsigned char *data;
+		unsigned int i, len;
+
+		st->ret = run(g);
+		st->reason = r->exit_reason;
+		if (st->ret || r->exit_reason != VMM_EXIT_IO || (r->io.port & ~1) != 0x80 ||
+		    st->nexits == 8)
+			return;
+		st->size = r->io.size;
+		st->counts[st->nexits++] = r->io.count;
+		len = r->io.count * r->io.size;
+		data = r->io.count == 1 ? (unsigned char *)&g->run->io.data :
+					  (unsigned char *)g->run + VMM_RUN_IO_DATA;
+		if (r->io.direction == VMM_IO_OUT) {
+			if (st->nbytes + len > STRIO_MAX)
+				return;
+			memcpy(st->bytes + st->nbytes, data, len);
+			st->nbytes += len;
+			continue;
+		}
+		for (i = 0; i < len; i++)
+			data[i] = (unsigned char)(0x11 * (next + i / r->io.size));
+		next += r->io.count;
+	}
+}
+
+static int strio_setup(struct guest *g, int dev, enum guest_mode mode, const void *code,
+		       size_t len, const struct vmm_regs *set)
+{
+	struct vmm_regs r;
+
+	if (guest_setup_mode(g, dev, mode, code, len) || ioctl(g->vcpu, VMM_GET_REGS, &r))
+		return -1;
+	r.rsi = set->rsi;
+	r.rdi = set->rdi;
+	r.rcx = set->rcx;
+	r.rdx = set->rdx;
+	return ioctl(g->vcpu, VMM_SET_REGS, &r);
+}
+
+static void test_string_io(int dev)
+{
+	static const unsigned char rep_outsb[] = { 0xf3, 0x6e, 0xf4 };
+	static const unsigned char std_rep_outsb[] = { 0xfd, 0xf3, 0x6e, 0xfc, 0xf4 };
+	static const unsigned char rep_insw[] = { 0x66, 0xf3, 0x6d, 0xf4 };
+	static const unsigned char fs_outsl[] = { 0x64, 0x6f, 0xf4 };
+	static const unsigned char a16_rep_outsb[] = { 0x67, 0xf3, 0x6e, 0xf4 };
+	static const unsigned char gs_rep_outsb[] = { 0x65, 0xf3, 0x6e, 0xf4 };
+	static const unsigned char ins_expect[] = { 0x11, 0x11, 0x22, 0x22, 0x33, 0x33,
+						    0x44, 0x44 };
+	struct vmm_regs set = { .rdx = 0x80 }, r;
+	struct vmm_sregs sregs;
+	struct strio st;
+	struct guest g;
+	int ok;
+
+	/* Up, across a page: the first exit ends at the page. */
+	set.rsi = 0x2ffe;
+	set.rcx = 6;
+	if (strio_setup(&g, dev, GUEST_PROT, rep_outsb, sizeof(rep_outsb), &set)) {
+		result(0, "string_io_setup", "errno %d", errno);
+		return;
+	}
+	memcpy(g.mem + 0x2ffe, "ABCDEF", 6);
+	strio_run(&g, &st);
+	ioctl(g.vcpu, VMM_GET_REGS, &r);
+	result(!st.ret && st.reason == VMM_EXIT_HLT && st.nbytes == 6 &&
+	       !memcmp(st.bytes, "ABCDEF", 6) && st.nexits == 2 && st.counts[0] == 2 &&
+	       st.counts[1] == 4 && r.rsi == 0x3004 && r.rcx == 0 && r.rip == CODE + 3,
+	       "rep_outsb_across_a_page", "ret=%d reason=%u %u exits (%u, %u) '%.*s' rsi=%#llx rcx=%#llx",
+	       st.ret, st.reason, st.nexits, st.counts[0], st.counts[1], (int)st.nbytes,
+	       st.bytes, (unsigned long long)r.rsi, (unsigned long long)r.rcx);
+	guest_teardown(&g);
+
+	/* Down (EFLAGS.DF), across a page. */
+	set.rsi = 0x4005;
+	set.rcx = 8;
+	if (strio_setup(&g, dev, GUEST_PROT, std_rep_outsb, sizeof(std_rep_outsb), &set)) {
+		result(0, "string_io_setup", "errno %d", errno);
+		return;
+	}
+	memcpy(g.mem + 0x3ffe, "YZABCDEF", 8);
+	strio_run(&g, &st);
+	ioctl(g.vcpu, VMM_GET_REGS, &r);
+	result(!st.ret && st.reason == VMM_EXIT_HLT && st.nbytes == 8 &&
+	       !memcmp(st.bytes, "FEDCBAZY", 8) && st.nexits == 2 && st.counts[0] == 6 &&
+	       r.rsi == 0x3ffd && r.rcx == 0 && !(r.rflags & (1 << 10)),
+	       "std_rep_outsb_down_across_a_page", "ret=%d reason=%u %u exits '%.*s' rsi=%#llx",
+	       st.ret, st.reason, st.nexits, (int)st.nbytes, st.bytes,
+	       (unsigned long long)r.rsi);
+	guest_teardown(&g);
+
+	/* INS of words, one of them straddling two pages. */
+	set.rdi = 0x5ffd;
+	set.rcx = 4;
+	set.rdx = 0x81;
+	if (strio_setup(&g, dev, GUEST_PROT, rep_insw, sizeof(rep_insw), &set)) {
+		result(0, "string_io_setup", "errno %d", errno);
+		return;
+	}
+	strio_run(&g, &st);
+	ioctl(g.vcpu, VMM_GET_REGS, &r);
+	result(!st.ret && st.reason == VMM_EXIT_HLT && st.size == 2 && st.nexits == 3 &&
+	       st.counts[0] == 1 && st.counts[1] == 1 && st.counts[2] == 2 &&
+	       !memcmp(g.mem + 0x5ffd, ins_expect, 8) && r.rdi == 0x6005 && r.rcx == 0,
+	       "rep_insw_straddling_pages", "ret=%d reason=%u %u exits (%u, %u, %u) rdi=%#llx",
+	       st.ret, st.reason, st.nexits, st.counts[0], st.counts[1], st.counts[2],
+	       (unsigned long long)r.rdi);
+	guest_teardown(&g);
+
+	/* A segment override, no REP: one element, in io.data. */
+	set.rsi = 0x10;
+	set.rdx = 0x80;
+	if (strio_setup(&g, dev, GUEST_PROT, fs_outsl, sizeof(fs_outsl), &set) ||
+	    ioctl(g.vcpu, VMM_GET_SREGS, &sregs)) {
+		result(0, "string_io_setup", "errno %d", errno);
+		return;
+	}
+	sregs.fs.base = 0x6000;
+	ioctl(g.vcpu, VMM_SET_SREGS, &sregs);
+	memcpy(g.mem + 0x6010, "\x78\x56\x34\x12", 4);
+	strio_run(&g, &st);
+	ioctl(g.vcpu, VMM_GET_REGS, &r);
+	result(!st.ret && st.reason == VMM_EXIT_HLT && st.nexits == 1 && st.counts[0] == 1 &&
+	       st.size == 4 && !memcmp(st.bytes, "\x78\x56\x34\x12", 4) && r.rsi == 0x14,
+	       "outsl_fs_override", "ret=%d reason=%u %u exits size %u rsi=%#llx", st.ret,
+	       st.reason, st.nexits, st.size, (unsigned long long)r.rsi);
+	guest_teardown(&g);
+
+	/* REP with a zero count: no access at all. */
+	set.rsi = 0x2000;
+	set.rcx = 0;
+	if (strio_setup(&g, dev, GUEST_PROT, rep_outsb, sizeof(rep_outsb), &set)) {
+		result(0, "string_io_setup", "errno %d", errno);
+		return;
+	}
+	strio_run(&g, &st);
+	ioctl(g.vcpu, VMM_GET_REGS, &r);
+	result(!st.ret && st.reason == VMM_EXIT_HLT && !st.nexits && r.rsi == 0x2000,
+	       "rep_outsb_zero_count", "ret=%d reason=%u %u exits rsi=%#llx", st.ret, st.reason,
+	       st.nexits, (unsigned long long)r.rsi);
+	guest_teardown(&g);
+
+	/* 16-bit addressing in 32-bit code: SI and CX only, the rest kept. */
+	set.rsi = 0x16ffe;
+	set.rcx = 0x10002;
+	if (strio_setup(&g, dev, GUEST_PROT, a16_rep_outsb, sizeof(a16_rep_outsb), &set)) {
+		result(0, "string_io_setup", "errno %d", errno);
+		return;
+	}
+	memcpy(g.mem + 0x6ffe, "PQ", 2);
+	strio_run(&g, &st);
+	ioctl(g.vcpu, VMM_GET_REGS, &r);
+	result(!st.ret && st.reason == VMM_EXIT_HLT && st.nbytes == 2 &&
+	       !memcmp(st.bytes, "PQ", 2) && r.rsi == 0x17000 && r.rcx == 0x10000,
+	       "addr16_rep_outsb", "ret=%d reason=%u '%.*s' rsi=%#llx rcx=%#llx", st.ret,
+	       st.reason, (int)st.nbytes, st.bytes, (unsigned long long)r.rsi,
+	       (unsigned long long)r.rcx);
+	guest_teardown(&g);
+
+	/* 64-bit mode, paging on: GS has a base, RSI/RCX are 64 bits. */
+	set.rsi = 0x20;
+	set.rcx = 3;
+	if (strio_setup(&g, dev, GUEST_LONG, gs_rep_outsb, sizeof(gs_rep_outsb), &set) ||
+	    ioctl(g.vcpu, VMM_GET_SREGS, &sregs)) {
+		result(0, "string_io_setup", "errno %d", errno);
+		return;
+	}
+	sregs.gs.base = 0x7000;
+	ioctl(g.vcpu, VMM_SET_SREGS, &sregs);
+	memcpy(g.mem + 0x7020, "xyz", 3);
+	strio_run(&g, &st);
+	ioctl(g.vcpu, VMM_GET_REGS, &r);
+	ok = !st.ret && st.reason == VMM_EXIT_HLT && st.nbytes == 3 &&
+	     !memcmp(st.bytes, "xyz", 3) && r.rsi == 0x23 && r.rcx == 0;
+	result(ok, "long_mode_gs_rep_outsb", "ret=%d reason=%u '%.*s' rsi=%#llx", st.ret,
+	       st.reason, (int)st.nbytes, st.bytes, (unsigned long long)r.rsi);
+	guest_teardown(&g);
+}
+
 /* lidt with a zero limit, then int3: #BP, #DF, triple fault. */
 static const unsigned char tf_code[] = {
 	0x0f, 0x01, 0x1e, 0x00, 0x11,	/* lidt [0x1100] */
@@ -1031,6 +1237,7 @@ int main(void)
 	}
 	test_slots(dev);
 	test_io_guest(dev);
+	test_string_io(dev);
 	test_triple_fault(dev);
 	test_msr_gp(dev);
 	test_fpu_guest(dev);

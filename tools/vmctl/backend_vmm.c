@@ -342,7 +342,8 @@ static void vmm_complete(struct vmm_vcpu_state *v, const struct vmctl_exit *exit
 		return;
 	switch (v->last) {
 	case VMCTL_EXIT_IO:
-		if (exit->io.dir == VMCTL_IO_IN) {
+		/* More than one element: read and written in the run page itself. */
+		if (exit->io.dir == VMCTL_IO_IN && exit->io.count == 1) {
 			run->io.data = 0;
 			memcpy(&run->io.data, v->io_buf, exit->io.size);
 		}
@@ -381,9 +382,13 @@ static int vmm_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 		exit->io.port = run->io.port;
 		exit->io.size = run->io.size;
 		exit->io.dir = run->io.direction == VMM_IO_IN ? VMCTL_IO_IN : VMCTL_IO_OUT;
-		exit->io.count = 1;
-		memcpy(v->io_buf, &run->io.data, sizeof(v->io_buf));
-		exit->io.data = v->io_buf;
+		exit->io.count = run->io.count;
+		if (run->io.count == 1) {
+			memcpy(v->io_buf, &run->io.data, sizeof(v->io_buf));
+			exit->io.data = v->io_buf;
+		} else {
+			exit->io.data = (uint8_t *)run + VMM_RUN_IO_DATA;
+		}
 		break;
 	case VMM_EXIT_MMIO:
 		exit->kind = VMCTL_EXIT_MMIO;
