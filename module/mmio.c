@@ -59,13 +59,17 @@ static void reg_write(struct vmm_regs *r, const struct vmm_insn *insn, u64 val,
  * vmm_mmio_begin() - describe the MMIO access behind an exit at @gpa
  * @vcpu: the vCPU that faulted
  * @gpa: the guest-physical address no slot backs
+ * @hw_bytes: the instruction's bytes as the processor fetched them (SVM
+ *	decode assists), or NULL: then they are read from guest memory
+ * @hw_len: how many there are
  *
  * Fills vcpu->run: VMM_EXIT_MMIO, or VMM_EXIT_INTERNAL_ERROR when the
  * instruction cannot be fetched or is not one vmm decodes (hw.qualification
  * is @gpa, hw.info the first instruction bytes).
  * Return: VMM_TO_USER.
  */
-int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa)
+int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa, const u8 *hw_bytes,
+		   unsigned int hw_len)
 {
 	struct vmm_run *run = vcpu->run;
 	struct vmm_insn *insn = &vcpu->mmio;
@@ -77,7 +81,16 @@ int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa)
 	vmm_ops->get_sregs(vcpu, &s);
 	vmm_ops->get_regs(vcpu, &r);
 	mode = vmm_code_mode(&s);
-	n = vmm_fetch_insn(vcpu->vm, &s, r.rip, bytes);
+	/*
+	 * The processor's copy is what faulted, and saves a walk of the
+	 * guest's page tables; it may be cut short at a page the processor
+	 * could not fetch from, which a walk then tells apart.
+	 */
+	n = min_t(unsigned int, hw_len, VMM_INSN_MAX_LEN);
+	if (n && hw_bytes)
+		memcpy(bytes, hw_bytes, n);
+	if (!n || !hw_bytes || vmm_decode(bytes, n, mode, insn))
+		n = vmm_fetch_insn(vcpu->vm, &s, r.rip, bytes);
 	if (!n || vmm_decode(bytes, n, mode, insn)) {
 		run->exit_reason = VMM_EXIT_INTERNAL_ERROR;
 		run->hw.reason = 0;

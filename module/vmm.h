@@ -165,7 +165,8 @@ static inline void vmm_string_reg_add(u64 *reg, s64 delta, unsigned int asize)
 
 int vmm_pio_string_begin(struct vmm_vcpu *vcpu, u16 port, unsigned int size, bool in);
 void vmm_pio_string_complete(struct vmm_vcpu *vcpu);
-int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa);
+int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa, const u8 *hw_bytes,
+		   unsigned int hw_len);
 void vmm_mmio_complete(struct vmm_vcpu *vcpu);
 
 /* vcpu.c */

@@ -207,16 +207,23 @@ static int svm_exit_msr(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 
 static int svm_exit_npf(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
-	u64 gpa = sv->vmcb->control.exit_info2;
-	bool write = sv->vmcb->control.exit_info1 & BIT(1);
+	const struct vmcb_control *c = &sv->vmcb->control;
+	u64 gpa = c->exit_info2;
+	bool write = c->exit_info1 & BIT(1);
 	int ret;
 
 	ret = vmm_vm_fault(vcpu->vm, gpa, write);
 	if (!ret)
 		return VMM_RESUME;
-	/* No slot backs it: MMIO, for userspace once decoded. */
+	/*
+	 * No slot backs it: MMIO, for userspace once decoded. With decode
+	 * assists the VMCB holds the bytes the processor fetched (APM vol. 2,
+	 * "Decode Assists": "Nested and intercepted #PF"); without them
+	 * insn_len is never written and stays 0.
+	 */
 	if (ret == -ENOENT)
-		return vmm_mmio_begin(vcpu, gpa);
+		return vmm_mmio_begin(vcpu, gpa, c->insn_bytes,
+				      svm_has_decode_assists ? c->insn_len : 0);
 	return ret;
 }
 

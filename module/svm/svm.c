@@ -25,6 +25,7 @@ static DEFINE_PER_CPU(struct page *, svm_hsave);
 
 bool svm_has_nrips __ro_after_init;
 bool svm_has_flush_by_asid __ro_after_init;
+bool svm_has_decode_assists __ro_after_init;
 static u32 svm_nr_asids __ro_after_init;
 
 /*
@@ -87,6 +88,7 @@ static int svm_probe(struct vmm_caps *caps)
 	}
 	svm_has_nrips = caps->features & VMM_FEAT_NEXT_RIP;
 	svm_has_flush_by_asid = caps->features & VMM_FEAT_FLUSH_BY_TAG;
+	svm_has_decode_assists = caps->features & VMM_FEAT_DECODE_ASSISTS;
 	svm_nr_asids = caps->nr_tlb_tags;
 	return 0;
 }

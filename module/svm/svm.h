@@ -65,6 +65,7 @@ struct svm_vcpu {
 /* svm.c */
 extern bool svm_has_nrips;
 extern bool svm_has_flush_by_asid;
+extern bool svm_has_decode_assists;
 u64 svm_iopm_pa(void);
 u64 svm_msrpm_pa(void);
 

@@ -276,7 +276,7 @@ static int vmx_exit_ept_violation(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 		return VMM_RESUME;
 	/* No slot backs it: MMIO, for userspace once decoded. */
 	if (ret == -ENOENT)
-		return vmm_mmio_begin(vcpu, vx->exit.gpa);
+		return vmm_mmio_begin(vcpu, vx->exit.gpa, NULL, 0);
 	return ret;
 }
 
