@@ -32,6 +32,7 @@
 
 #include "uapi/vmm.h"
 #include "guest.h"
+#include "fpu_hold.h"
 
 #define RESULT_SUITE "stress"
 #include "result.h"
@@ -47,15 +48,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
 }
 
 static void unpin(void)
@@ -117,6 +109,27 @@ GUEST_CODE(spin_guest, "16",
 	   "jz 1b\n"
 	   "hlt\n");
 
+/* The same with a CPUID, handled in the kernel, in each round. */
+GUEST_CODE(spin_cpuid_guest, "16",
+	   "1: incw (0x2000)\n"
+	   "push %ax\n"
+	   "cpuid\n"
+	   "pop %ax\n"
+	   "test %ax, %ax\n"
+	   "jz 1b\n"
+	   "hlt\n");
+
+/* The busy guest this machine can run (guest.h). */
+static int busy_guest_setup(struct guest *g, int dev, size_t *len)
+{
+	if (spinning_guests_ok()) {
+		*len = spin_guest_end - spin_guest;
+		return guest_setup(g, dev, spin_guest, *len);
+	}
+	*len = spin_cpuid_guest_end - spin_cpuid_guest;
+	return guest_setup(g, dev, spin_cpuid_guest, *len);
+}
+
 struct runner {
 	struct guest *g;
 	pthread_t thread;
@@ -162,15 +175,10 @@ static void test_signal(int dev)
 	struct guest g;
 	timer_t timer;
 	double sent;
+	size_t len;
 	int ret;
 
-	if (no_spinning_guests()) {
-		printf("RESULT SKIP stress signal_interrupts_spinning_guest %s\n",
-		       no_spinning_guests());
-		return;
-	}
-
-	if (guest_setup(&g, dev, spin_guest, spin_guest_end - spin_guest)) {
+	if (busy_guest_setup(&g, dev, &len)) {
 		result(0, "guest_setup_signal", "errno %d", errno);
 		return;
 	}
@@ -191,7 +199,7 @@ static void test_signal(int dev)
 	       "signal_interrupts_spinning_guest", "ret=%d reason=%u after %.3f s",
 	       r.ret, g.run->exit_reason, r.returned - sent);
 	ioctl(g.vcpu, VMM_GET_REGS, &regs);
-	result(regs.rip >= CODE && regs.rip < CODE + (size_t)(spin_guest_end - spin_guest) - 1,
+	result(regs.rip >= CODE && regs.rip < CODE + len - 1,
 	       "signal_rip_inside_loop", "rip=%#llx", (unsigned long long)regs.rip);
 
 	/* A timer signal to the thread that runs, from the kernel this time. */
@@ -236,19 +244,15 @@ static void test_close_while_running(int dev)
 	struct runner r = { 0 };
 	struct guest g;
 	int alive, status;
+	size_t len;
 	pid_t pid;
-
-	if (no_spinning_guests()) {
-		printf("RESULT SKIP stress close_while_running %s\n", no_spinning_guests());
-		return;
-	}
 
 	if (vms_alive() != 0) {
 		result(0, "close_while_running", "cannot read %s, or VMs left: %d",
 		       VIRT_STATE, vms_alive());
 		return;
 	}
-	if (guest_setup(&g, dev, spin_guest, spin_guest_end - spin_guest)) {
+	if (busy_guest_setup(&g, dev, &len)) {
 		result(0, "guest_setup_close", "errno %d", errno);
 		return;
 	}
@@ -287,7 +291,7 @@ static void test_close_while_running(int dev)
 		struct runner cr = { 0 };
 		struct guest cg;
 
-		if (guest_setup(&cg, dev, spin_guest, spin_guest_end - spin_guest))
+		if (busy_guest_setup(&cg, dev, &len))
 			_exit(2);
 		cr.g = &cg;
 		pthread_create(&cr.thread, NULL, run_thread, &cr);
@@ -392,7 +396,7 @@ static void *churn_thread(void *arg)
 		unsigned short bx = c->id * 1000 + i;
 
 		cpu = (i + c->id) % ncpus;
-		pin(cpu);
+		pin_to(cpu);
 		if (mem_sum_setup(&g, c->dev, bx)) {
 			snprintf(c->why, sizeof(c->why), "setup errno %d", errno);
 			c->failures++;
@@ -449,7 +453,7 @@ static void test_churn(int dev)
 	failures = 0;
 	wrong_cpu = 0;
 	for (i = 0; i < 200; i++) {
-		pin(i % 2);
+		pin_to(i % 2);
 		if (mem_sum_check(&g, 0x4321 + i, why, sizeof(why))) {
 			failures++;
 			break;
@@ -465,55 +469,9 @@ static void test_churn(int dev)
 
 /* ---- FPU: host processes and guests, each keeping its own registers ---- */
 
-#define NREGS		16
-#define REG_BYTES	32		/* a YMM register; XMM use the first 16 */
 #define FPU_ROUNDS	40
 
-static int use_avx;
-
-static void fill_pattern(unsigned char *p, unsigned int seed)
-{
-	unsigned int i;
-
-	for (i = 0; i < NREGS * REG_BYTES; i++)
-		p[i] = (unsigned char)(seed * 131 + i * 7 + (i >> 5));
-}
-
-static int regs_differ(const unsigned char *a, const unsigned char *b)
-{
-	unsigned int r, n = use_avx ? REG_BYTES : 16;
-
-	for (r = 0; r < NREGS; r++)
-		if (memcmp(a + r * REG_BYTES, b + r * REG_BYTES, n))
-			return 1;
-	return 0;
-}
-
-#define IRP_REGS ".irp r,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
-#define XMM_CLOBBERS "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", \
-	"xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15"
-
-/*
- * Loads all sixteen registers from @pat, spins @spins times touching none
- * of them (the scheduler runs guests on this CPU meanwhile), and stores
- * them to @out.
- */
-static void hold_registers(const unsigned char *pat, unsigned char *out, long spins)
-{
-	if (use_avx)
-		asm volatile(IRP_REGS "vmovdqu \\r*32(%[p]), %%ymm\\r\n.endr\n"
-			     "1: dec %[n]\njnz 1b\n"
-			     IRP_REGS "vmovdqu %%ymm\\r, \\r*32(%[o])\n.endr\n"
-			     "vzeroupper\n"
-			     : [n] "+r" (spins) : [p] "r" (pat), [o] "r" (out)
-			     : "memory", XMM_CLOBBERS);
-	else
-		asm volatile(IRP_REGS "movdqu \\r*32(%[p]), %%xmm\\r\n.endr\n"
-			     "1: dec %[n]\njnz 1b\n"
-			     IRP_REGS "movdqu %%xmm\\r, \\r*32(%[o])\n.endr\n"
-			     : [n] "+r" (spins) : [p] "r" (pat), [o] "r" (out)
-			     : "memory", XMM_CLOBBERS);
-}
+static int guest_avx;		/* the guests use YMM, else XMM */
 
 /* What a vCPU thread does to its registers between runs: all ones. */
 static void clobber_registers(void)
@@ -523,31 +481,6 @@ static void clobber_registers(void)
 			     "vzeroupper\n" : : : XMM_CLOBBERS);
 	else
 		asm volatile(IRP_REGS "pcmpeqb %%xmm\\r, %%xmm\\r\n.endr\n" : : : XMM_CLOBBERS);
-}
-
-struct checker_report {
-	long rounds, mismatches, preempted;
-	int stop;
-};
-
-/* A host process on @cpu checking that its registers stay its own. */
-static void checker(int cpu, struct checker_report *rep)
-{
-	unsigned char pat[NREGS * REG_BYTES], out[NREGS * REG_BYTES];
-	struct rusage ru;
-
-	pin(cpu);
-	fill_pattern(pat, 1000 + cpu);
-	while (!__atomic_load_n(&rep->stop, __ATOMIC_ACQUIRE)) {
-		memset(out, 0, sizeof(out));
-		hold_registers(pat, out, 200000);
-		rep->rounds++;
-		if (regs_differ(pat, out))
-			rep->mismatches++;
-	}
-	getrusage(RUSAGE_SELF, &ru);
-	rep->preempted = ru.ru_nivcsw;
-	_exit(0);
 }
 
 /*
@@ -601,8 +534,8 @@ static void *fpu_guest_thread(void *arg)
 	struct guest g;
 	int i, ret;
 
-	pin(f->cpu);
-	if (use_avx ? guest_setup_mode(&g, f->dev, GUEST_LONG, ymm_guest,
+	pin_to(f->cpu);
+	if (guest_avx ? guest_setup_mode(&g, f->dev, GUEST_LONG, ymm_guest,
 				       ymm_guest_end - ymm_guest) :
 		      guest_setup_mode(&g, f->dev, GUEST_LONG, xmm_guest,
 				       xmm_guest_end - xmm_guest)) {
@@ -610,7 +543,7 @@ static void *fpu_guest_thread(void *arg)
 		f->failures++;
 		return NULL;
 	}
-	if (use_avx) {
+	if (guest_avx) {
 		ioctl(g.vcpu, VMM_GET_SREGS, &sregs);
 		sregs.cr4 |= CR4_OSXSAVE;
 		ioctl(g.vcpu, VMM_SET_SREGS, &sregs);
@@ -634,7 +567,7 @@ static void *fpu_guest_thread(void *arg)
 		}
 		clobber_registers();
 		f->rounds++;
-		if (regs_differ(g.mem + 0x3000, g.mem + 0x4000))
+		if (regs_differ(g.mem + 0x3000, g.mem + 0x4000, guest_avx))
 			f->mismatches++;
 	}
 	guest_teardown(&g);
@@ -656,22 +589,10 @@ static void test_fpu_isolation(int dev)
 	long rounds = 0, mismatches = 0, preempted = 0;
 	int grounds = 0, gmismatches = 0, gfailures = 0;
 	pid_t pid[8];
-	const char *emulator = getenv("VMM_LAB_EMULATOR");
 
-	/*
-	 * KNOWN FAILURE, open: in Bochs (VMX), a checker's state fails to
-	 * restore after VMX guests ran on its CPU (XRSTORS #GP, "Bad FPU
-	 * state detected", 2 mismatches in 2 preemptions), with and without
-	 * vmm's in-kernel exit loop; not seen on SVM in QEMU. Until it is
-	 * understood (vmm or Bochs) it is reported, not run, there: the
-	 * kernel WARNING would fail the whole machine.
-	 */
-	if (emulator && !strcmp(emulator, "bochs")) {
-		printf("RESULT SKIP stress fpu_isolation %s\n",
-		       "KNOWN FAILURE on Bochs VMX: host XRSTORS #GP after guests ran (open, see the issue notes)");
-		return;
-	}
-	use_avx = host_has_avx();
+	/* The guests use YMM where the host has AVX; the checkers may not. */
+	guest_avx = host_has_avx();
+	use_avx = fpu_hold_width();
 	rep = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (rep == MAP_FAILED) {
 		result(0, "fpu_isolation_setup", "errno %d", errno);
@@ -710,10 +631,11 @@ static void test_fpu_isolation(int dev)
 	result(!gfailures && grounds == n * FPU_ROUNDS && !gmismatches,
 	       "fpu_guests_keep_their_registers",
 	       "%s, %d CPUs: %d rounds, %d mismatches, %d failures %s",
-	       use_avx ? "YMM" : "XMM", n, grounds, gmismatches, gfailures, f[0].why);
+	       guest_avx ? "YMM" : "XMM", n, grounds, gmismatches, gfailures, f[0].why);
 	result(rounds > n && !mismatches && preempted > 0,
 	       "fpu_host_processes_keep_their_registers",
-	       "%ld rounds, %ld mismatches, preempted %ld times", rounds, mismatches, preempted);
+	       "%s: %ld rounds, %ld mismatches, preempted %ld times", use_avx ? "YMM" : "XMM",
+	       rounds, mismatches, preempted);
 	munmap(rep, 4096);
 }
 
