@@ -164,7 +164,6 @@ void vmx_vmcs_load(struct vmx_vcpu *vx)
 	}
 }
 
-
 /*
  * Controls: @want, plus what the CPU forces on (allowed-0, low half), minus
  * what it cannot do (allowed-1, high half). Fails if a bit of @need is lost.

@@ -91,7 +91,8 @@ int main(int argc, char **argv)
 		mismatches += rep[i].mismatches;
 		preempted += rep[i].preempted;
 	}
-	printf("%s: commands %d/%d status %d, checkers %ld rounds, %ld mismatches, preempted %ld times\n",
-	       use_avx ? "YMM" : "XMM", good, n, want, rounds, mismatches, preempted);
+	printf("%s: commands %d/%d status %d, ", use_avx ? "YMM" : "XMM", good, n, want);
+	printf("checkers %ld rounds, %ld mismatches, preempted %ld times\n", rounds, mismatches,
+	       preempted);
 	return good == n && !mismatches && preempted > 0 ? 0 : 1;
 }

@@ -98,7 +98,7 @@ struct checker_report {
 };
 
 /* The child process: check on @cpu until told to stop, then exit. */
-static inline void __attribute__((noreturn)) checker(int cpu, struct checker_report *rep)
+static inline void checker(int cpu, struct checker_report *rep)
 {
 	unsigned char pat[NREGS * REG_BYTES], out[NREGS * REG_BYTES];
 	struct rusage ru;

@@ -245,7 +245,8 @@ static void test_string_io(int dev)
 	result(!st.ret && st.reason == VMM_EXIT_HLT && st.nbytes == 6 &&
 	       !memcmp(st.bytes, "ABCDEF", 6) && st.nexits == 2 && st.counts[0] == 2 &&
 	       st.counts[1] == 4 && r.rsi == 0x3004 && r.rcx == 0 && r.rip == CODE + 3,
-	       "rep_outsb_across_a_page", "ret=%d reason=%u %u exits (%u, %u) '%.*s' rsi=%#llx rcx=%#llx",
+	       "rep_outsb_across_a_page",
+	       "ret=%d reason=%u %u exits (%u, %u) '%.*s' rsi=%#llx rcx=%#llx",
 	       st.ret, st.reason, st.nexits, st.counts[0], st.counts[1], (int)st.nbytes,
 	       st.bytes, (unsigned long long)r.rsi, (unsigned long long)r.rcx);
 	guest_teardown(&g);

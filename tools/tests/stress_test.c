@@ -535,10 +535,13 @@ static void *fpu_guest_thread(void *arg)
 	int i, ret;
 
 	pin_to(f->cpu);
-	if (guest_avx ? guest_setup_mode(&g, f->dev, GUEST_LONG, ymm_guest,
-				       ymm_guest_end - ymm_guest) :
-		      guest_setup_mode(&g, f->dev, GUEST_LONG, xmm_guest,
-				       xmm_guest_end - xmm_guest)) {
+	if (guest_avx)
+		ret = guest_setup_mode(&g, f->dev, GUEST_LONG, ymm_guest,
+				       ymm_guest_end - ymm_guest);
+	else
+		ret = guest_setup_mode(&g, f->dev, GUEST_LONG, xmm_guest,
+				       xmm_guest_end - xmm_guest);
+	if (ret) {
 		snprintf(f->why, sizeof(f->why), "setup errno %d", errno);
 		f->failures++;
 		return NULL;

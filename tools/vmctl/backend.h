@@ -20,19 +20,6 @@ struct vmctl_regs {
 	uint64_t rip, rflags;
 };
 
-/*
- * An initializer of a backend's general-register struct from a vmctl_regs
- * or the other way round: kvm_regs and vmm_regs name them alike.
- */
-#define VMCTL_REGS_INIT(src) {						\
-	.rax = (src).rax, .rbx = (src).rbx, .rcx = (src).rcx,		\
-	.rdx = (src).rdx, .rsi = (src).rsi, .rdi = (src).rdi,		\
-	.rsp = (src).rsp, .rbp = (src).rbp, .r8 = (src).r8,		\
-	.r9 = (src).r9, .r10 = (src).r10, .r11 = (src).r11,		\
-	.r12 = (src).r12, .r13 = (src).r13, .r14 = (src).r14,		\
-	.r15 = (src).r15, .rip = (src).rip, .rflags = (src).rflags,	\
-}
-
 /* A segment register with its hidden part (the descriptor cache). */
 struct vmctl_segment {
 	uint64_t base;

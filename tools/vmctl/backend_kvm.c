@@ -16,6 +16,9 @@
 
 #include "backend.h"
 
+#define vmctl_be_regs struct kvm_regs
+#include "backend_regs.h"
+
 #define GUEST_BASE	0x1000
 #define PROBE_PORT	0x80
 #define PROBE_VALUE	0x42
@@ -410,14 +413,15 @@ static int kvm_be_get_regs(struct vmctl_vcpu *vcpu, struct vmctl_regs *r)
 		warn_errno("kvm: KVM_GET_REGS");
 		return -1;
 	}
-	*r = (struct vmctl_regs)VMCTL_REGS_INIT(k);
+	regs_from_be(r, &k);
 	return 0;
 }
 
 static int kvm_be_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *r)
 {
-	struct kvm_regs k = VMCTL_REGS_INIT(*r);
+	struct kvm_regs k;
 
+	regs_to_be(&k, r);
 	if (ioctl(to_kvm_vcpu(vcpu)->fd, KVM_SET_REGS, &k) < 0) {
 		warn_errno("kvm: KVM_SET_REGS");
 		return -1;

@@ -16,6 +16,9 @@
 
 #include "backend.h"
 
+#define vmctl_be_regs struct vmm_regs
+#include "backend_regs.h"
+
 struct vmm_vm_state {
 	struct vmctl_vm base;
 	int dev, fd;
@@ -233,14 +236,15 @@ static int vmm_get_regs(struct vmctl_vcpu *vcpu, struct vmctl_regs *r)
 		warn_errno("vmm: VMM_GET_REGS");
 		return -1;
 	}
-	*r = (struct vmctl_regs)VMCTL_REGS_INIT(k);
+	regs_from_be(r, &k);
 	return 0;
 }
 
 static int vmm_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *r)
 {
-	struct vmm_regs k = VMCTL_REGS_INIT(*r);
+	struct vmm_regs k;
 
+	regs_to_be(&k, r);
 	if (ioctl(to_vcpu(vcpu)->fd, VMM_SET_REGS, &k) < 0) {
 		warn_errno("vmm: VMM_SET_REGS");
 		return -1;
