@@ -31,7 +31,7 @@ int main(int argc, char **argv)
 {
 	struct checker_report *rep;
 	pid_t checkers[MAX_CPUS], cmds[MAX_CPUS];
-	long rounds = 0, mismatches = 0, preempted = 0;
+	struct checker_report sum;
 	int i, n, want, status, good = 0;
 
 	use_avx = fpu_hold_width();
@@ -83,16 +83,9 @@ int main(int argc, char **argv)
 		if (waitpid(cmds[i], &status, 0) == cmds[i] &&
 		    WIFEXITED(status) && WEXITSTATUS(status) == want)
 			good++;
-	for (i = 0; i < n; i++)
-		__atomic_store_n(&rep[i].stop, 1, __ATOMIC_RELEASE);
-	for (i = 0; i < n; i++) {
-		waitpid(checkers[i], &status, 0);
-		rounds += rep[i].rounds;
-		mismatches += rep[i].mismatches;
-		preempted += rep[i].preempted;
-	}
+	checkers_stop(n, checkers, rep, &sum);
 	printf("%s: commands %d/%d status %d, ", use_avx ? "YMM" : "XMM", good, n, want);
-	printf("checkers %ld rounds, %ld mismatches, preempted %ld times\n", rounds, mismatches,
-	       preempted);
-	return good == n && !mismatches && preempted > 0 ? 0 : 1;
+	printf("checkers %ld rounds, %ld mismatches, preempted %ld times\n", sum.rounds,
+	       sum.mismatches, sum.preempted);
+	return good == n && !sum.mismatches && sum.preempted > 0 ? 0 : 1;
 }

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "guest.h"		/* host_has_avx() */
@@ -115,6 +116,26 @@ static inline void checker(int cpu, struct checker_report *rep)
 	getrusage(RUSAGE_SELF, &ru);
 	rep->preempted = ru.ru_nivcsw;
 	_exit(0);
+}
+
+/*
+ * Stops the @n checkers @pid, waits for them and sums up their reports into
+ * @total (rounds, mismatches, preempted).
+ */
+static inline void checkers_stop(int n, const pid_t *pid, struct checker_report *rep,
+				 struct checker_report *total)
+{
+	int i, status;
+
+	for (i = 0; i < n; i++)
+		__atomic_store_n(&rep[i].stop, 1, __ATOMIC_RELEASE);
+	memset(total, 0, sizeof(*total));
+	for (i = 0; i < n; i++) {
+		waitpid(pid[i], &status, 0);
+		total->rounds += rep[i].rounds;
+		total->mismatches += rep[i].mismatches;
+		total->preempted += rep[i].preempted;
+	}
 }
 
 #endif

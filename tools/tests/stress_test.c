@@ -588,8 +588,8 @@ static void test_fpu_isolation(int dev)
 	struct checker_report *rep;
 	struct fpu_guest f[8];
 	pthread_t t[8];
-	int i, n = ncpus > 8 ? 8 : ncpus, status;
-	long rounds = 0, mismatches = 0, preempted = 0;
+	int i, n = ncpus > 8 ? 8 : ncpus;
+	struct checker_report sum;
 	int grounds = 0, gmismatches = 0, gfailures = 0;
 	pid_t pid[8];
 
@@ -623,22 +623,15 @@ static void test_fpu_isolation(int dev)
 		gmismatches += f[i].mismatches;
 		gfailures += f[i].failures;
 	}
-	for (i = 0; i < n; i++)
-		__atomic_store_n(&rep[i].stop, 1, __ATOMIC_RELEASE);
-	for (i = 0; i < n; i++) {
-		waitpid(pid[i], &status, 0);
-		rounds += rep[i].rounds;
-		mismatches += rep[i].mismatches;
-		preempted += rep[i].preempted;
-	}
+	checkers_stop(n, pid, rep, &sum);
 	result(!gfailures && grounds == n * FPU_ROUNDS && !gmismatches,
 	       "fpu_guests_keep_their_registers",
 	       "%s, %d CPUs: %d rounds, %d mismatches, %d failures %s",
 	       guest_avx ? "YMM" : "XMM", n, grounds, gmismatches, gfailures, f[0].why);
-	result(rounds > n && !mismatches && preempted > 0,
+	result(sum.rounds > n && !sum.mismatches && sum.preempted > 0,
 	       "fpu_host_processes_keep_their_registers",
 	       "%s: %ld rounds, %ld mismatches, preempted %ld times", use_avx ? "YMM" : "XMM",
-	       rounds, mismatches, preempted);
+	       sum.rounds, sum.mismatches, sum.preempted);
 	munmap(rep, 4096);
 }
 
