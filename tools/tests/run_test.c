@@ -69,6 +69,37 @@ static void test_slots(int dev)
 }
 
 /*
+ * A VM without any memory: the vCPU's first fetch, at the reset vector
+ * 0xfffffff0, reaches no slot, and nothing can be decoded there. That is a
+ * defined exit, VMM_EXIT_INTERNAL_ERROR with the address, each time.
+ */
+static void test_run_without_memory(int dev)
+{
+	struct vmm_create_vm cv = { 0 };
+	struct vmm_run *run;
+	int vm, vcpu, ret[2], i;
+
+	vm = ioctl(dev, VMM_CREATE_VM, &cv);
+	vcpu = create_vcpu(vm, 0);
+	run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	if (vm < 0 || vcpu < 0 || run == MAP_FAILED) {
+		result(0, "run_without_memory_setup", "vm %d vcpu %d errno %d", vm, vcpu, errno);
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		ret[i] = ioctl(vcpu, VMM_RUN, 0) < 0 ? -errno : 0;
+		if (ret[i] || run->exit_reason != VMM_EXIT_INTERNAL_ERROR ||
+		    run->hw.qualification != 0xfffffff0)
+			break;
+	}
+	result(i == 2, "run_without_memory", "run %d: ret=%d reason=%u address %#llx", i,
+	       ret[i < 2 ? i : 1], run->exit_reason, (unsigned long long)run->hw.qualification);
+	munmap(run, 4096);
+	close(vcpu);
+	close(vm);
+}
+
+/*
  * mov dx, 0x3f8; mov al, 'h'; out dx, al; in al, dx; out 0xf4, al;
  * mov eax, 0; cpuid; mov ecx, 0x12345678 (unknown MSR); ... then vmmcall;
  * out 0xf4, al (rax after the call); hlt
@@ -1250,6 +1281,7 @@ int main(void)
 		close(vcpu);
 	}
 	test_slots(dev);
+	test_run_without_memory(dev);
 	test_io_guest(dev);
 	test_string_io(dev);
 	test_triple_fault(dev);
