@@ -123,6 +123,13 @@ else
 		exec 3>"$VMM_RESULTS"
 	fi
 	export VMM_RESULTS
+	# Bochs 2.7 loses the YMM state of a task preempted while holding some
+	# (Documentation/lab.rst): glibc's AVX string functions in any program
+	# of the plan then meet "Bad FPU state detected". Keep glibc to SSE
+	# there; the tests hold YMM registers only where they mean to.
+	if [ "${VMM_LAB_EMULATOR:-}" = bochs ]; then
+		export GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2,-AVX,-AVX_Fast_Unaligned_Load,-AVX512F,-AVX512VL,-AVX512BW
+	fi
 	echo "VMM-LAB: plan start"
 	/plan.sh </dev/null >/dev/console 2>&1
 	rc=$?

@@ -109,13 +109,14 @@ GUEST_CODE(spin_guest, "16",
 	   "jz 1b\n"
 	   "hlt\n");
 
-/* The same with a CPUID, handled in the kernel, in each round. */
+/*
+ * The same with a CPUID, handled in the kernel, in each round; CPUID
+ * overwrites AX, so SI is the flag that stops it.
+ */
 GUEST_CODE(spin_cpuid_guest, "16",
 	   "1: incw (0x2000)\n"
-	   "push %ax\n"
 	   "cpuid\n"
-	   "pop %ax\n"
-	   "test %ax, %ax\n"
+	   "test %si, %si\n"
 	   "jz 1b\n"
 	   "hlt\n");
 
@@ -223,9 +224,10 @@ static void test_signal(int dev)
 		timer_delete(timer);
 	}
 
-	/* Resumed, the guest sees AX set meanwhile and halts. */
+	/* Resumed, the guest sees AX (or SI) set meanwhile and halts. */
 	ioctl(g.vcpu, VMM_GET_REGS, &regs);
 	regs.rax = 1;
+	regs.rsi = 1;
 	ioctl(g.vcpu, VMM_SET_REGS, &regs);
 	ret = run(&g);
 	result(!ret && g.run->exit_reason == VMM_EXIT_HLT, "signal_run_resumes",
