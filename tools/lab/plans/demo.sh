@@ -18,10 +18,11 @@ echo
 echo "\$ vmctl probe -- cat /sys/kernel/debug/vmm/virt   # with a VM alive"
 vmctl probe -- cat /sys/kernel/debug/vmm/virt
 echo
-echo "\$ vmctl run --backend vmm --mode real --load 0x7c00 guests/hello64.bin"
-echo "  (starts in real mode, builds its own page tables, switches to long mode)"
-vmctl run --backend vmm --format flat --mode real --load 0x7c00 --mem 16M \
-	/lib/vmm-lab/guests/hello64.bin
+echo "\$ vmctl run --backend vmm --stats --mode real --load 0x7c00 guests/hello64.bin"
+echo "  (starts in real mode, builds its own page tables, switches to long mode;"
+echo "   --stats: the exits that reached userspace, by reason and port)"
+vmctl run --backend vmm --stats --format flat --mode real --load 0x7c00 --mem 16M \
+	/lib/vmm-lab/guests/hello64.bin 2>&1
 rc=$?
 echo "(vmctl exit status $rc; the guest reports PASS as 1 through port 0xf4," \
      "vmctl's own failures print a message)"
