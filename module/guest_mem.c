@@ -12,19 +12,17 @@
 
 #include "vmm.h"
 
-#define SEG_L		BIT(9)		/* vmm_segment.attrib: 64-bit code */
-#define SEG_DB		BIT(10)		/* default operation size 32 */
-
 #define PTE_P		BIT_ULL(0)
 #define PTE_PS		BIT_ULL(7)
 #define PTE_ADDR	GENMASK_ULL(51, 12)
 
 /*
  * Copies [@gpa, @gpa + @len), which must be in one slot, to @to, or @from
- * into it.
+ * into it (vmm_read_guest_phys(), vmm_write_guest_phys()).
+ * Return: 0, or -EFAULT.
  */
-static int guest_phys_copy(struct vmm_vm *vm, u64 gpa, unsigned int len, void *to,
-			   const void *from)
+int vmm_guest_phys_copy(struct vmm_vm *vm, u64 gpa, unsigned int len, void *to,
+			const void *from)
 {
 	unsigned int i;
 	int ret = -EFAULT;
@@ -44,18 +42,6 @@ static int guest_phys_copy(struct vmm_vm *vm, u64 gpa, unsigned int len, void *t
 	}
 	mutex_unlock(&vm->lock);
 	return ret;
-}
-
-/* Return: 0, or -EFAULT if [@gpa, @gpa + @len) is not all in one slot. */
-int vmm_read_guest_phys(struct vmm_vm *vm, u64 gpa, void *buf, unsigned int len)
-{
-	return guest_phys_copy(vm, gpa, len, buf, NULL);
-}
-
-/* The same, into guest memory (the slot's pages, which the guest maps too). */
-int vmm_write_guest_phys(struct vmm_vm *vm, u64 gpa, const void *buf, unsigned int len)
-{
-	return guest_phys_copy(vm, gpa, len, NULL, buf);
 }
 
 static int read_pte(struct vmm_vm *vm, u64 gpa, u64 *pte, bool wide)
@@ -131,24 +117,15 @@ int vmm_guest_linear_to_phys(struct vmm_vm *vm, const struct vmm_sregs *sregs,
 	return 0;
 }
 
-/* The code segment's default operand and address size: 2, 4 or 8. */
-unsigned int vmm_code_mode(const struct vmm_sregs *s)
-{
-	if (!(s->cr0 & X86_CR0_PE))
-		return 2;
-	if ((s->efer & EFER_LMA) && (s->cs.attrib & SEG_L))
-		return 8;
-	return (s->cs.attrib & SEG_DB) ? 4 : 2;
-}
-
 /*
- * Fetches up to VMM_INSN_MAX_LEN bytes of the instruction at CS:@rip;
+ * Fetches up to VMM_INSN_MAX_LEN bytes of the instruction at CS:@rip, in
+ * code of @mode (vmm_code_mode());
  * returns how many could be read (0: none).
  */
-unsigned int vmm_fetch_insn(struct vmm_vm *vm, const struct vmm_sregs *s, u64 rip,
-			    u8 *bytes)
+unsigned int vmm_fetch_insn(struct vmm_vm *vm, const struct vmm_sregs *s,
+			    unsigned int mode, u64 rip, u8 *bytes)
 {
-	unsigned int mode = vmm_code_mode(s), n = 0;
+	unsigned int n = 0;
 	u64 lin = s->cs.base + (mode == 2 ? (u16)rip : mode == 4 ? (u32)rip : rip);
 
 	while (n < VMM_INSN_MAX_LEN) {

@@ -90,7 +90,7 @@ int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa, const u8 *hw_bytes,
 	if (n && hw_bytes)
 		memcpy(bytes, hw_bytes, n);
 	if (!n || !hw_bytes || vmm_decode(bytes, n, mode, insn))
-		n = vmm_fetch_insn(vcpu->vm, &s, r.rip, bytes);
+		n = vmm_fetch_insn(vcpu->vm, &s, mode, r.rip, bytes);
 	if (!n || vmm_decode(bytes, n, mode, insn)) {
 		run->exit_reason = VMM_EXIT_INTERNAL_ERROR;
 		run->hw.reason = 0;

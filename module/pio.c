@@ -118,7 +118,7 @@ int vmm_pio_string_begin(struct vmm_vcpu *vcpu, u16 port, unsigned int size, boo
 	vmm_ops->get_sregs(vcpu, &s);
 	vmm_ops->get_regs(vcpu, &r);
 	mode = vmm_code_mode(&s);
-	nbytes = vmm_fetch_insn(vcpu->vm, &s, r.rip, bytes);
+	nbytes = vmm_fetch_insn(vcpu->vm, &s, mode, r.rip, bytes);
 	if (!nbytes || vmm_decode(bytes, nbytes, mode, insn) ||
 	    insn->op != (in ? VMM_INSN_INS : VMM_INSN_OUTS) || insn->size != size) {
 		memcpy(&first_bytes, bytes, sizeof(first_bytes));

@@ -160,92 +160,17 @@ out:
 	return ret;
 }
 
-/*
- * VMM_GET_REGS and VMM_SET_REGS for the registers a backend keeps in its
- * array; RAX, RSP, RIP and RFLAGS are the backend's to fill in after, or
- * to take from @r itself.
- */
-void vmm_gprs_to_user(struct vmm_regs *r, const u64 *g)
-{
-	r->rax = g[VMM_RAX];
-	r->rbx = g[VMM_RBX];
-	r->rcx = g[VMM_RCX];
-	r->rdx = g[VMM_RDX];
-	r->rsi = g[VMM_RSI];
-	r->rdi = g[VMM_RDI];
-	r->rsp = g[VMM_RSP];
-	r->rbp = g[VMM_RBP];
-	r->r8 = g[VMM_R8];
-	r->r9 = g[VMM_R9];
-	r->r10 = g[VMM_R10];
-	r->r11 = g[VMM_R11];
-	r->r12 = g[VMM_R12];
-	r->r13 = g[VMM_R13];
-	r->r14 = g[VMM_R14];
-	r->r15 = g[VMM_R15];
-}
-
-void vmm_gprs_from_user(u64 *g, const struct vmm_regs *r)
-{
-	g[VMM_RAX] = r->rax;
-	g[VMM_RBX] = r->rbx;
-	g[VMM_RCX] = r->rcx;
-	g[VMM_RDX] = r->rdx;
-	g[VMM_RSI] = r->rsi;
-	g[VMM_RDI] = r->rdi;
-	g[VMM_RSP] = r->rsp;
-	g[VMM_RBP] = r->rbp;
-	g[VMM_R8] = r->r8;
-	g[VMM_R9] = r->r9;
-	g[VMM_R10] = r->r10;
-	g[VMM_R11] = r->r11;
-	g[VMM_R12] = r->r12;
-	g[VMM_R13] = r->r13;
-	g[VMM_R14] = r->r14;
-	g[VMM_R15] = r->r15;
-}
-
-/* IN or OUT of one element, the instruction already skipped. */
-int vmm_exit_io(struct vmm_run *run, u16 port, unsigned int size, bool in, u64 rax)
-{
-	run->exit_reason = VMM_EXIT_IO;
-	run->io.port = port;
-	run->io.size = size;
-	run->io.direction = in ? VMM_IO_IN : VMM_IO_OUT;
-	run->io.count = 1;
-	run->io.data = in ? 0 : rax & GENMASK_ULL(size * 8 - 1, 0);
-	return VMM_TO_USER;
-}
-
-/*
- * VMCALL or VMMCALL, the instruction already skipped: the call number is
- * RAX (@rax, wherever the backend keeps it), the arguments RBX, RCX, RDX,
- * RSI and RDI; userspace answers in hypercall.ret, which becomes RAX.
- */
-int vmm_exit_hypercall(struct vmm_run *run, u64 rax, const u64 *g)
-{
-	run->exit_reason = VMM_EXIT_HYPERCALL;
-	run->hypercall.nr = rax;
-	run->hypercall.args[0] = g[VMM_RBX];
-	run->hypercall.args[1] = g[VMM_RCX];
-	run->hypercall.args[2] = g[VMM_RDX];
-	run->hypercall.args[3] = g[VMM_RSI];
-	run->hypercall.args[4] = g[VMM_RDI];
-	run->hypercall.ret = 0;
-	return VMM_TO_USER;
-}
-
 /* Before the next entry: what userspace answered goes into the guest. */
 static void vmm_complete_user_exit(struct vmm_vcpu *vcpu)
 {
 	struct vmm_run *run = vcpu->run;
-	u64 *rax = vmm_ops->guest_rax(vcpu);
-	u64 mask;
+	u64 *rax, mask;
 
 	switch (run->exit_reason) {
 	case VMM_EXIT_IO:
 		if (run->io.direction != VMM_IO_IN)
 			break;
+		rax = vmm_ops->guest_rax(vcpu);
 		mask = GENMASK_ULL(run->io.size * 8 - 1, 0);
 		/* IN to AL/AX keeps the rest of RAX; IN to EAX zero-extends. */
 		if (run->io.size == 4)
@@ -254,7 +179,7 @@ static void vmm_complete_user_exit(struct vmm_vcpu *vcpu)
 			*rax = (*rax & ~mask) | (run->io.data & mask);
 		break;
 	case VMM_EXIT_HYPERCALL:
-		*rax = run->hypercall.ret;
+		*vmm_ops->guest_rax(vcpu) = run->hypercall.ret;
 		break;
 	default:
 		break;

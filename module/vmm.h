@@ -4,6 +4,7 @@
 #define VMM_CORE_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
@@ -71,11 +72,85 @@ void vmm_fpu_put_xcr0(struct vmm_fpu *fpu, bool guest_osxsave);
 void vmm_fpu_cpuid(const struct vmm_fpu *fpu, bool osxsave, u32 function,
 		   u32 index, u32 out[4]);
 
-/* vcpu.c: what both backends do with the register array (x86/regs.h). */
-void vmm_gprs_to_user(struct vmm_regs *r, const u64 *g);
-void vmm_gprs_from_user(u64 *g, const struct vmm_regs *r);
-int vmm_exit_hypercall(struct vmm_run *run, u64 rax, const u64 *g);
-int vmm_exit_io(struct vmm_run *run, u16 port, unsigned int size, bool in, u64 rax);
+
+/*
+ * What both backends do with the register array (x86/regs.h), inline: each
+ * is a few stores on a path taken at every such exit.
+ */
+/*
+ * VMM_GET_REGS and VMM_SET_REGS for the registers a backend keeps in its
+ * array; RAX, RSP, RIP and RFLAGS are the backend's to fill in after, or
+ * to take from @r itself.
+ */
+static inline void vmm_gprs_to_user(struct vmm_regs *r, const u64 *g)
+{
+	r->rax = g[VMM_RAX];
+	r->rbx = g[VMM_RBX];
+	r->rcx = g[VMM_RCX];
+	r->rdx = g[VMM_RDX];
+	r->rsi = g[VMM_RSI];
+	r->rdi = g[VMM_RDI];
+	r->rsp = g[VMM_RSP];
+	r->rbp = g[VMM_RBP];
+	r->r8 = g[VMM_R8];
+	r->r9 = g[VMM_R9];
+	r->r10 = g[VMM_R10];
+	r->r11 = g[VMM_R11];
+	r->r12 = g[VMM_R12];
+	r->r13 = g[VMM_R13];
+	r->r14 = g[VMM_R14];
+	r->r15 = g[VMM_R15];
+}
+
+static inline void vmm_gprs_from_user(u64 *g, const struct vmm_regs *r)
+{
+	g[VMM_RAX] = r->rax;
+	g[VMM_RBX] = r->rbx;
+	g[VMM_RCX] = r->rcx;
+	g[VMM_RDX] = r->rdx;
+	g[VMM_RSI] = r->rsi;
+	g[VMM_RDI] = r->rdi;
+	g[VMM_RSP] = r->rsp;
+	g[VMM_RBP] = r->rbp;
+	g[VMM_R8] = r->r8;
+	g[VMM_R9] = r->r9;
+	g[VMM_R10] = r->r10;
+	g[VMM_R11] = r->r11;
+	g[VMM_R12] = r->r12;
+	g[VMM_R13] = r->r13;
+	g[VMM_R14] = r->r14;
+	g[VMM_R15] = r->r15;
+}
+
+/* IN or OUT of one element, the instruction already skipped. */
+static inline int vmm_exit_io(struct vmm_run *run, u16 port, unsigned int size, bool in, u64 rax)
+{
+	run->exit_reason = VMM_EXIT_IO;
+	run->io.port = port;
+	run->io.size = size;
+	run->io.direction = in ? VMM_IO_IN : VMM_IO_OUT;
+	run->io.count = 1;
+	run->io.data = in ? 0 : rax & GENMASK_ULL(size * 8 - 1, 0);
+	return VMM_TO_USER;
+}
+
+/*
+ * VMCALL or VMMCALL, the instruction already skipped: the call number is
+ * RAX (@rax, wherever the backend keeps it), the arguments RBX, RCX, RDX,
+ * RSI and RDI; userspace answers in hypercall.ret, which becomes RAX.
+ */
+static inline int vmm_exit_hypercall(struct vmm_run *run, u64 rax, const u64 *g)
+{
+	run->exit_reason = VMM_EXIT_HYPERCALL;
+	run->hypercall.nr = rax;
+	run->hypercall.args[0] = g[VMM_RBX];
+	run->hypercall.args[1] = g[VMM_RCX];
+	run->hypercall.args[2] = g[VMM_RDX];
+	run->hypercall.args[3] = g[VMM_RSI];
+	run->hypercall.args[4] = g[VMM_RDI];
+	run->hypercall.ret = 0;
+	return VMM_TO_USER;
+}
 
 /* A string I/O exit (pio.c): the instruction and the chunk handed out. */
 struct vmm_pio {
@@ -137,11 +212,38 @@ void vmm_vm_put(struct vmm_vm *vm);
 int vmm_vm_fault(struct vmm_vm *vm, u64 gpa, bool write);
 
 /* guest_mem.c */
-int vmm_read_guest_phys(struct vmm_vm *vm, u64 gpa, void *buf, unsigned int len);
-int vmm_write_guest_phys(struct vmm_vm *vm, u64 gpa, const void *buf, unsigned int len);
-unsigned int vmm_code_mode(const struct vmm_sregs *s);
-unsigned int vmm_fetch_insn(struct vmm_vm *vm, const struct vmm_sregs *s, u64 rip,
-			    u8 *bytes);
+int vmm_guest_phys_copy(struct vmm_vm *vm, u64 gpa, unsigned int len, void *to,
+			const void *from);
+
+/* Return: 0, or -EFAULT if [@gpa, @gpa + @len) is not all in one slot. */
+static inline int vmm_read_guest_phys(struct vmm_vm *vm, u64 gpa, void *buf,
+				      unsigned int len)
+{
+	return vmm_guest_phys_copy(vm, gpa, len, buf, NULL);
+}
+
+/* The same, into guest memory (the slot's pages, which the guest maps too). */
+static inline int vmm_write_guest_phys(struct vmm_vm *vm, u64 gpa, const void *buf,
+				       unsigned int len)
+{
+	return vmm_guest_phys_copy(vm, gpa, len, NULL, buf);
+}
+
+#define VMM_SEG_L	BIT(9)		/* vmm_segment.attrib: 64-bit code */
+#define VMM_SEG_DB	BIT(10)		/* default operation size 32 */
+
+/* The code segment's default operand and address size: 2, 4 or 8. */
+static inline unsigned int vmm_code_mode(const struct vmm_sregs *s)
+{
+	if (!(s->cr0 & X86_CR0_PE))
+		return 2;
+	if ((s->efer & EFER_LMA) && (s->cs.attrib & VMM_SEG_L))
+		return 8;
+	return (s->cs.attrib & VMM_SEG_DB) ? 4 : 2;
+}
+
+unsigned int vmm_fetch_insn(struct vmm_vm *vm, const struct vmm_sregs *s,
+			    unsigned int mode, u64 rip, u8 *bytes);
 int vmm_guest_linear_to_phys(struct vmm_vm *vm, const struct vmm_sregs *sregs,
 			     u64 gva, u64 *gpa);
 
