@@ -72,12 +72,10 @@ void vmm_fpu_put_xcr0(struct vmm_fpu *fpu, bool guest_osxsave);
 void vmm_fpu_cpuid(const struct vmm_fpu *fpu, bool osxsave, u32 function,
 		   u32 index, u32 out[4]);
 
-
 /*
  * What both backends do with the register array (x86/regs.h), inline: each
  * is a few stores on a path taken at every such exit.
- */
-/*
+ *
  * VMM_GET_REGS and VMM_SET_REGS for the registers a backend keeps in its
  * array; RAX, RSP, RIP and RFLAGS are the backend's to fill in after, or
  * to take from @r itself.
