@@ -159,10 +159,11 @@ if [ "${VMM_LAB_EMULATOR:-}" = bochs ]; then
 fi
 vendor=$( [ "$(cpu_vendor_ext)" = vmx ] && echo intel || echo amd)
 
-# run_guest BACKEND NAME IMAGE FORMAT MODE LOAD MEM STATUS
+# run_guest BACKEND NAME IMAGE FORMAT MODE LOAD MEM STATUS [TAG]: TAG is
+# appended to the result's name.
 run_guest() {
-	b=$1 name=$2 image=$3 format=$4 mode=$5 load=$6 mem=$7 want=$8
-	out=/tmp/guests/$b.$name
+	b=$1 name=$2 image=$3 format=$4 mode=$5 load=$6 mem=$7 want=$8 tag=${9:-}
+	out=/tmp/guests/$b.$name$tag
 	exp=$G/expected/$name.out
 	[ -f "$exp" ] || exp=$G/expected/$name.$vendor.out
 	opts="--backend $b --format $format --mem ${mem}M"
@@ -170,9 +171,9 @@ run_guest() {
 	run_limited sh -c "vmctl run $opts $G/$image >$out.serial 2>$out.err; echo \$? >$out.status"
 	got=$(cat "$out.status" 2>/dev/null)
 	if [ "$got" = "$want" ] && $G/match-output.sh "$exp" "$out.serial" >"$out.diff" 2>&1; then
-		result PASS guests "$b.$name"
+		result PASS guests "$b.$name$tag"
 	else
-		result FAIL guests "$b.$name" "status $got want $want: $(head -n 3 "$out.diff" "$out.err" | tr '\n' ' ')"
+		result FAIL guests "$b.$name$tag" "status $got want $want: $(head -n 3 "$out.diff" "$out.err" | tr '\n' ' ')"
 	fi
 }
 
@@ -228,6 +229,18 @@ if [ -f $G/GUESTS ] && grep -q "^RESULT PASS run io_out" /tmp/run.out; then
 	fpu_isolation vmm
 else
 	result SKIP guests all "vmm cannot run guests on this backend yet"
+fi
+# VMX without VPIDs (vmm.vpid=0, as kvm-intel's vpid=0): every vCPU runs
+# untagged, with the enable-VPID control off. Two guests that page and
+# touch 256 MiB, through the TLB flushes VM entry and exit then do.
+if [ "$(cpu_vendor_ext)" = vmx ] && [ -f $G/GUESTS ] &&
+   grep -q "^RESULT PASS run io_out" /tmp/run.out; then
+	check module rmmod_for_vpid0 rmmod vmm
+	check module insmod_vpid0 insmod "$VMM" vpid=0
+	check module vpid0_param grep -qx N /sys/module/vmm/parameters/vpid
+	grep -E "^(hello64|memtest) " $G/GUESTS | while read -r name image format mode load mem status; do
+		run_guest vmm "$name" "$image" "$format" "$mode" "$load" "$mem" "$status" .vpid0
+	done
 fi
 check module final_rmmod rmmod vmm
 
