@@ -123,6 +123,8 @@ machine() {
 machine amd-6.1    qemu-amd    stock main --smp 2
 machine amd-6.12   qemu-amd    6.12  main --smp 2
 machine amd-7.2    qemu-amd    7.2   main --smp 2
+# 5-level paging in the host: nested paging then walks five levels too.
+machine amd-la57-6.1 qemu-amd-la57 stock main --smp 2
 machine nosvm-6.1  qemu-nosvm  stock nosvm
 machine intel-6.1  bochs-intel stock main
 # Bochs runs the lite lab kernels: KASAN boots take it far too long.
@@ -167,6 +169,15 @@ run_machine() {
 			echo "RESULT PASS $label:boot kernel_log_clean"
 		else
 			echo "RESULT FAIL $label:boot kernel_log_clean see $dir/kernel-reports.txt"
+		fi
+		# The la57 machine proves nothing unless Linux runs 5-level
+		# paging there (/init says which).
+		if [ "$mach" = qemu-amd-la57 ]; then
+			if grep -aq "VMM-LAB: paging 5-level" "$dir/serial.log"; then
+				echo "RESULT PASS $label:boot five_level_paging"
+			else
+				echo "RESULT FAIL $label:boot five_level_paging $(grep -a 'VMM-LAB: paging' "$dir/serial.log")"
+			fi
 		fi
 		if [ "$plan" = main ]; then
 			if grep -q "vmm: reboot: .* off on all CPUs" "$dir/serial.log"; then

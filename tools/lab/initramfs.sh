@@ -11,9 +11,11 @@
 #               a DST ending in / means "into this directory"); modes are kept
 #
 # /init mounts proc, sysfs, devtmpfs, debugfs, tmpfs, prints
-# "VMM-LAB: plan start", runs /plan.sh with its output on the console,
+# "VMM-LAB: plan start" and the kernel's paging depth ("VMM-LAB: paging
+# 5-level" or "4-level"), runs /plan.sh with its output on the console,
 # prints "VMM-LAB: plan end rc=N" and powers off. With vmm.lab=shell on the
 # kernel command line it runs an interactive shell instead (see run.sh --shell).
+# vmm.lab.step_limit=S sets the plan's step watchdog to S seconds.
 # Userland is busybox-static only: no libraries, no network.
 set -euo pipefail
 
@@ -114,6 +116,9 @@ else
 		vmm.lab.results=*) VMM_RESULTS=/dev/${arg#vmm.lab.results=} ;;
 		# Which emulator runs us: tests name its limits (plans/lib.sh).
 		vmm.lab.emulator=*) export VMM_LAB_EMULATOR=${arg#vmm.lab.emulator=} ;;
+		# The plan's step watchdog (plans/lib.sh, 300 s by default): a
+		# run by hand that expects hangs can have them fail sooner.
+		vmm.lab.step_limit=*) export STEP_LIMIT=${arg#vmm.lab.step_limit=} ;;
 		esac
 	done
 	# Opened once, as fd 3, for the whole plan: reopening a UART per line
@@ -131,6 +136,15 @@ else
 		export GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2,-AVX,-AVX_Fast_Unaligned_Load,-AVX512F,-AVX512VL,-AVX512BW
 	fi
 	echo "VMM-LAB: plan start"
+	# Linux clears the la57 flag unless it runs 5-level paging itself
+	# (the address sizes line shows the CPU's 57 bits either way). AMD's
+	# nested paging walks as many levels; check.sh's la57 machine relies
+	# on this line.
+	if grep -qw la57 /proc/cpuinfo; then
+		echo "VMM-LAB: paging 5-level"
+	else
+		echo "VMM-LAB: paging 4-level"
+	fi
 	/plan.sh </dev/null >/dev/console 2>&1
 	rc=$?
 	echo "VMM-LAB: plan end rc=$rc"

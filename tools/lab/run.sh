@@ -6,6 +6,8 @@
 #          [--smp N] [--mem MB] [--timeout S] [--icount] [--append 'ARGS'] [--shell]
 #
 #   M: qemu-amd     QEMU TCG, q35, -cpu EPYC: AMD-V (svm, npt; no nrip-save)
+#      qemu-amd-la57 the same with -cpu EPYC,+la57: Linux runs 5-level paging,
+#                   and nested paging walks five levels as the host does
 #      qemu-nosvm   the same with -cpu EPYC,-svm: a machine without AMD-V
 #      bochs-intel  Bochs 2.7, corei7_skylake_x: VT-x (vmx, ept, vpid)
 #   --smp N      CPUs (default 2 for QEMU, 1 with --icount or for Bochs)
@@ -75,7 +77,7 @@ done
 BOCHS_SMP=1
 
 case $machine in
-qemu-amd|qemu-nosvm)
+qemu-amd|qemu-amd-la57|qemu-nosvm)
 	# -icount with more than one vCPU hangs at "Booting SMP configuration"
 	# (QEMU 7.2, Debian 6.1 guest; also with sleep=off or shift=auto).
 	if [ $icount = 1 ]; then
@@ -96,7 +98,7 @@ bochs-intel)
 	# 4 disagree on the number of threads, which 6.12+ WARNs about; the
 	# machine has one thread per core, so the flag is wrong anyway.
 	append="clearcpuid=avx512f,ht vmm.lab.emulator=bochs${append:+ $append}" ;;
-*) die "unknown machine $machine (qemu-amd, qemu-nosvm, bochs-intel)" ;;
+*) die "unknown machine $machine (qemu-amd, qemu-amd-la57, qemu-nosvm, bochs-intel)" ;;
 esac
 
 abspath() { (cd "$(dirname "$1")" && echo "$(pwd)/$(basename "$1")"); }
@@ -132,7 +134,10 @@ trap 'exit 143' TERM
 
 qemu_cmd() {
 	local cpu=EPYC
-	[ "$machine" = qemu-nosvm ] && cpu=EPYC,-svm
+	case $machine in
+	qemu-amd-la57) cpu=EPYC,+la57 ;;
+	qemu-nosvm) cpu=EPYC,-svm ;;
+	esac
 	# QEMU option values use ',' as separator: a literal comma is ',,'.
 	local qlog=${log//,/,,}
 	cmd=(qemu-system-x86_64 -machine q35 -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem"
