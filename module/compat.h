@@ -7,6 +7,7 @@
 #ifndef VMM_COMPAT_H
 #define VMM_COMPAT_H
 
+#include <linux/mm.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 
@@ -25,6 +26,14 @@
 /* 6.2 moved load_gs_index() to its own header (Kbuild tells). */
 #ifdef VMM_HAVE_ASM_GSSEG
 #include <asm/gsseg.h>
+#endif
+
+/* 6.3 made vma->vm_flags read-only outside of its helpers (Kbuild tells). */
+#ifndef VMM_HAVE_VM_FLAGS_SET
+static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	vma->vm_flags |= flags;
+}
 #endif
 
 /*

@@ -163,27 +163,24 @@ out:
 /* Before the next entry: what userspace answered goes into the guest. */
 static void vmm_complete_user_exit(struct vmm_vcpu *vcpu)
 {
-	struct vmm_run *run = vcpu->run;
+	const struct vmm_run *run = vcpu->run;
 	u64 *rax, mask;
 
-	switch (run->exit_reason) {
-	case VMM_EXIT_IO:
-		if (run->io.direction != VMM_IO_IN)
-			break;
+	switch (vcpu->complete) {
+	case VMM_COMPLETE_IN:
 		rax = vmm_ops->guest_rax(vcpu);
-		mask = GENMASK_ULL(run->io.size * 8 - 1, 0);
+		mask = GENMASK_ULL(vcpu->complete_size * 8 - 1, 0);
 		/* IN to AL/AX keeps the rest of RAX; IN to EAX zero-extends. */
-		if (run->io.size == 4)
-			*rax = (u32)run->io.data;
+		if (vcpu->complete_size == 4)
+			*rax = (u32)READ_ONCE(run->io.data);
 		else
-			*rax = (*rax & ~mask) | (run->io.data & mask);
+			*rax = (*rax & ~mask) | (READ_ONCE(run->io.data) & mask);
 		break;
-	case VMM_EXIT_HYPERCALL:
-		*vmm_ops->guest_rax(vcpu) = run->hypercall.ret;
-		break;
-	default:
+	case VMM_COMPLETE_HYPERCALL:
+		*vmm_ops->guest_rax(vcpu) = READ_ONCE(run->hypercall.ret);
 		break;
 	}
+	vcpu->complete = VMM_COMPLETE_NONE;
 }
 
 static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
@@ -212,6 +209,8 @@ static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 			return -EINTR;
 		}
 		cond_resched();
+		/* Set by the exits that take an answer (vmm_exit_io() and co). */
+		vcpu->complete = VMM_COMPLETE_NONE;
 		ret = vmm_ops->vcpu_run_once(vcpu);
 		if (ret < 0)
 			return ret;
@@ -309,10 +308,16 @@ static const struct vm_operations_struct vmm_run_vm_ops = {
 	.fault = vmm_run_page_fault,
 };
 
+/*
+ * The run page is shared with the kernel, one page, and stays this
+ * process's: a private copy would never see an exit, and neither mremap()
+ * nor fork() may give it to anyone else.
+ */
 static int vmm_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	if (vma->vm_pgoff || vma_pages(vma) != 1)
+	if (vma->vm_pgoff || vma_pages(vma) != 1 || !(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
+	vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND);
 	vma->vm_ops = &vmm_run_vm_ops;
 	return 0;
 }

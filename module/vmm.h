@@ -10,6 +10,8 @@
 #include <linux/refcount.h>
 #include <linux/types.h>
 #include <asm/cpufeature.h>
+#include <asm/debugreg.h>
+#include <asm/hw_breakpoint.h>
 
 #include "../uapi/vmm.h"
 #include "mmu/mmu.h"
@@ -120,9 +122,109 @@ static inline void vmm_gprs_from_user(u64 *g, const struct vmm_regs *r)
 	g[VMM_R15] = r->r15;
 }
 
-/* IN or OUT of one element, the instruction already skipped. */
-static inline int vmm_exit_io(struct vmm_run *run, u16 port, unsigned int size, bool in, u64 rax)
+/*
+ * The guest's DR0-3. A guest's first MOV DR exits; from then until the next
+ * exit it accesses them natively, with its values in the hardware (and on
+ * VMX its DR6, which VMX does not switch), and the exit puts the host's
+ * back. DR7 is switched by the hardware (VMCS, VMCB) and disables them
+ * unless the guest enabled some ("armed"): then the guest's are loaded for
+ * every entry. Host breakpoints (ptrace, perf) are restored after every
+ * exit that could have disturbed them.
+ */
+struct vmm_debugregs {
+	u64 db[4];
+	bool owned;		/* MOV DR runs natively until the exit */
+	bool loaded;		/* db[] is in the hardware */
+};
+
+#define VMM_DR7_ENABLES		0xffULL		/* L0-L3, G0-G3 */
+#define VMM_DR7_RESET		0x400ULL
+#define VMM_DR6_RESET		0xffff0ff0ULL
+
+/*
+ * Before the entry, interrupts off. The host's breakpoints go off first:
+ * they must not fire on the guest's addresses meanwhile, nor stay armed
+ * through an entry that does not load DR7 (SVM's host DR7 is not in the
+ * VMCB's hands).
+ */
+static inline void vmm_debugregs_enter(struct vmm_debugregs *d, u64 guest_dr7)
 {
+	if (unlikely(hw_breakpoint_active()))
+		native_set_debugreg(7, 0);
+	if (likely(!d->owned && !(guest_dr7 & VMM_DR7_ENABLES)))
+		return;
+	native_set_debugreg(0, d->db[0]);
+	native_set_debugreg(1, d->db[1]);
+	native_set_debugreg(2, d->db[2]);
+	native_set_debugreg(3, d->db[3]);
+	d->loaded = true;
+}
+
+/* After the exit, interrupts off: keep what the guest wrote, host's back. */
+static inline void vmm_debugregs_exit(struct vmm_debugregs *d)
+{
+	if (unlikely(d->owned)) {
+		d->db[0] = native_get_debugreg(0);
+		d->db[1] = native_get_debugreg(1);
+		d->db[2] = native_get_debugreg(2);
+		d->db[3] = native_get_debugreg(3);
+		d->owned = false;
+	}
+	if (unlikely(d->loaded || hw_breakpoint_active())) {
+		hw_breakpoint_restore();
+		d->loaded = false;
+	}
+}
+
+/* A string I/O exit (pio.c): the instruction and the chunk handed out. */
+struct vmm_pio {
+	struct vmm_insn insn;
+	u32 count;			/* elements in this exit */
+	u32 first;			/* bytes at gpa[0]; the rest at gpa[1] */
+	u64 gpa[2];			/* the chunk, lowest address first */
+	bool down;			/* EFLAGS.DF: addresses decrease */
+};
+
+/*
+ * What the next VMM_RUN takes from userspace's answer in the run page, as
+ * the exit itself decided: userspace may rewrite the whole page meanwhile.
+ */
+enum vmm_complete {
+	VMM_COMPLETE_NONE,
+	VMM_COMPLETE_IN,		/* io.data into AL/AX/EAX */
+	VMM_COMPLETE_HYPERCALL,		/* hypercall.ret into RAX */
+};
+
+struct vmm_vcpu {
+	struct vmm_vm *vm;
+	u32 id;
+	struct mutex mutex;		/* one vCPU ioctl at a time */
+	struct vmm_run *run;		/* the shared run page */
+	void *vendor;
+	struct vmm_fpu fpu;
+	struct vmm_debugregs dbg;
+	int tlb_gen;			/* vm->tlb_gen seen at the last flush */
+	int cpu;			/* where it last entered the guest */
+	bool in_guest;			/* between reading tlb_gen and the exit */
+	bool user_exit_pending;		/* vmm_complete_user_exit() before entry */
+	u8 complete;			/* enum vmm_complete */
+	u8 complete_size;		/* VMM_COMPLETE_IN: 1, 2 or 4 bytes */
+	bool mmio_pending;		/* vmm_mmio_complete() before entry */
+	bool pio_pending;		/* vmm_pio_string_complete() before entry */
+	struct vmm_cpuid_entry *cpuid;	/* set by userspace, or NULL: the host's */
+	u32 cpuid_nent;
+	struct vmm_insn mmio;		/* the instruction of that MMIO exit */
+	struct vmm_pio pio;		/* the INS/OUTS of that string I/O exit */
+};
+
+/* IN or OUT of one element, the instruction already skipped. */
+static inline int vmm_exit_io(struct vmm_vcpu *vcpu, u16 port, unsigned int size, bool in,
+			      u64 rax)
+{
+	struct vmm_run *run = vcpu->run;
+
+	vcpu->complete = in ? VMM_COMPLETE_IN : VMM_COMPLETE_NONE;
+	vcpu->complete_size = size;
 	run->exit_reason = VMM_EXIT_IO;
 	run->io.port = port;
 	run->io.size = size;
@@ -137,8 +239,11 @@ static inline int vmm_exit_io(struct vmm_run *run, u16 port, unsigned int size, 
  * RAX (@rax, wherever the backend keeps it), the arguments RBX, RCX, RDX,
  * RSI and RDI; userspace answers in hypercall.ret, which becomes RAX.
  */
-static inline int vmm_exit_hypercall(struct vmm_run *run, u64 rax, const u64 *g)
+static inline int vmm_exit_hypercall(struct vmm_vcpu *vcpu, u64 rax, const u64 *g)
 {
+	struct vmm_run *run = vcpu->run;
+
+	vcpu->complete = VMM_COMPLETE_HYPERCALL;
 	run->exit_reason = VMM_EXIT_HYPERCALL;
 	run->hypercall.nr = rax;
 	run->hypercall.args[0] = g[VMM_RBX];
@@ -149,34 +254,6 @@ static inline int vmm_exit_hypercall(struct vmm_run *run, u64 rax, const u64 *g)
 	run->hypercall.ret = 0;
 	return VMM_TO_USER;
 }
-
-/* A string I/O exit (pio.c): the instruction and the chunk handed out. */
-struct vmm_pio {
-	struct vmm_insn insn;
-	u32 count;			/* elements in this exit */
-	u32 first;			/* bytes at gpa[0]; the rest at gpa[1] */
-	u64 gpa[2];			/* the chunk, lowest address first */
-	bool down;			/* EFLAGS.DF: addresses decrease */
-};
-
-struct vmm_vcpu {
-	struct vmm_vm *vm;
-	u32 id;
-	struct mutex mutex;		/* one vCPU ioctl at a time */
-	struct vmm_run *run;		/* the shared run page */
-	void *vendor;
-	struct vmm_fpu fpu;
-	int tlb_gen;			/* vm->tlb_gen seen at the last flush */
-	int cpu;			/* where it last entered the guest */
-	bool in_guest;			/* between reading tlb_gen and the exit */
-	bool user_exit_pending;		/* vmm_complete_user_exit() before entry */
-	bool mmio_pending;		/* vmm_mmio_complete() before entry */
-	bool pio_pending;		/* vmm_pio_string_complete() before entry */
-	struct vmm_cpuid_entry *cpuid;	/* set by userspace, or NULL: the host's */
-	u32 cpuid_nent;
-	struct vmm_insn mmio;		/* the instruction of that MMIO exit */
-	struct vmm_pio pio;		/* the INS/OUTS of that string I/O exit */
-};
 
 /* x86 rules that both backends apply to the MSR values a guest writes. */
 

@@ -9,6 +9,7 @@
  * length of the intercepted instruction, or from EXITINFO2 for I/O.
  */
 #include <linux/bits.h>
+#include <asm/trapnr.h>
 
 #include "../vmm.h"
 #include "svm.h"
@@ -16,11 +17,17 @@
 
 enum svm_exit_code {
 	SVM_EXIT_WRITE_CR4	= 0x014,
+	SVM_EXIT_READ_DR0	= 0x020,	/* 0x20-0x2f reads, 0x30-0x3f writes */
+	SVM_EXIT_WRITE_DR15	= 0x03f,
+	SVM_EXIT_EXCP_DB	= 0x041,	/* 0x40 + vector */
+	SVM_EXIT_EXCP_AC	= 0x051,
 	SVM_EXIT_INTR		= 0x060,
 	SVM_EXIT_NMI		= 0x061,
 	SVM_EXIT_SMI		= 0x062,
 	SVM_EXIT_INIT		= 0x063,
+	SVM_EXIT_RDPMC		= 0x06f,
 	SVM_EXIT_CPUID		= 0x072,
+	SVM_EXIT_INVD		= 0x076,
 	SVM_EXIT_HLT		= 0x078,
 	SVM_EXIT_INVLPGA	= 0x07a,
 	SVM_EXIT_IOIO		= 0x07b,
@@ -33,7 +40,13 @@ enum svm_exit_code {
 	SVM_EXIT_STGI		= 0x084,
 	SVM_EXIT_CLGI		= 0x085,
 	SVM_EXIT_SKINIT		= 0x086,
+	SVM_EXIT_ICEBP		= 0x088,
+	SVM_EXIT_WBINVD		= 0x089,
+	SVM_EXIT_MONITOR	= 0x08a,
+	SVM_EXIT_MWAIT		= 0x08b,
+	SVM_EXIT_MWAIT_COND	= 0x08c,
 	SVM_EXIT_XSETBV		= 0x08d,
+	SVM_EXIT_RDPRU		= 0x08e,
 	SVM_EXIT_NPF		= 0x400,
 };
 
@@ -110,7 +123,7 @@ static int svm_exit_ioio(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 					    info & IOIO_TYPE_IN);
 	/* EXITINFO2 holds the next RIP for every IOIO intercept. */
 	sv->vmcb->save.rip = sv->vmcb->control.exit_info2;
-	return vmm_exit_io(vcpu->run, info >> IOIO_PORT_SHIFT, size, info & IOIO_TYPE_IN,
+	return vmm_exit_io(vcpu, info >> IOIO_PORT_SHIFT, size, info & IOIO_TYPE_IN,
 			   sv->vmcb->save.rax);
 }
 
@@ -123,7 +136,56 @@ static int svm_exit_shutdown(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 static int svm_exit_vmmcall(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
 	svm_next_rip(sv, 3);
-	return vmm_exit_hypercall(vcpu->run, sv->vmcb->save.rax, sv->regs);
+	return vmm_exit_hypercall(vcpu, sv->vmcb->save.rax, sv->regs);
+}
+
+/*
+ * INVD would drop the host's dirty cache lines, WBINVD stall the host for
+ * as long as the caches take to write back: guest memory is ordinary
+ * write-back host memory, so both do nothing. Both are two bytes.
+ */
+static int svm_exit_skip2(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	svm_next_rip(sv, 2);
+	return VMM_RESUME;
+}
+
+/* RDPMC: no performance counters are offered; the host's stay unread. */
+static int svm_exit_gp(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	svm_inject_exception(sv, GP_VECTOR);
+	return VMM_RESUME;
+}
+
+/*
+ * #DB and #AC: reflected at once. Intercepting them is what breaks a
+ * delivery that raises them again (CVE-2015-8104, CVE-2015-5307): each
+ * round is an exit, and the host gets its CPU back. The VMCB's DR6 already
+ * holds what the #DB reports.
+ */
+static int svm_exit_reflect(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	svm_inject_exception(sv, sv->vmcb->control.exit_code - 0x40);
+	return VMM_RESUME;
+}
+
+/* ICEBP (INT1, one byte): a #DB after the instruction, as on hardware. */
+static int svm_exit_icebp(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	svm_next_rip(sv, 1);
+	svm_inject_exception(sv, X86_TRAP_DB);
+	return VMM_RESUME;
+}
+
+/*
+ * A MOV DR: the guest takes DR0-3 until the next exit, and the instruction
+ * runs again, natively (struct vmm_debugregs; DR6 and DR7 are the VMCB's).
+ */
+static int svm_exit_dr(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	vcpu->dbg.owned = true;
+	sv->vmcb->control.intercept_dr = 0;
+	return VMM_RESUME;
 }
 
 /* SVM instructions raise #UD in the guest: vmm offers no nesting. */
@@ -241,6 +303,11 @@ static int svm_exit_invalid(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 
 static const svm_exit_handler svm_exit_handlers[] = {
 	[SVM_EXIT_WRITE_CR4]	= svm_exit_write_cr4,
+	[SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR15] = svm_exit_dr,
+	[SVM_EXIT_EXCP_DB]	= svm_exit_reflect,
+	[SVM_EXIT_EXCP_AC]	= svm_exit_reflect,
+	[SVM_EXIT_RDPMC]	= svm_exit_gp,
+	[SVM_EXIT_INVD]		= svm_exit_skip2,
 	[SVM_EXIT_INTR]		= svm_exit_host_event,
 	[SVM_EXIT_NMI]		= svm_exit_host_event,
 	[SVM_EXIT_SMI]		= svm_exit_host_event,
@@ -257,7 +324,13 @@ static const svm_exit_handler svm_exit_handlers[] = {
 	[SVM_EXIT_STGI]		= svm_exit_ud,
 	[SVM_EXIT_CLGI]		= svm_exit_ud,
 	[SVM_EXIT_SKINIT]	= svm_exit_ud,
+	[SVM_EXIT_ICEBP]	= svm_exit_icebp,
+	[SVM_EXIT_WBINVD]	= svm_exit_skip2,
+	[SVM_EXIT_MONITOR]	= svm_exit_ud,
+	[SVM_EXIT_MWAIT]	= svm_exit_ud,
+	[SVM_EXIT_MWAIT_COND]	= svm_exit_ud,
 	[SVM_EXIT_XSETBV]	= svm_exit_xsetbv,
+	[SVM_EXIT_RDPRU]	= svm_exit_ud,
 };
 
 int svm_handle_exit(struct vmm_vcpu *vcpu)

@@ -8,6 +8,7 @@
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <asm/fpu/api.h>
+#include <asm/trapnr.h>
 
 #include "../vmm.h"
 #include "svm.h"
@@ -55,20 +56,29 @@ static void svm_vmcb_reset(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	struct vmcb_save *s = &sv->vmcb->save;
 
 	/*
-	 * Intercepts: what the guest must not do to the host (the SVM
-	 * instructions, XCR0, which VMRUN does not switch), what userspace
-	 * emulates (I/O, HLT, hypercalls), and what we answer (CPUID, MSRs).
-	 * Physical interrupts and NMIs exit so that the host takes them.
+	 * Intercepts (the table in Documentation/security.rst): what the
+	 * guest must not do to the host (the SVM instructions; XCR0 and DR0-3,
+	 * which VMRUN does not switch; INVD, WBINVD, RDPMC, MONITOR/MWAIT,
+	 * RDPRU; #DB and #AC, whose delivery can loop inside the CPU), what
+	 * userspace emulates (I/O, HLT, hypercalls), and what we answer
+	 * (CPUID, MSRs). Physical interrupts and NMIs exit so that the host
+	 * takes them.
 	 */
+	c->intercept_dr = SVM_INTERCEPT_DR_ALL;
+	c->intercept_exceptions = BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC);
 	c->intercept_misc1 = SVM_INTERCEPT1_INTR | SVM_INTERCEPT1_NMI |
 			     SVM_INTERCEPT1_SMI | SVM_INTERCEPT1_INIT |
-			     SVM_INTERCEPT1_CPUID | SVM_INTERCEPT1_HLT |
+			     SVM_INTERCEPT1_RDPMC | SVM_INTERCEPT1_CPUID |
+			     SVM_INTERCEPT1_INVD | SVM_INTERCEPT1_HLT |
 			     SVM_INTERCEPT1_INVLPGA | SVM_INTERCEPT1_IOIO |
 			     SVM_INTERCEPT1_MSR | SVM_INTERCEPT1_SHUTDOWN;
 	c->intercept_misc2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL |
 			     SVM_INTERCEPT2_VMLOAD | SVM_INTERCEPT2_VMSAVE |
 			     SVM_INTERCEPT2_STGI | SVM_INTERCEPT2_CLGI |
-			     SVM_INTERCEPT2_SKINIT | SVM_INTERCEPT2_XSETBV;
+			     SVM_INTERCEPT2_SKINIT | SVM_INTERCEPT2_ICEBP |
+			     SVM_INTERCEPT2_WBINVD | SVM_INTERCEPT2_MONITOR |
+			     SVM_INTERCEPT2_MWAIT | SVM_INTERCEPT2_MWAIT_COND |
+			     SVM_INTERCEPT2_XSETBV | SVM_INTERCEPT2_RDPRU;
 	c->iopm_base_pa = svm_iopm_pa();
 	c->msrpm_base_pa = svm_msrpm_pa();
 	c->int_ctl = SVM_INT_CTL_V_INTR_MASKING;
@@ -87,8 +97,8 @@ static void svm_vmcb_reset(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	svm_set_seg(&s->tr, 0, 0, 0xffff, SEG_TSS16_BUSY);
 	s->cr0 = X86_CR0_ET | X86_CR0_CD | X86_CR0_NW;
 	s->efer = SVM_EFER_SVME;	/* required by VMRUN, hidden from the guest */
-	s->dr6 = 0xffff0ff0;
-	s->dr7 = 0x400;
+	s->dr6 = VMM_DR6_RESET;
+	s->dr7 = VMM_DR7_RESET;
 	s->rflags = X86_EFLAGS_FIXED;
 	s->rip = 0xfff0;
 	s->g_pat = 0x0007040600070406ULL;	/* the PAT's power-on value */
@@ -320,9 +330,15 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 		sv->entry_int_state = c->int_state;
 	}
 
+	vmm_debugregs_enter(&vcpu->dbg, sv->vmcb->save.dr7);
+
 	asm volatile("clgi" ::: "memory");
 	svm_vmrun(sv->vmcb_pa, sv->regs, page_to_phys(__this_cpu_read(svm_host_save)));
 	asm volatile("stgi" ::: "memory");
+
+	if (unlikely(vcpu->dbg.owned))
+		c->intercept_dr = SVM_INTERCEPT_DR_ALL;
+	vmm_debugregs_exit(&vcpu->dbg);
 	if (sv->state_from_user && svm_exit_is_invalid(c->exit_code)) {
 		/* Refused: the state as userspace set it, for it to fix. */
 		sv->vmcb->save = *sv->entry_save;

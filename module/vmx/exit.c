@@ -8,6 +8,7 @@
  * handler reach userspace as VMM_EXIT_UNHANDLED with the raw reason.
  */
 #include <linux/bits.h>
+#include <asm/trapnr.h>
 
 #include "../vmm.h"
 #include "vmcs.h"
@@ -52,12 +53,62 @@ static int vmx_exit_host_event(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	return VMM_RESUME;
 }
 
-/* Exception bitmap is empty: only NMIs (handed to the host) come here. */
+/*
+ * Give the guest the exception that exited, as it was: vector, type (ICEBP's
+ * #DB is a privileged software exception, with its length), error code.
+ */
+static void vmx_reflect_exception(struct vmx_vcpu *vx)
+{
+	u32 info = vx->exit.intr_info;
+	u32 type = info & INTR_INFO_TYPE;
+
+	if (info & INTR_INFO_ERROR_CODE)
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			     vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
+	if (type == INTR_TYPE_PRIV_SW_EXCEPTION || type == INTR_TYPE_SW_EXCEPTION)
+		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vx->exit.insn_len);
+	vmcs_write32(VM_ENTRY_INTR_INFO, (info & (INTR_INFO_VECTOR | INTR_INFO_TYPE |
+						  INTR_INFO_ERROR_CODE)) |
+		     INTR_INFO_VALID);
+}
+
+/* DR6 bits a #DB exit reports in its qualification: B0-B3, BD, BS. */
+#define DB_QUAL_DR6		(GENMASK(3, 0) | BIT(13) | BIT(14))
+
+/*
+ * NMIs (handed to the host already) and the exceptions in the bitmap: #DB
+ * and #AC, reflected at once. A #DB exit leaves DR6 alone and reports its
+ * cause here instead; the guest reads the result through its MOV DR.
+ */
 static int vmx_exit_exception_nmi(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
-	if ((vx->exit.intr_info & INTR_INFO_TYPE) == INTR_TYPE_NMI)
+	u32 info = vx->exit.intr_info;
+	u32 vector = info & INTR_INFO_VECTOR;
+
+	if ((info & INTR_INFO_TYPE) == INTR_TYPE_NMI)
 		return VMM_RESUME;
+	if (vector == X86_TRAP_DB) {
+		vx->dr6 = (vx->dr6 & ~GENMASK(3, 0)) |
+			  (vx->exit.qualification & DB_QUAL_DR6);
+		vmx_reflect_exception(vx);
+		return VMM_RESUME;
+	}
+	if (vector == X86_TRAP_AC) {
+		vmx_reflect_exception(vx);
+		return VMM_RESUME;
+	}
 	return vmx_to_user_hw(vcpu, vx, VMM_EXIT_UNHANDLED);
+}
+
+/*
+ * A MOV DR: the guest takes DR0-3 (and DR6) until the next exit, and the
+ * instruction runs again, natively (struct vmm_debugregs).
+ */
+static int vmx_exit_dr_access(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	vcpu->dbg.owned = true;
+	vmx_mov_dr_exiting(false);
+	return VMM_RESUME;
 }
 
 static int vmx_exit_triple_fault(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
@@ -87,7 +138,11 @@ static int vmx_exit_hlt(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	return VMM_TO_USER;
 }
 
-/* INVD would drop the host's dirty cache lines: it does nothing. */
+/*
+ * INVD would drop the host's dirty cache lines, WBINVD stall the host for
+ * as long as the caches take to write back: guest memory is ordinary
+ * write-back host memory, so both do nothing.
+ */
 static int vmx_exit_skip(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
 	vmx_skip_insn(vx);
@@ -97,7 +152,7 @@ static int vmx_exit_skip(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 static int vmx_exit_vmcall(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
 	vmx_skip_insn(vx);
-	return vmm_exit_hypercall(vcpu->run, vx->regs[VMM_RAX], vx->regs);
+	return vmm_exit_hypercall(vcpu, vx->regs[VMM_RAX], vx->regs);
 }
 
 /* VMX instructions, GETSEC, MONITOR/MWAIT: the guest has none of them. */
@@ -123,7 +178,7 @@ static int vmx_exit_io(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	if (q & IO_STRING)
 		return VMX_EXIT_SLOW;
 	vmx_skip_insn(vx);
-	return vmm_exit_io(vcpu->run, q >> IO_PORT_SHIFT, size, q & IO_IN, vx->regs[VMM_RAX]);
+	return vmm_exit_io(vcpu, q >> IO_PORT_SHIFT, size, q & IO_IN, vx->regs[VMM_RAX]);
 }
 
 static int vmx_exit_rdmsr(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
@@ -211,6 +266,7 @@ static const vmx_exit_handler vmx_exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_VMXOFF]			= vmx_exit_ud,
 	[EXIT_VMXON]			= vmx_exit_ud,
 	[EXIT_CR_ACCESS]		= vmx_exit_slow,
+	[EXIT_DR_ACCESS]		= vmx_exit_dr_access,
 	[EXIT_IO_INSTRUCTION]		= vmx_exit_io,
 	[EXIT_RDMSR]			= vmx_exit_rdmsr,
 	[EXIT_WRMSR]			= vmx_exit_wrmsr,
@@ -220,6 +276,7 @@ static const vmx_exit_handler vmx_exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_EPT_MISCONFIG]		= vmx_exit_ept_misconfig,
 	[EXIT_INVEPT]			= vmx_exit_ud,
 	[EXIT_INVVPID]			= vmx_exit_ud,
+	[EXIT_WBINVD]			= vmx_exit_skip,
 	[EXIT_XSETBV]			= vmx_exit_xsetbv,
 	[EXIT_VMFUNC]			= vmx_exit_ud,
 };

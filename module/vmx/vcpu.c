@@ -35,6 +35,17 @@ static const u32 vmx_switched_msr_index[VMX_NR_SWITCHED_MSRS] = {
 	[VMX_MSR_KERNEL_GS_BASE] = MSR_KERNEL_GS_BASE,
 };
 
+/* The host's SYSCALL MSRs: the same on every CPU from boot on. */
+static u64 vmx_host_syscall_msrs[VMX_MSR_KERNEL_GS_BASE];
+
+void vmx_syscall_msrs_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vmx_host_syscall_msrs); i++)
+		rdmsrq(vmx_switched_msr_index[i], vmx_host_syscall_msrs[i]);
+}
+
 /* For VMCS accesses: stay on this CPU, with the vCPU's VMCS current. */
 struct vmx_vcpu *vmx_vcpu_get(struct vmm_vcpu *vcpu)
 {
@@ -53,7 +64,6 @@ void vmx_vcpu_put(void)
 int vmx_vcpu_create(struct vmm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vx;
-	unsigned int i;
 	u64 ad;
 
 	if (!vmx_controls_usable())
@@ -68,15 +78,7 @@ int vmx_vcpu_create(struct vmm_vcpu *vcpu)
 	if (!vx->vmcs)
 		goto err_free;
 	vx->vmcs_pa = virt_to_phys(vx->vmcs);
-	/* One page: the guest's list, then the host's. */
-	vx->guest_msrs = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	if (!vx->guest_msrs)
-		goto err_vmcs;
-	vx->host_msrs = vx->guest_msrs + VMX_NR_SWITCHED_MSRS;
-	for (i = 0; i < VMX_NR_SWITCHED_MSRS; i++) {
-		vx->guest_msrs[i].index = vmx_switched_msr_index[i];
-		vx->host_msrs[i].index = vmx_switched_msr_index[i];
-	}
+	/* The guest's SYSCALL MSRs start at their RESET value, 0 (kzalloc). */
 	vx->vpid = vmx_vpid_alloc();
 	ad = (vmm_host_caps.features & VMM_FEAT_TDP_AD) ? EPTP_AD : 0;
 	vx->eptp = vmm_mmu_root_pa(&vcpu->vm->mmu) | EPTP_WALK_4 | EPTP_MT_WB | ad;
@@ -87,8 +89,6 @@ int vmx_vcpu_create(struct vmm_vcpu *vcpu)
 	vmx_vcpu_put();
 	return 0;
 
-err_vmcs:
-	free_page((unsigned long)vx->vmcs);
 err_free:
 	kfree(vx);
 	return -ENOMEM;
@@ -102,7 +102,6 @@ void vmx_vcpu_free(struct vmm_vcpu *vcpu)
 		return;
 	vmx_vmcs_clear(vx);		/* no CPU may still hold it */
 	vmx_vpid_free(vx->vpid);
-	free_page((unsigned long)vx->guest_msrs);
 	free_page((unsigned long)vx->vmcs);
 	kfree(vx);
 	vcpu->vendor = NULL;
@@ -290,7 +289,9 @@ int vmx_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *u)
 	struct vmx_vcpu *vx;
 	u64 pdpte[4] = {};
 
-	if (!vmx_cr4_valid(u->cr4) || u->cr8 > 0xf || (u->cr0 >> 32))
+	/* EFER.SVME too, as on SVM: the ABI refuses it on both (abi.rst). */
+	if (!vmx_cr4_valid(u->cr4) || u->cr8 > 0xf || (u->cr0 >> 32) ||
+	    (u->efer & EFER_SVME))
 		return -EINVAL;
 	/* The guest-physical reads may sleep: before taking the CPU. */
 	if (vmx_pae_paging(u->cr0, u->cr4, u->efer) &&
@@ -365,7 +366,7 @@ static int __vmx_get_msr(struct vmx_vcpu *vx, u32 index, u64 *value)
 		i = vmx_switched_msr(index);
 		if (i < 0)
 			return -ENOENT;
-		*value = vx->guest_msrs[i].value;
+		*value = vx->guest_msrs[i];
 	}
 	return 0;
 }
@@ -417,14 +418,7 @@ static int __vmx_set_msr(struct vmx_vcpu *vx, u32 index, u64 value)
 		if (index != MSR_STAR && index != MSR_SYSCALL_MASK &&
 		    !vmm_canonical(value))
 			return -EINVAL;
-		vx->guest_msrs[i].value = value;
-		/* From now on the hardware switches these at entry and exit. */
-		if (!vx->msrs_switched) {
-			vx->msrs_switched = true;
-			vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, VMX_NR_SWITCHED_MSRS);
-			vmcs_write32(VM_EXIT_MSR_STORE_COUNT, VMX_NR_SWITCHED_MSRS);
-			vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, VMX_NR_SWITCHED_MSRS);
-		}
+		vx->guest_msrs[i] = value;
 	}
 	return 0;
 }
@@ -508,7 +502,6 @@ void vmx_run_begin(struct vmm_vcpu *vcpu)
 static void vmx_prepare_host(struct vmx_vcpu *vx)
 {
 	unsigned long cr3 = __read_cr3(), cr4 = __read_cr4();
-	unsigned int i;
 
 	if (cr3 != vx->host_cr3) {
 		vmcs_writel(HOST_CR3, cr3);
@@ -522,12 +515,53 @@ static void vmx_prepare_host(struct vmx_vcpu *vx)
 		vmcs_writel(HOST_FS_BASE, vx->host.fs_base);
 		vx->host_fs_base = vx->host.fs_base;
 	}
-	if (vx->msrs_switched) {
-		for (i = 0; i < VMX_NR_SWITCHED_MSRS; i++)
-			if (vx->host_msrs[i].index != MSR_KERNEL_GS_BASE)
-				rdmsrq(vx->host_msrs[i].index, vx->host_msrs[i].value);
-		vx->host_msrs[VMX_MSR_KERNEL_GS_BASE].value = vx->host.kernel_gs_base;
-	}
+}
+
+/*
+ * The guest's SYSCALL target and flags mask, and the GS base SWAPGS gives
+ * it, from the first entry on: with the host's, a guest's SYSCALL would
+ * jump to the host's entry code address. Preemption off from here until
+ * vmx_put_syscall_msrs(): nothing on this CPU returns to user mode or
+ * executes SYSCALL in between, and interrupts and NMIs from kernel mode
+ * do not SWAPGS.
+ */
+static void vmx_load_syscall_msrs(struct vmx_vcpu *vx)
+{
+	unsigned int i;
+
+	for (i = 0; i < VMX_NR_SWITCHED_MSRS; i++)
+		wrmsrq(vmx_switched_msr_index[i], vx->guest_msrs[i]);
+}
+
+/* Back to the host's, keeping what the guest's SWAPGS left. */
+static void vmx_put_syscall_msrs(struct vmx_vcpu *vx)
+{
+	unsigned int i;
+
+	rdmsrq(MSR_KERNEL_GS_BASE, vx->guest_msrs[VMX_MSR_KERNEL_GS_BASE]);
+	wrmsrq(MSR_KERNEL_GS_BASE, vx->host.kernel_gs_base);
+	for (i = 0; i < ARRAY_SIZE(vmx_host_syscall_msrs); i++)
+		wrmsrq(vmx_switched_msr_index[i], vmx_host_syscall_msrs[i]);
+}
+
+/*
+ * VM exit leaves the GDT limit at 0xffff (Intel SDM, "Loading Host Segment
+ * and Descriptor-Table Registers"). Harmless in the kernel, but user mode
+ * could then read descriptors past the GDT with LAR and LSL (the CPU entry
+ * area behind it, guard pages included): restore it before this CPU can run
+ * anything else.
+ */
+static void vmx_restore_host_gdt(struct vmx_vcpu *vx)
+{
+	native_load_gdt(&vx->host_gdt);
+}
+
+static u16 vmx_sldt(void)
+{
+	u16 sel;
+
+	asm volatile("sldt %0" : "=rm" (sel));
+	return sel;
 }
 
 /* After the exit, interrupts off: what VM exit set to fixed values. */
@@ -548,11 +582,16 @@ static void vmx_restore_host(struct vmx_vcpu *vx)
 		load_gs_index(h->gs);
 		wrmsrq(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
 	}
-	/* ...clears DEBUGCTL and DR7, */
+	/* ...clears DEBUGCTL and DR7 (vmm_debugregs_exit() for DR7), */
 	if (h->debugctl)
 		update_debugctlmsr(h->debugctl);
-	if (hw_breakpoint_active())
-		hw_breakpoint_restore();
+	/*
+	 * ...nulls LDTR (a task that uses modify_ldt() needs it back; read
+	 * before the entry with interrupts off, as an LDT change reloads it
+	 * by IPI),
+	 */
+	if (unlikely(vx->host_ldt))
+		asm volatile("lldt %w0" : : "q" (vx->host_ldt));
 	/* ...and sets the TR limit to 0x67, cutting off the I/O bitmap. */
 	invalidate_tss_limit();
 }
@@ -592,10 +631,20 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	}
 	if (native_read_cr2() != vx->cr2)
 		native_write_cr2(vx->cr2);
+	vx->host_ldt = vmx_sldt();
+	if (unlikely(vcpu->dbg.owned))
+		native_set_debugreg(6, vx->dr6);
+	vmm_debugregs_enter(&vcpu->dbg, vx->dr7);
 
 	fail = vmx_vmenter(vx->regs, vx->launched, &vx->host_rsp);
 
 	vx->cr2 = native_read_cr2();
+	if (unlikely(vcpu->dbg.owned)) {
+		vx->dr6 = native_get_debugreg(6);
+		vx->dr7 = vmcs_readl(GUEST_DR7);
+		vmx_mov_dr_exiting(true);
+	}
+	vmm_debugregs_exit(&vcpu->dbg);
 	vmm_vcpu_exit_guest_mode(vcpu);
 	if (!fail) {
 		vx->exit.reason = vmcs_read32(VM_EXIT_REASON);
@@ -625,6 +674,7 @@ int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
 	preempt_disable();
 	vmx_vmcs_load(vx);
 	vmx_prepare_host(vx);
+	vmx_load_syscall_msrs(vx);
 	/*
 	 * The guest may use the FPU, SSE and AVX registers: save the task's
 	 * state first, so that only the guest sees what it leaves there.
@@ -646,6 +696,8 @@ int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
 	} while (ret == VMM_RESUME && !need_resched() && !signal_pending(current));
 	vmm_fpu_save_guest(&vcpu->fpu);
 	kernel_fpu_end();
+	vmx_put_syscall_msrs(vx);
+	vmx_restore_host_gdt(vx);
 	preempt_enable();
 
 	if (ret == VMX_EXIT_SLOW)

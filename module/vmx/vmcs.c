@@ -25,6 +25,7 @@
 #include <asm/msr.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
+#include <asm/trapnr.h>
 
 #include "../compat.h"
 #include "../vmm.h"
@@ -118,14 +119,19 @@ void *vmx_vmcs_alloc(void)
 }
 
 /* Host state that differs between CPUs: set when the VMCS comes here. */
-static void vmx_set_host_percpu_state(void)
+static void vmx_set_host_percpu_state(struct vmx_vcpu *vx)
 {
-	struct desc_ptr gdt;
 	u64 gs_base, sysenter_esp;
 	int cpu = smp_processor_id();
 
-	native_store_gdt(&gdt);
-	vmcs_writel(HOST_GDTR_BASE, gdt.address);
+	/*
+	 * Kept whole: VM exit loads the base but sets the limit to 0xffff.
+	 * The limit is the kernel's constant, not what SGDT says: another
+	 * hypervisor's exit may have left 0xffff here too.
+	 */
+	native_store_gdt(&vx->host_gdt);
+	vx->host_gdt.size = GDT_SIZE - 1;
+	vmcs_writel(HOST_GDTR_BASE, vx->host_gdt.address);
 	vmcs_writel(HOST_TR_BASE,
 		    (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
 	rdmsrq(MSR_GS_BASE, gs_base);
@@ -155,7 +161,7 @@ void vmx_vmcs_load(struct vmx_vcpu *vx)
 		vmx_vmptrld(vx->vmcs_pa);
 		__this_cpu_write(current_vmcs, vx->vmcs);
 		local_irq_restore(flags);
-		vmx_set_host_percpu_state();
+		vmx_set_host_percpu_state(vx);
 		return;
 	}
 	if (__this_cpu_read(current_vmcs) != vx->vmcs) {
@@ -194,13 +200,22 @@ static int vmx_adjust(const char *what, u64 msr, u32 want, u32 need, u32 *out)
  */
 void vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps)
 {
-	const u32 need_proc2 = VMX_PROC2_EPT | VMX_PROC2_UNRESTRICTED;
+	const u32 need_proc2 = VMX_PROC2_EPT | VMX_PROC2_UNRESTRICTED |
+			       PROC2_WBINVD_EXITING;
 	const u32 need_exit = EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_PAT |
-			      EXIT_LOAD_PAT | EXIT_SAVE_EFER | EXIT_LOAD_EFER;
-	const u32 need_entry = ENTRY_LOAD_PAT | ENTRY_LOAD_EFER;
-	/* CR8 exits: without a TPR shadow, MOV CR8 would reach the host's APIC. */
+			      EXIT_LOAD_PAT | EXIT_SAVE_EFER | EXIT_LOAD_EFER |
+			      EXIT_SAVE_DEBUG;
+	/* The guest's DR7 and DEBUGCTL, never the host's (security.rst). */
+	const u32 need_entry = ENTRY_LOAD_PAT | ENTRY_LOAD_EFER | ENTRY_LOAD_DEBUG;
+	/*
+	 * CR8 exits: without a TPR shadow, MOV CR8 would reach the host's
+	 * APIC. MOV DR, RDPMC, MONITOR and MWAIT: host state the guest must
+	 * not reach (the intercept table in Documentation/security.rst).
+	 */
 	const u32 need_proc = PROC_HLT_EXITING | PROC_UNCOND_IO_EXITING |
 			      PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
+			      PROC_MOV_DR_EXITING | PROC_RDPMC_EXITING |
+			      PROC_MWAIT_EXITING | PROC_MONITOR_EXITING |
 			      VMX_PROC_SECONDARY;
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	u32 entry;
@@ -215,9 +230,7 @@ void vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps)
 			 PIN_EXT_INTR_EXITING | PIN_NMI_EXITING,
 			 PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, &vmx_ctl.pin);
 	ret = ret ?: vmx_adjust("processor-based", raw[VMM_RAW_VMX_PROCBASED],
-				need_proc | PROC_MWAIT_EXITING |
-				PROC_MONITOR_EXITING | PROC_RDPMC_EXITING,
-				need_proc, &vmx_ctl.proc);
+				need_proc, need_proc, &vmx_ctl.proc);
 	ret = ret ?: vmx_adjust("secondary", raw[VMM_RAW_VMX_PROCBASED2],
 				need_proc2 | VMX_PROC2_VPID | PROC2_RDTSCP,
 				need_proc2, &vmx_ctl.proc2);
@@ -255,12 +268,20 @@ void vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps)
 	vmx_ctl.cr0_owned = X86_CR0_PE | X86_CR0_PG | cr0_fixed0 | ~cr0_fixed1;
 	vmx_ctl.cr4_owned = X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_OSXSAVE |
 			    cr4_fixed0 | ~cr4_fixed1;
+	vmx_syscall_msrs_init();
 	vmx_ctl.usable = true;
 }
 
 bool vmx_controls_usable(void)
 {
 	return vmx_ctl.usable;
+}
+
+/* MOV DR exits, or runs natively while the guest owns DR0-3 (vcpu.c). */
+void vmx_mov_dr_exiting(bool on)
+{
+	vmcs_write32(PROC_BASED_CONTROLS,
+		     on ? vmx_ctl.proc : vmx_ctl.proc & ~PROC_MOV_DR_EXITING);
 }
 
 u32 vmx_entry_controls(bool ia32e)
@@ -315,7 +336,12 @@ void vmx_vmcs_init(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 					   vmx_ctl.proc2 & ~VMX_PROC2_VPID);
 	vmcs_write32(VM_EXIT_CONTROLS, vmx_ctl.exit);
 	vmcs_write32(VM_ENTRY_CONTROLS, vmx_entry_controls(false));
-	vmcs_write32(EXCEPTION_BITMAP, 0);
+	/*
+	 * #DB and #AC: their delivery can raise them again without end, a
+	 * loop inside the CPU that no interrupt breaks (CVE-2015-8104,
+	 * CVE-2015-5307): exit on each and reflect it (exit.c).
+	 */
+	vmcs_write32(EXCEPTION_BITMAP, BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC));
 	vmcs_write32(CR3_TARGET_COUNT, 0);
 	if (vx->vpid)
 		vmcs_write16(VMCS_VPID, vx->vpid);
@@ -323,10 +349,7 @@ void vmx_vmcs_init(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	vmcs_writel(CR0_GUEST_HOST_MASK, vmx_ctl.cr0_owned);
 	vmcs_writel(CR4_GUEST_HOST_MASK, vmx_ctl.cr4_owned);
 
-	/* MSR lists: empty until the guest writes a SYSCALL MSR. */
-	vmcs_write64(VM_ENTRY_MSR_LOAD_ADDR, virt_to_phys(vx->guest_msrs));
-	vmcs_write64(VM_EXIT_MSR_STORE_ADDR, virt_to_phys(vx->guest_msrs));
-	vmcs_write64(VM_EXIT_MSR_LOAD_ADDR, virt_to_phys(vx->host_msrs));
+	/* No MSR lists: the SYSCALL MSRs are switched per run (vcpu.c). */
 	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write32(VM_EXIT_MSR_STORE_COUNT, 0);
 	vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, 0);
@@ -378,7 +401,9 @@ void vmx_vmcs_init(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	vmx_set_cr0(vx, X86_CR0_ET | X86_CR0_CD | X86_CR0_NW);
 	vmx_set_cr4(vx, 0);
 	vmcs_writel(GUEST_CR3, 0);
-	vmcs_writel(GUEST_DR7, 0x400);
+	vmcs_writel(GUEST_DR7, VMM_DR7_RESET);
+	vx->dr7 = VMM_DR7_RESET;
+	vx->dr6 = VMM_DR6_RESET;
 	vmcs_writel(GUEST_RSP, 0);
 	vmcs_writel(GUEST_RIP, 0xfff0);
 	vmcs_writel(GUEST_RFLAGS, X86_EFLAGS_FIXED);

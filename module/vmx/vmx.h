@@ -10,6 +10,7 @@
 #include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/types.h>
+#include <asm/desc_defs.h>
 
 #include "../../uapi/vmm.h"
 #include "../x86/regs.h"
@@ -93,8 +94,10 @@
 
 /* Secondary processor-based controls (VMX_PROC2_EPT, _VPID, _UNRESTRICTED above) */
 #define PROC2_RDTSCP			BIT(3)
+#define PROC2_WBINVD_EXITING		BIT(6)
 
 /* VM-exit controls */
+#define EXIT_SAVE_DEBUG			BIT(2)
 #define EXIT_HOST_ADDR_SPACE_SIZE	BIT(9)
 #define EXIT_SAVE_PAT			BIT(18)
 #define EXIT_LOAD_PAT			BIT(19)
@@ -102,6 +105,7 @@
 #define EXIT_LOAD_EFER			BIT(21)
 
 /* VM-entry controls */
+#define ENTRY_LOAD_DEBUG		BIT(2)
 #define ENTRY_IA32E_MODE		BIT(9)
 #define ENTRY_LOAD_PAT			BIT(14)
 #define ENTRY_LOAD_EFER			BIT(15)
@@ -155,6 +159,7 @@ enum vmx_exit_reason {
 	EXIT_VMXOFF			= 26,
 	EXIT_VMXON			= 27,
 	EXIT_CR_ACCESS			= 28,
+	EXIT_DR_ACCESS			= 29,
 	EXIT_IO_INSTRUCTION		= 30,
 	EXIT_RDMSR			= 31,
 	EXIT_WRMSR			= 32,
@@ -167,22 +172,22 @@ enum vmx_exit_reason {
 	EXIT_EPT_MISCONFIG		= 49,
 	EXIT_INVEPT			= 50,
 	EXIT_INVVPID			= 53,
+	EXIT_WBINVD			= 54,
 	EXIT_XSETBV			= 55,
 	EXIT_VMFUNC			= 59,
 	EXIT_REASON_MAX
 };
 
-/* The guest MSRs that VMX does not switch, kept in VM-entry MSR-load lists. */
+/*
+ * The guest MSRs that VMX does not switch: SYSCALL's and SWAPGS's. They
+ * matter only to user mode and to SYSCALL, so vmm loads the guest's with
+ * WRMSR when the CPU is taken for a run and the host's before it is given
+ * back (vmx_vcpu_run_once()), not at every entry and exit.
+ */
 enum vmx_switched_msr {
 	VMX_MSR_STAR, VMX_MSR_LSTAR, VMX_MSR_CSTAR, VMX_MSR_SFMASK,
 	VMX_MSR_KERNEL_GS_BASE,
 	VMX_NR_SWITCHED_MSRS
-};
-
-struct vmx_msr_entry {
-	u32 index;
-	u32 reserved;
-	u64 value;
 };
 
 struct vmm_vcpu;
@@ -216,13 +221,14 @@ struct vmx_vcpu {
 	u64 eptp;
 	unsigned long host_rsp;		/* HOST_RSP as last written */
 	unsigned long host_cr3;		/* HOST_CR3 as last written */
-	/* Guest MSRs switched through the VM-entry/exit MSR lists. */
-	struct vmx_msr_entry *guest_msrs;	/* entry load, exit store */
-	struct vmx_msr_entry *host_msrs;	/* exit load */
-	bool msrs_switched;		/* the guest wrote one: lists in use */
+	u64 guest_msrs[VMX_NR_SWITCHED_MSRS];	/* the guest's SYSCALL MSRs */
+	struct desc_ptr host_gdt;	/* this CPU's, which VM exit truncates */
+	u16 host_ldt;			/* LDTR before the entry, which nulls it */
 	unsigned long cr2;		/* VMX does not switch CR2 */
 	bool osxsave;			/* the guest's CR4.OSXSAVE */
 	u32 cr8;			/* the guest's TPR: no APIC is emulated */
+	unsigned long dr6;		/* the guest's: VMX does not switch DR6 */
+	unsigned long dr7;		/* GUEST_DR7 as last written or saved */
 	int entered_cpu;		/* where the guest last ran, or -1 */
 	struct vmx_host_task_state host;
 	unsigned long host_cr4;		/* HOST_CR4 as last written */
@@ -242,6 +248,7 @@ void vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps);
 void vmx_vmcs_init(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);
 bool vmx_controls_usable(void);
 u32 vmx_entry_controls(bool ia32e);
+void vmx_mov_dr_exiting(bool on);
 unsigned long vmx_hw_cr0(unsigned long cr0);
 unsigned long vmx_hw_cr4(unsigned long cr4);
 bool vmx_cr4_valid(unsigned long cr4);
@@ -266,6 +273,7 @@ int vmx_get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *value);
 int vmx_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value);
 int vmx_vcpu_run_once(struct vmm_vcpu *vcpu);
 void vmx_run_begin(struct vmm_vcpu *vcpu);
+void vmx_syscall_msrs_init(void);
 void vmx_inject_exception(struct vmx_vcpu *vx, u8 vector, bool has_error, u32 error);
 void vmx_skip_insn(struct vmx_vcpu *vx);
 int vmx_set_cr0(struct vmx_vcpu *vx, unsigned long cr0);

@@ -43,6 +43,9 @@ run_results abi_test abi
 # --- guests: memory slots, vCPUs, VMM_RUN ----------------------------------
 run_results run_test run
 
+# --- what a guest must never reach of the host (Documentation/security.rst)
+run_results isolation_test isolation
+
 # --- VMM_RUN under signals, closes, CPU churn, host FPU users ---------------
 run_results stress_test stress
 

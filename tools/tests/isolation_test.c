@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * isolation_test: what a guest or a /dev/vmm user must never reach of the
+ * host (Documentation/security.rst). Each case looks at host state after a
+ * guest ran, or at what the guest saw of it. Runs on both backends; prints
+ * "RESULT PASS|FAIL isolation <name> [detail]", exits with the number of
+ * failures (capped at 99), 100 if /dev/vmm cannot be used.
+ */
+#define _GNU_SOURCE
+#include <asm/prctl.h>
+#include <errno.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "uapi/vmm.h"
+#include "guest.h"
+
+#define RESULT_SUITE "isolation"
+#include "result.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define OUT_PORT	0x10	/* the guests' "done" port */
+#define RESULTS		0x3000	/* where the guests store what they saw */
+
+#define MSR_KERNEL_GS	0xc0000102
+
+/* The emulator this lab machine runs in, as /init exports it. */
+static int lab_emulator(const char *name)
+{
+	const char *e = getenv("VMM_LAB_EMULATOR");
+
+	return e && !strcmp(e, name);
+}
+
+static unsigned long long mem64(const struct guest *g, unsigned long gpa)
+{
+	unsigned long long v;
+
+	memcpy(&v, g->mem + gpa, sizeof(v));
+	return v;
+}
+
+static int out_exit(const struct guest *g, int ret)
+{
+	return !ret && g->run->exit_reason == VMM_EXIT_IO && g->run->io.port == OUT_PORT;
+}
+
+static unsigned long long get_msr(int vcpu, unsigned int index)
+{
+	struct vmm_msr_entry e = { .index = index };
+	struct vmm_msrs m = { .nmsrs = 1, .entries = (unsigned long)&e };
+
+	return ioctl(vcpu, VMM_GET_MSRS, &m) == 1 ? e.data : ~0ULL;
+}
+
+/* ---- descriptor tables after an exit (VMX sets the GDT limit to 0xffff) ---- */
+
+/* Selectors past the host's GDT (16 entries on x86-64) that LSL accepts. */
+static unsigned int lsl_past_gdt(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 16; i < 1024; i++) {
+		unsigned int sel = i * 8 + 3, limit;
+		unsigned char ok;
+
+		asm volatile("lsl %2, %0\n\tsetz %1"
+			     : "=r" (limit), "=qm" (ok) : "r" (sel) : "cc");
+		n += ok;
+	}
+	return n;
+}
+
+GUEST_CODE(exits_guest, "16",
+	   "mov $0, %ax\n"
+	   "cpuid\n"			/* an exit handled in the kernel */
+	   "out %al, $0x10\n");		/* one for userspace */
+
+static void test_gdt_limit(int dev)
+{
+	unsigned int before, after;
+	cpu_set_t cpus;
+	struct guest g;
+	int ret;
+
+	/* The guest and the check on one CPU: the limit is per CPU. */
+	CPU_ZERO(&cpus);
+	CPU_SET(sched_getcpu(), &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus)) {
+		result(0, "gdt_limit_restored", "sched_setaffinity: errno %d", errno);
+		return;
+	}
+	before = lsl_past_gdt();
+	if (guest_setup(&g, dev, exits_guest, exits_guest_end - exits_guest)) {
+		result(0, "gdt_limit_restored", "guest_setup: errno %d", errno);
+		return;
+	}
+	ret = run(&g);
+	after = lsl_past_gdt();
+	result(out_exit(&g, ret) && before == 0 && after == 0, "gdt_limit_restored",
+	       "selectors past the GDT accepted by LSL: %u before, %u after a guest ran",
+	       before, after);
+	guest_teardown(&g);
+	CPU_ZERO(&cpus);
+	for (ret = 0; ret < CPU_SETSIZE; ret++)
+		CPU_SET(ret, &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+}
+
+/* ---- SYSCALL and SWAPGS MSRs: the guest's own from the first entry ---- */
+
+/*
+ * SYSCALL without having written LSTAR: it must go to the guest's LSTAR,
+ * 0 after RESET, where the code below is put; with the host's it would
+ * fault at the host's entry address (a KASLR leak through CR2).
+ */
+GUEST_CODE(syscall_guest, "64",
+	   "mov $0xc0000080, %ecx\n"	/* EFER.SCE */
+	   "rdmsr\n"
+	   "or $1, %eax\n"
+	   "wrmsr\n"
+	   "syscall\n"
+	   "hlt\n");
+GUEST_CODE(syscall_target, "64",
+	   "mov $0x5a, %al\n"
+	   "out %al, $0x10\n"
+	   "hlt\n");
+
+static void test_syscall_msrs(int dev)
+{
+	struct guest g;
+	int ret;
+
+	if (guest_setup_mode(&g, dev, GUEST_LONG, syscall_guest,
+			     syscall_guest_end - syscall_guest)) {
+		result(0, "syscall_uses_guest_lstar", "guest_setup: errno %d", errno);
+		return;
+	}
+	memcpy(g.mem, syscall_target, syscall_target_end - syscall_target);
+	ret = run(&g);
+	result(out_exit(&g, ret) && g.run->io.data == 0x5a, "syscall_uses_guest_lstar",
+	       "ret=%d exit %u port %#x (a shutdown: SYSCALL went to the host's LSTAR)",
+	       ret, g.run->exit_reason, g.run->io.port);
+	guest_teardown(&g);
+}
+
+/*
+ * SWAPGS without having written KERNEL_GS_BASE gives the guest its RESET
+ * value, 0, not the host task's GS base; what the guest's SWAPGS leaves
+ * there stays the guest's and the host task keeps its own GS base.
+ */
+GUEST_CODE(swapgs_guest, "64",
+	   "mov $0xc0000101, %ecx\n"	/* GS_BASE = 0x1234000 */
+	   "mov $0x1234000, %eax\n"
+	   "xor %edx, %edx\n"
+	   "wrmsr\n"
+	   "swapgs\n"
+	   "rdmsr\n"			/* GS_BASE: what KERNEL_GS_BASE held */
+	   "mov %eax, 0x3000\n"
+	   "mov %edx, 0x3004\n"
+	   "out %al, $0x10\n"
+	   "hlt\n");
+
+static void test_swapgs(int dev)
+{
+	const unsigned long host_gs = 0x7f00c0de0000UL;
+	unsigned long gs = 0;
+	struct guest g;
+	int ret;
+
+	if (syscall(SYS_arch_prctl, ARCH_SET_GS, host_gs)) {
+		result(0, "swapgs", "arch_prctl: errno %d", errno);
+		return;
+	}
+	if (guest_setup_mode(&g, dev, GUEST_LONG, swapgs_guest,
+			     swapgs_guest_end - swapgs_guest)) {
+		result(0, "swapgs", "guest_setup: errno %d", errno);
+		return;
+	}
+	memset(g.mem + RESULTS, 0xff, 8);
+	ret = run(&g);
+	syscall(SYS_arch_prctl, ARCH_GET_GS, &gs);
+	result(out_exit(&g, ret) && mem64(&g, RESULTS) == 0, "swapgs_guest_sees_its_own",
+	       "the guest's KERNEL_GS_BASE read %#llx, want 0 (the host's is %#lx)",
+	       mem64(&g, RESULTS), host_gs);
+	result(gs == host_gs, "swapgs_host_gs_base_kept", "host GS base %#lx, want %#lx",
+	       gs, host_gs);
+	result(get_msr(g.vcpu, MSR_KERNEL_GS) == 0x1234000, "swapgs_guest_value_kept",
+	       "VMM_GET_MSRS KERNEL_GS_BASE %#llx", get_msr(g.vcpu, MSR_KERNEL_GS));
+	guest_teardown(&g);
+	syscall(SYS_arch_prctl, ARCH_SET_GS, 0UL);
+}
+
+/* ---- intercepts: the same answer on both vendors (security.rst) ---- */
+
+/*
+ * Each instruction under test runs with a sentinel (0xff) in RES; the #UD,
+ * #GP and #DB handlers (real-mode IVT) store their vector there and resume
+ * at the address in CONT. The guest reports RES on port 0x10 after each.
+ */
+#define IG(label) "(" #label " - intercept_guest + 0x1000)"
+#define IG_TRY(n, insn)						\
+	"movw $" IG(n) ", 0x2000\n"					\
+	"movb $0xff, 0x2002\n"						\
+	insn "\n"							\
+	#n ": movb 0x2002, %al\n"					\
+	"out %al, $0x10\n"
+GUEST_CODE(intercept_guest, "16",
+	   "movw $" IG(h_ud) ", 0x18\n movw $0, 0x1a\n"
+	   "movw $" IG(h_gp) ", 0x34\n movw $0, 0x36\n"
+	   "movw $" IG(h_db) ", 0x04\n movw $0, 0x06\n"
+	   "xor %ecx, %ecx\n xor %edx, %edx\n mov $0x3000, %eax\n"
+	   IG_TRY(t_invd, "invd")
+	   IG_TRY(t_wbinvd, "wbinvd")
+	   IG_TRY(t_rdpmc, "xor %ecx, %ecx\n rdpmc")
+	   IG_TRY(t_monitor, "mov $0x3000, %eax\n xor %ecx, %ecx\n monitor")
+	   IG_TRY(t_mwait, "xor %eax, %eax\n xor %ecx, %ecx\n mwait")
+	   IG_TRY(t_rdpru, "xor %ecx, %ecx\n .byte 0x0f, 0x01, 0xfd")
+	   IG_TRY(t_icebp, ".byte 0xf1")
+	   "hlt\n"
+	   "h_ud: movb $6, 0x2002\n jmp h_com\n"
+	   "h_gp: movb $13, 0x2002\n jmp h_com\n"
+	   "h_db: movb $1, 0x2002\n"
+	   "h_com: add $6, %sp\n jmp *0x2000\n");
+
+static void test_intercepts(int dev)
+{
+	static const struct { const char *insn; unsigned int want; } t[] = {
+		{ "invd", 0xff }, { "wbinvd", 0xff }, { "rdpmc", 13 },
+		{ "monitor", 6 }, { "mwait", 6 }, { "rdpru", 6 }, { "icebp", 1 },
+	};
+	unsigned int i, got;
+	char name[64];
+	struct guest g;
+	int ret;
+
+	if (guest_setup(&g, dev, intercept_guest, intercept_guest_end - intercept_guest)) {
+		result(0, "intercepts", "guest_setup: errno %d", errno);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		ret = run(&g);
+		snprintf(name, sizeof(name), "intercept_%s", t[i].insn);
+		got = out_exit(&g, ret) ? g.run->io.data : ~0u;
+		/*
+		 * QEMU's TCG decodes ICEBP only when built with WANT_ICEBP,
+		 * and raises #UD otherwise, before any intercept (Bochs and
+		 * real CPUs raise #DB).
+		 */
+		if (!strcmp(t[i].insn, "icebp") && got == 6 && !lab_emulator("bochs")) {
+			printf("RESULT SKIP isolation %s QEMU raises #UD for ICEBP\n", name);
+			continue;
+		}
+		result(got == t[i].want, name,
+		       "ret=%d exit %u: got %#x, want %#x (0xff: none, 1: #DB, 6: #UD, 13: #GP)",
+		       ret, g.run->exit_reason, got, t[i].want);
+	}
+	guest_teardown(&g);
+}
+
+/*
+ * Single-step: the #DB reaches the guest's handler after one instruction,
+ * with DR6.BS as the guest reads it (VMX reports it in the exit instead).
+ */
+#define SS(label) "(" #label " - ss_guest + 0x1000)"
+GUEST_CODE(ss_guest, "16",
+	   "movw $" SS(ss_db) ", 0x04\n movw $0, 0x06\n"
+	   "pushf\n pop %ax\n or $0x100, %ax\n push %ax\n popf\n"
+	   "nop\n"
+	   "ss_after: nop\n"
+	   "movw $" SS(ss_after) ", %ax\n"
+	   "out %ax, $0x10\n"
+	   "hlt\n"
+	   "ss_db: mov %dr6, %eax\n mov %eax, 0x3000\n"
+	   "mov %sp, %bp\n mov (%bp), %ax\n mov %ax, 0x3004\n"
+	   "andw $0xfeff, 4(%bp)\n iret\n");
+
+static void test_single_step(int dev)
+{
+	unsigned int dr6, ip;
+	struct guest g;
+	int ret;
+
+	if (guest_setup(&g, dev, ss_guest, ss_guest_end - ss_guest)) {
+		result(0, "single_step_db", "guest_setup: errno %d", errno);
+		return;
+	}
+	ret = run(&g);
+	memcpy(&dr6, g.mem + RESULTS, 4);
+	memcpy(&ip, g.mem + RESULTS + 4, 2);
+	ip &= 0xffff;
+	result(out_exit(&g, ret) && ip == g.run->io.data && dr6 == 0xffff4ff0, "single_step_db",
+	       "#DB after IP %#x (want %#llx), DR6 %#x (want 0xffff4ff0)", ip,
+	       (unsigned long long)g.run->io.data, dr6);
+	guest_teardown(&g);
+}
+
+/* ---- debug registers: the guest's own, the host's breakpoints kept ---- */
+
+static int watched;
+
+static void watched_write(int v)
+{
+	__atomic_store_n(&watched, v, __ATOMIC_SEQ_CST);
+}
+
+/* A write watchpoint on @addr for this task, or -1. */
+static int perf_watch(void *addr)
+{
+	struct perf_event_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.type = PERF_TYPE_BREAKPOINT;
+	a.size = sizeof(a);
+	a.bp_type = HW_BREAKPOINT_W;
+	a.bp_addr = (unsigned long)addr;
+	a.bp_len = HW_BREAKPOINT_LEN_4;
+	a.exclude_kernel = 1;
+	a.exclude_hv = 1;
+	return syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+}
+
+static unsigned long long perf_count(int fd)
+{
+	unsigned long long n = 0;
+
+	return read(fd, &n, sizeof(n)) == sizeof(n) ? n : ~0ULL;
+}
+
+/* What the guest finds in its debug registers after RESET. */
+GUEST_CODE(dr_read_guest, "16",
+	   "mov %dr0, %eax\n mov %eax, 0x3000\n"
+	   "mov %dr1, %eax\n mov %eax, 0x3004\n"
+	   "mov %dr2, %eax\n mov %eax, 0x3008\n"
+	   "mov %dr3, %eax\n mov %eax, 0x300c\n"
+	   "mov %dr7, %eax\n mov %eax, 0x3010\n"
+	   "out %al, $0x10\n"
+	   "hlt\n");
+
+/* What it wrote, across an exit (the hardware's DR0 is the host's then). */
+GUEST_CODE(dr_write_guest, "16",
+	   "mov $0x12345000, %eax\n mov %eax, %dr0\n"
+	   "mov $0x402, %eax\n mov %eax, %dr7\n"
+	   "out %al, $0x10\n"
+	   "mov %dr0, %eax\n mov %eax, 0x3014\n"
+	   "mov %dr7, %eax\n mov %eax, 0x3018\n"
+	   "out %al, $0x10\n"
+	   "hlt\n");
+
+static unsigned int mem32(const struct guest *g, unsigned long gpa)
+{
+	unsigned int v;
+
+	memcpy(&v, g->mem + gpa, sizeof(v));
+	return v;
+}
+
+/*
+ * A host watchpoint (perf, as ptrace and gdb set them) on this task while
+ * its guest reads the debug registers: the guest sees its own RESET values,
+ * not the watchpoint's address, and the watchpoint still fires afterwards.
+ * The guest writing its own while the host's is armed is left out: QEMU
+ * 7.2 crashes on it (Documentation/lab.rst), real CPUs do not.
+ */
+static void test_debug_registers(int dev)
+{
+	unsigned long long n0, n1, n2;
+	struct guest g;
+	int fd, ret;
+
+	fd = perf_watch(&watched);
+	if (fd < 0) {
+		result(0, "debugregs", "perf_event_open(PERF_TYPE_BREAKPOINT): errno %d", errno);
+		return;
+	}
+	n0 = perf_count(fd);
+	watched_write(1);
+	n1 = perf_count(fd);
+	if (guest_setup(&g, dev, dr_read_guest, dr_read_guest_end - dr_read_guest)) {
+		result(0, "debugregs", "guest_setup: errno %d", errno);
+		close(fd);
+		return;
+	}
+	ret = run(&g);
+	result(out_exit(&g, ret) && !mem32(&g, 0x3000) && !mem32(&g, 0x3004) &&
+	       !mem32(&g, 0x3008) && !mem32(&g, 0x300c) && mem32(&g, 0x3010) == 0x400,
+	       "debugregs_guest_sees_reset_values",
+	       "DR0-3 %#x %#x %#x %#x DR7 %#x (the host watches %p)", mem32(&g, 0x3000),
+	       mem32(&g, 0x3004), mem32(&g, 0x3008), mem32(&g, 0x300c), mem32(&g, 0x3010),
+	       (void *)&watched);
+	guest_teardown(&g);
+	watched_write(2);
+	n2 = perf_count(fd);
+	close(fd);
+	/* Emulators without data breakpoints still load DR0 for it. */
+	if (n1 == n0 + 1)
+		result(n2 == n1 + 1, "debugregs_host_breakpoint_kept",
+		       "host watchpoint hits: %llu before, %llu after the guest ran", n1 - n0,
+		       n2 - n1);
+	else
+		printf("RESULT SKIP isolation debugregs_host_breakpoint_kept %s (hits %llu)\n",
+		       "this emulator fires no data breakpoints", n1 - n0);
+
+	if (guest_setup(&g, dev, dr_write_guest, dr_write_guest_end - dr_write_guest)) {
+		result(0, "debugregs", "guest_setup: errno %d", errno);
+		return;
+	}
+	ret = run(&g);
+	ret = ret ?: run(&g);
+	result(out_exit(&g, ret) && mem32(&g, 0x3014) == 0x12345000 &&
+	       mem32(&g, 0x3018) == 0x402, "debugregs_guest_values_kept",
+	       "DR0 %#x DR7 %#x across an exit", mem32(&g, 0x3014), mem32(&g, 0x3018));
+	guest_teardown(&g);
+}
+
+/* ---- the run page: shared with the kernel, never trusted by it ---- */
+
+static void test_run_page_mapping(int dev)
+{
+	struct guest g;
+	void *p;
+	pid_t pid;
+	int st = 0;
+
+	if (guest_setup(&g, dev, exits_guest, exits_guest_end - exits_guest)) {
+		result(0, "run_page_mapping", "guest_setup: errno %d", errno);
+		return;
+	}
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, g.vcpu, 0);
+	result(p == MAP_FAILED && errno == EINVAL, "run_page_map_private_refused",
+	       "mmap(MAP_PRIVATE) %s errno %d", p == MAP_FAILED ? "failed" : "worked", errno);
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+	p = mremap(g.run, 4096, 8192, 0);
+	result(p == MAP_FAILED, "run_page_not_expanded", "mremap to 2 pages %s",
+	       p == MAP_FAILED ? "refused" : "worked");
+	if (p != MAP_FAILED)
+		g.run = p;
+	/* A child has no run page: its access faults. */
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGSEGV, SIG_DFL);
+		__atomic_load_n(&g.run->exit_reason, __ATOMIC_SEQ_CST);
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	result(pid > 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "run_page_not_inherited",
+	       "the child %s", WIFSIGNALED(st) ? "faulted" : "read the parent's run page");
+	guest_teardown(&g);
+}
+
+/*
+ * IN AL: userspace rewrites io.size to 4 before answering. The kernel
+ * completes the IN it saw exit, one byte, leaving AH alone.
+ */
+GUEST_CODE(in_guest, "16",
+	   "mov $0x1234, %ax\n"
+	   "in $0x20, %al\n"
+	   "out %ax, $0x10\n");
+
+static void test_io_size_rewritten(int dev)
+{
+	struct guest g;
+	int ret;
+
+	if (guest_setup(&g, dev, in_guest, in_guest_end - in_guest)) {
+		result(0, "io_size_from_the_exit", "guest_setup: errno %d", errno);
+		return;
+	}
+	ret = run(&g);
+	if (ret || g.run->exit_reason != VMM_EXIT_IO || g.run->io.size != 1) {
+		result(0, "io_size_from_the_exit", "no IN exit: ret=%d reason %u", ret,
+		       g.run->exit_reason);
+		guest_teardown(&g);
+		return;
+	}
+	g.run->io.size = 4;
+	g.run->io.data = 0xaabbccdd;
+	ret = run(&g);
+	result(out_exit(&g, ret) && g.run->io.data == 0x12dd, "io_size_from_the_exit",
+	       "AX after IN AL with io.size rewritten to 4: %#llx, want 0x12dd",
+	       (unsigned long long)g.run->io.data);
+	guest_teardown(&g);
+}
+
+/* EFER.SVME is the host's business on SVM and means nothing on VMX. */
+static void test_efer_svme(int dev)
+{
+	struct vmm_sregs sregs;
+	struct guest g;
+	int ret;
+
+	if (guest_setup(&g, dev, exits_guest, exits_guest_end - exits_guest) ||
+	    ioctl(g.vcpu, VMM_GET_SREGS, &sregs)) {
+		result(0, "set_sregs_efer_svme_refused", "setup: errno %d", errno);
+		guest_teardown(&g);
+		return;
+	}
+	sregs.efer |= 1ULL << 12;
+	ret = ioctl(g.vcpu, VMM_SET_SREGS, &sregs);
+	result(ret < 0 && errno == EINVAL, "set_sregs_efer_svme_refused", "ret=%d errno %d",
+	       ret, errno);
+	guest_teardown(&g);
+}
+
+/* All the cases, or those named on the command line (to run one alone). */
+static const struct {
+	const char *name;
+	void (*fn)(int dev);
+} cases[] = {
+	{ "gdt_limit", test_gdt_limit },
+	{ "syscall_msrs", test_syscall_msrs },
+	{ "swapgs", test_swapgs },
+	{ "intercepts", test_intercepts },
+	{ "single_step", test_single_step },
+	{ "debug_registers", test_debug_registers },
+	{ "run_page_mapping", test_run_page_mapping },
+	{ "io_size_rewritten", test_io_size_rewritten },
+	{ "efer_svme", test_efer_svme },
+};
+
+int main(int argc, char **argv)
+{
+	int dev = open("/dev/vmm", O_RDWR | O_CLOEXEC);
+	unsigned int i;
+	int j;
+
+	if (dev < 0) {
+		perror("/dev/vmm");
+		return 100;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (j = 1; j < argc && strcmp(argv[j], cases[i].name); j++)
+			;
+		if (argc == 1 || j < argc)
+			cases[i].fn(dev);
+	}
+	close(dev);
+	return result_status();
+}
