@@ -62,8 +62,9 @@ static int __init vmm_init(void)
 	if (ret)
 		goto err_debugfs;
 
-	pr_info("%s backend ready, features %#llx\n", vmm_ops->name,
-		vmm_host_caps.features);
+	pr_info("%s backend ready, features %#llx, %s with %u levels\n",
+		vmm_ops->name, vmm_host_caps.features, vmm_ops->tdp_ops->name,
+		vmm_ops->tdp_ops->levels());
 	return 0;
 
 err_debugfs:

@@ -245,6 +245,7 @@ static const struct file_operations vmm_vm_fops = {
 /* Return: a new VM fd, or a negative errno. @args was checked by the caller. */
 int vmm_vm_create(const struct vmm_create_vm *args)
 {
+	const struct vmm_pte_ops *tdp = vmm_ops->tdp_ops;
 	struct vmm_vm *vm;
 	int ret;
 
@@ -255,7 +256,8 @@ int vmm_vm_create(const struct vmm_create_vm *args)
 	mutex_init(&vm->lock);
 	atomic_set(&vm->tlb_gen, 0);
 
-	ret = vmm_mmu_init(&vm->mmu, vmm_ops->tdp_ops);
+	/* As deep as the hardware walks; the VM keeps that depth. */
+	ret = vmm_mmu_init(&vm->mmu, tdp, tdp->levels());
 	if (ret)
 		goto err_mmu;
 

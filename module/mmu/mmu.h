@@ -24,19 +24,28 @@ struct vmm_pte_ops {
 	u64 (*leaf)(phys_addr_t pa, bool writable);	/* 4 KiB leaf */
 	bool (*present)(u64 entry);
 	phys_addr_t (*addr)(u64 entry);
+	/* How many levels the hardware walks; asked once per VM. */
+	unsigned int (*levels)(void);
 };
 
 extern const struct vmm_pte_ops vmm_npt_ops;
 extern const struct vmm_pte_ops vmm_ept_ops;
 
+/* 4: 48-bit guest-physical addresses; 5: 57-bit. */
+#define VMM_MMU_MIN_LEVELS	4
+#define VMM_MMU_MAX_LEVELS	5
+
 struct vmm_mmu {
 	const struct vmm_pte_ops *ops;
-	u64 *root;			/* PML4 */
+	u64 *root;			/* PML4, or PML5 with 5 levels */
+	unsigned int levels;
 	struct xarray pinned;		/* gfn -> struct page * */
 	unsigned long nr_tables;	/* page-table pages, root included */
 };
 
-int vmm_mmu_init(struct vmm_mmu *mmu, const struct vmm_pte_ops *ops);
+int vmm_mmu_init(struct vmm_mmu *mmu, const struct vmm_pte_ops *ops,
+		 unsigned int levels);
+u64 vmm_mmu_gpa_limit(const struct vmm_mmu *mmu);
 void vmm_mmu_destroy(struct vmm_mmu *mmu);
 int vmm_mmu_map(struct vmm_mmu *mmu, u64 gpa, struct page *page, bool writable);
 unsigned long vmm_mmu_zap(struct vmm_mmu *mmu, u64 gpa, u64 size);

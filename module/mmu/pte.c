@@ -5,6 +5,7 @@
  * Entries"). Both keep the frame in bits 51:12.
  */
 #include <linux/bits.h>
+#include <linux/pgtable.h>
 
 #include "mmu.h"
 
@@ -35,12 +36,23 @@ static phys_addr_t pte_addr(u64 e)
 	return e & PTE_ADDR_MASK;
 }
 
+/*
+ * The nested walk has the host's depth: the CPU takes it from the host's
+ * CR4.LA57 at VMRUN, and nothing in the VMCB says otherwise. The kernel
+ * sets LA57 at boot and never changes it.
+ */
+static unsigned int npt_levels(void)
+{
+	return pgtable_l5_enabled() ? 5 : 4;
+}
+
 const struct vmm_pte_ops vmm_npt_ops = {
 	.name		= "npt",
 	.table		= npt_table,
 	.leaf		= npt_leaf,
 	.present	= npt_present,
 	.addr		= pte_addr,
+	.levels		= npt_levels,
 };
 
 /* EPT: read, write, execute; leaves write-back (memory type 6 in 5:3). */
@@ -66,10 +78,20 @@ static bool ept_present(u64 e)
 	return e & (EPT_R | EPT_W | EPT_X);
 }
 
+/*
+ * EPT's depth is the EPTP's page-walk length, which the VMX backend sets
+ * to 4 (vmx/vcpu.c); the host's own paging does not matter.
+ */
+static unsigned int ept_levels(void)
+{
+	return 4;
+}
+
 const struct vmm_pte_ops vmm_ept_ops = {
 	.name		= "ept",
 	.table		= ept_table,
 	.leaf		= ept_leaf,
 	.present	= ept_present,
 	.addr		= pte_addr,
+	.levels		= ept_levels,
 };

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The 4-level guest-physical page-table walker shared by EPT and NPT.
- * Callers serialize with the VM's lock; the hardware reads the tables
- * concurrently, so entries are written whole with WRITE_ONCE().
+ * The guest-physical page-table walker shared by EPT and NPT, four or five
+ * levels deep: as many as the hardware will walk, which the VM fixes when
+ * it is created. Callers serialize with the VM's lock; the hardware reads
+ * the tables concurrently, so entries are written whole with WRITE_ONCE().
  */
 #include <linux/gfp.h>
 #include <linux/io.h>
@@ -10,12 +11,38 @@
 
 #include "mmu.h"
 
-#define TDP_LEVELS	4
-#define TDP_ENTRIES	512
+#define TDP_INDEX_BITS	9
+#define TDP_ENTRIES	BIT(TDP_INDEX_BITS)
 
-static unsigned int tdp_index(u64 gpa, int level)
+/* Address bits that @levels levels of tables translate: 48 or 57. */
+static unsigned int tdp_gpa_bits(unsigned int levels)
 {
-	return (gpa >> (PAGE_SHIFT + 9 * (level - 1))) & (TDP_ENTRIES - 1);
+	return PAGE_SHIFT + TDP_INDEX_BITS * levels;
+}
+
+static unsigned int tdp_index(u64 gpa, unsigned int level)
+{
+	return (gpa >> tdp_gpa_bits(level - 1)) & (TDP_ENTRIES - 1);
+}
+
+/**
+ * vmm_mmu_gpa_limit() - the end of what the tables can map
+ * @mmu: the guest-physical page tables
+ *
+ * Return: the first guest-physical address beyond the tables' reach.
+ */
+u64 vmm_mmu_gpa_limit(const struct vmm_mmu *mmu)
+{
+	return BIT_ULL(tdp_gpa_bits(mmu->levels));
+}
+
+/*
+ * Above the limit, tdp_index() would drop the high bits at the root and
+ * the walk would land on a lower address's entries: refuse, never alias.
+ */
+static bool tdp_covers(const struct vmm_mmu *mmu, u64 gpa)
+{
+	return gpa < vmm_mmu_gpa_limit(mmu);
 }
 
 static u64 *tdp_alloc_table(struct vmm_mmu *mmu)
@@ -27,9 +54,23 @@ static u64 *tdp_alloc_table(struct vmm_mmu *mmu)
 	return t;
 }
 
-int vmm_mmu_init(struct vmm_mmu *mmu, const struct vmm_pte_ops *ops)
+/**
+ * vmm_mmu_init() - empty guest-physical page tables
+ * @mmu: the tables to set up
+ * @ops: the entry format
+ * @levels: how many levels the hardware will walk: the root must sit at
+ *	exactly that depth, or it reads the next level's tables (and under
+ *	them, guest pages) as page tables
+ *
+ * Return: 0, -EINVAL for a depth the walker does not build, or -ENOMEM.
+ */
+int vmm_mmu_init(struct vmm_mmu *mmu, const struct vmm_pte_ops *ops,
+		 unsigned int levels)
 {
+	if (levels < VMM_MMU_MIN_LEVELS || levels > VMM_MMU_MAX_LEVELS)
+		return -EINVAL;
 	mmu->ops = ops;
+	mmu->levels = levels;
 	mmu->nr_tables = 0;
 	xa_init(&mmu->pinned);
 	mmu->root = tdp_alloc_table(mmu);
@@ -40,9 +81,9 @@ int vmm_mmu_init(struct vmm_mmu *mmu, const struct vmm_pte_ops *ops)
 static u64 *tdp_walk(struct vmm_mmu *mmu, u64 gpa, bool alloc)
 {
 	u64 *table = mmu->root;
-	int level;
+	unsigned int level;
 
-	for (level = TDP_LEVELS; level > 1; level--) {
+	for (level = mmu->levels; level > 1; level--) {
 		u64 *slot = &table[tdp_index(gpa, level)];
 		u64 *next;
 
@@ -69,8 +110,8 @@ static u64 *tdp_walk(struct vmm_mmu *mmu, u64 gpa, bool alloc)
  * @writable: whether the guest may write it
  *
  * The MMU takes over the pin: it is dropped when the page is unmapped.
- * Return: 0, -EEXIST if @gpa is already mapped (the pin stays the caller's),
- * or -ENOMEM.
+ * Return: 0, -EEXIST if @gpa is already mapped, -ERANGE if it is beyond
+ * vmm_mmu_gpa_limit(), or -ENOMEM (on error the pin stays the caller's).
  */
 int vmm_mmu_map(struct vmm_mmu *mmu, u64 gpa, struct page *page, bool writable)
 {
@@ -78,6 +119,8 @@ int vmm_mmu_map(struct vmm_mmu *mmu, u64 gpa, struct page *page, bool writable)
 	u64 *leaf;
 	int ret;
 
+	if (!tdp_covers(mmu, gpa))
+		return -ERANGE;
 	leaf = tdp_walk(mmu, gpa, true);
 	if (!leaf)
 		return -ENOMEM;
@@ -142,14 +185,18 @@ void vmm_mmu_release(struct vmm_mmu *mmu, u64 gpa, u64 size)
 /* The leaf entry for @gpa, or 0: for tests and debugging. */
 u64 vmm_mmu_lookup(struct vmm_mmu *mmu, u64 gpa)
 {
-	u64 *leaf = tdp_walk(mmu, gpa, false);
+	u64 *leaf;
+
+	if (!tdp_covers(mmu, gpa))
+		return 0;
+	leaf = tdp_walk(mmu, gpa, false);
 
 	return leaf ? *leaf : 0;
 }
 
-static void tdp_free_table(struct vmm_mmu *mmu, u64 *table, int level)
+static void tdp_free_table(struct vmm_mmu *mmu, u64 *table, unsigned int level)
 {
-	int i;
+	unsigned int i;
 
 	if (level > 1) {
 		for (i = 0; i < TDP_ENTRIES; i++)
@@ -168,7 +215,7 @@ void vmm_mmu_destroy(struct vmm_mmu *mmu)
 	/* No vCPU is left to hold a translation. */
 	vmm_mmu_zap(mmu, 0, ~0ULL);
 	vmm_mmu_release(mmu, 0, ~0ULL);
-	tdp_free_table(mmu, mmu->root, TDP_LEVELS);
+	tdp_free_table(mmu, mmu->root, mmu->levels);
 	mmu->root = NULL;
 	xa_destroy(&mmu->pinned);
 }
