@@ -154,6 +154,34 @@ static bool vmm_slot_overlaps(const struct vmm_slot *s, u64 gpa, u64 size)
 	return s->size && gpa < s->gpa + s->size && s->gpa < gpa + size;
 }
 
+/*
+ * Where the guest-physical space of @vm ends for slots: at what its tables
+ * reach (beyond it an address would alias a lower one), and within the
+ * host's physical address width, which the guest cannot address past: the
+ * CPU holds the guest's own page-table entries to it (reserved bits).
+ */
+static u64 vmm_vm_gpa_limit(const struct vmm_vm *vm)
+{
+	return min(vmm_mmu_gpa_limit(&vm->mmu),
+		   BIT_ULL(vmm_host_caps.phys_addr_bits));
+}
+
+/* A slot's ranges: inside the guest-physical and user address spaces. */
+static int vmm_check_slot_range(const struct vmm_vm *vm,
+				const struct vmm_memory_slot *a)
+{
+	u64 gpa_end = a->guest_phys_addr + a->size;
+
+	if (gpa_end < a->guest_phys_addr)
+		return -EINVAL;
+	if (gpa_end > vmm_vm_gpa_limit(vm))
+		return -ERANGE;
+	if (a->userspace_addr + a->size < a->userspace_addr ||
+	    !access_ok((void __user *)(unsigned long)a->userspace_addr, a->size))
+		return -EFAULT;
+	return 0;
+}
+
 static int vmm_set_memory_slot(struct vmm_vm *vm,
 			       const struct vmm_memory_slot __user *uslot)
 {
@@ -172,13 +200,9 @@ static int vmm_set_memory_slot(struct vmm_vm *vm,
 	    !PAGE_ALIGNED(a.userspace_addr))
 		return -EINVAL;
 	if (a.size) {
-		/* Inside the guest-physical space and the user address space. */
-		if (a.guest_phys_addr + a.size < a.guest_phys_addr ||
-		    a.guest_phys_addr + a.size > BIT_ULL(vmm_host_caps.phys_addr_bits))
-			return -EINVAL;
-		if (a.userspace_addr + a.size < a.userspace_addr ||
-		    !access_ok((void __user *)(unsigned long)a.userspace_addr, a.size))
-			return -EFAULT;
+		ret = vmm_check_slot_range(vm, &a);
+		if (ret)
+			return ret;
 	}
 
 	mutex_lock(&vm->lock);

@@ -69,6 +69,72 @@ static void test_slots(int dev)
 }
 
 /*
+ * Does the kernel run 5-level paging? Linux clears the la57 flag in
+ * /proc/cpuinfo unless it does.
+ */
+static int host_paging_is_5_level(void)
+{
+	char line[4096];
+	int la57 = 0;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	if (!f)
+		return 0;
+	while (!la57 && fgets(line, sizeof(line), f))
+		la57 = !strncmp(line, "flags", 5) &&
+		       (strstr(line, " la57 ") || strstr(line, " la57\n"));
+	fclose(f);
+	return la57;
+}
+
+/*
+ * Where slots must end (Documentation/abi.rst): at the reach of the VM's
+ * tables, 2^48 with four levels (EPT; NPT on a 4-level host) or 2^57 with
+ * five (NPT on a 5-level host), and within the host's physical address
+ * width. Return: its log2, or 0 if the caps cannot be read.
+ */
+static unsigned int gpa_limit_bits(int dev)
+{
+	struct vmm_caps caps = {};
+	unsigned int reach = 48;
+
+	if (ioctl(dev, VMM_GET_CAPS, &caps) < 0)
+		return 0;
+	if (caps.vendor == VMM_VENDOR_AMD_SVM && host_paging_is_5_level())
+		reach = 57;
+	return caps.phys_addr_bits < reach ? caps.phys_addr_bits : reach;
+}
+
+/*
+ * A slot up to the guest-physical limit is taken; one past it is ERANGE,
+ * never an alias of lower memory: tables indexed beyond their reach would
+ * wrap around to guest-physical 0.
+ */
+static void test_slot_gpa_limit(int dev)
+{
+	struct vmm_create_vm cv = {};
+	unsigned int bits = gpa_limit_bits(dev);
+	unsigned long long limit = 1ULL << bits;
+	void *mem;
+	int vm;
+
+	vm = ioctl(dev, VMM_CREATE_VM, &cv);
+	mem = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	result(bits && slot(vm, 0, limit - 4096, 4096, mem) == 0,
+	       "slot_ends_at_gpa_limit", "2^%u", bits);
+	result(slot(vm, 1, limit, 4096, mem) == -ERANGE, "slot_past_gpa_limit_erange",
+	       "2^%u", bits);
+	result(slot(vm, 0, 0, 0, NULL) == 0 && slot(vm, 1, limit - 4096, 8192, mem) == -ERANGE,
+	       "slot_across_gpa_limit_erange", "2^%u", bits);
+	/* Beyond 5-level tables and any physical address width (52 bits). */
+	result(slot(vm, 1, (1ULL << 57) - 4096, 8192, mem) == -ERANGE,
+	       "slot_past_any_tables_erange", NULL);
+	close(vm);
+	munmap(mem, 2 * 4096);
+}
+
+/*
  * A VM without any memory: the vCPU's first fetch, at the reset vector
  * 0xfffffff0, reaches no slot, and nothing can be decoded there. That is a
  * defined exit, VMM_EXIT_INTERNAL_ERROR with the address, each time.
@@ -1281,6 +1347,7 @@ int main(void)
 		close(vcpu);
 	}
 	test_slots(dev);
+	test_slot_gpa_limit(dev);
 	test_run_without_memory(dev);
 	test_io_guest(dev);
 	test_string_io(dev);
