@@ -88,6 +88,15 @@ static int host_paging_is_5_level(void)
 }
 
 /*
+ * The lowest non-canonical address: one past the lower half of the host's
+ * linear addresses, 48 bits wide, or 57 with 5-level paging.
+ */
+static unsigned long long noncanonical(void)
+{
+	return host_paging_is_5_level() ? 1ULL << 56 : 1ULL << 47;
+}
+
+/*
  * Where slots must end (Documentation/abi.rst): at the reach of the VM's
  * tables, 2^48 with four levels (EPT; NPT on a 4-level host) or 2^57 with
  * five (NPT on a 5-level host), and within the host's physical address
@@ -699,13 +708,13 @@ static void test_msr_ioctls(int dev)
 	ret = msrs(g.vcpu, VMM_SET_MSRS, e, 1);
 	result(ret == 0 && get_msr(g.vcpu, MSR_PAT) == 0x0007010600070106ULL,
 	       "msrs_pat_reserved_type_refused", "ret=%d", ret);
-	e[0] = (struct vmm_msr_entry){ .index = MSR_LSTAR, .data = 0x0000800000000000ULL };
+	e[0] = (struct vmm_msr_entry){ .index = MSR_LSTAR, .data = noncanonical() };
 	ret = msrs(g.vcpu, VMM_SET_MSRS, e, 1);
 	result(ret == 0 && get_msr(g.vcpu, MSR_LSTAR) == 0xffffffff81000000ULL,
 	       "msrs_noncanonical_refused", "ret=%d", ret);
 	/* VMX would refuse the entry with it, and WRMSR raises #GP. */
 	e[0] = (struct vmm_msr_entry){ .index = MSR_SYSENTER_EIP, .data = 0xffffffff81000000ULL };
-	e[1] = (struct vmm_msr_entry){ .index = MSR_SYSENTER_EIP, .data = 0x0000800000000000ULL };
+	e[1] = (struct vmm_msr_entry){ .index = MSR_SYSENTER_EIP, .data = noncanonical() };
 	ret = msrs(g.vcpu, VMM_SET_MSRS, e, 2);
 	result(ret == 1 && get_msr(g.vcpu, MSR_SYSENTER_EIP) == 0xffffffff81000000ULL,
 	       "msrs_sysenter_noncanonical_refused", "ret=%d eip=%#llx", ret,
