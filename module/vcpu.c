@@ -43,6 +43,57 @@ static int vmm_vcpu_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * Without a table from userspace the guest sees the host's leaves less what
+ * vmm does not give it (Documentation/security.rst): nesting, an APIC and
+ * x2APIC, MONITOR/MWAIT, performance counters, INVPCID, PKU, CET, WAITPKG,
+ * XSAVES and XFD (IA32_XSS and XFD are not switched), RDTSCP (TSC_AUX is
+ * not), and the speculation-control MSRs, none of which it could use.
+ */
+struct vmm_cpuid_hide {
+	u32 function;
+	s32 index;			/* the subleaf, or ANY_SUB */
+	u8 reg;				/* 0-3: EAX, EBX, ECX, EDX */
+	u32 bits;
+};
+
+#define ANY_SUB		(-1)
+enum { HIDE_EAX, HIDE_EBX, HIDE_ECX, HIDE_EDX };
+
+static const struct vmm_cpuid_hide vmm_cpuid_hidden[] = {
+	/* MONITOR, VMX, SMX, PDCM, x2APIC, TSC-deadline; APIC */
+	{ 1, ANY_SUB, HIDE_ECX, BIT(3) | BIT(5) | BIT(6) | BIT(15) | BIT(21) | BIT(24) },
+	{ 1, ANY_SUB, HIDE_EDX, BIT(9) },
+	/* INVPCID; PKU, OSPKE, WAITPKG, CET shadow stacks */
+	{ 7, 0, HIDE_EBX, BIT(10) },
+	{ 7, 0, HIDE_ECX, BIT(3) | BIT(4) | BIT(5) | BIT(7) },
+	/* CET IBT; SPEC_CTRL, STIBP, L1D_FLUSH, ARCH_CAPABILITIES, CORE_CAPS, SSBD */
+	{ 7, 0, HIDE_EDX, BIT(20) | GENMASK(31, 26) },
+	/* no PMU */
+	{ 0xa, ANY_SUB, HIDE_EAX, ~0u }, { 0xa, ANY_SUB, HIDE_EBX, ~0u },
+	{ 0xa, ANY_SUB, HIDE_ECX, ~0u }, { 0xa, ANY_SUB, HIDE_EDX, ~0u },
+	/* XSAVES, XFD */
+	{ 0xd, 1, HIDE_EAX, BIT(3) | BIT(4) },
+	/* SVM; RDTSCP */
+	{ 0x80000001, ANY_SUB, HIDE_ECX, BIT(2) },
+	{ 0x80000001, ANY_SUB, HIDE_EDX, BIT(27) },
+	/* IBPB, IBRS, STIBP, SSBD, VIRT_SSBD */
+	{ 0x80000008, ANY_SUB, HIDE_EBX, BIT(12) | BIT(14) | BIT(15) | BIT(24) | BIT(25) },
+};
+
+static void vmm_cpuid_host(u32 function, u32 index, u32 out[4])
+{
+	unsigned int i;
+
+	cpuid_count(function, index, &out[0], &out[1], &out[2], &out[3]);
+	for (i = 0; i < ARRAY_SIZE(vmm_cpuid_hidden); i++) {
+		const struct vmm_cpuid_hide *h = &vmm_cpuid_hidden[i];
+
+		if (h->function == function && (h->index == ANY_SUB || h->index == index))
+			out[h->reg] &= ~h->bits;
+	}
+}
+
 /**
  * vmm_cpuid() - what CPUID returns to the guest
  * @vcpu: the vCPU
@@ -51,18 +102,14 @@ static int vmm_vcpu_release(struct inode *inode, struct file *file)
  * @out: EAX, EBX, ECX, EDX
  *
  * From userspace's table when it set one (absent leaves read as zeros), else
- * the host's leaf without VMX and SVM: vmm does not offer nesting.
+ * the host's, sanitised (vmm_cpuid_hidden).
  */
 void vmm_cpuid(struct vmm_vcpu *vcpu, u32 function, u32 index, u32 out[4])
 {
 	u32 i;
 
 	if (!vcpu->cpuid) {
-		cpuid_count(function, index, &out[0], &out[1], &out[2], &out[3]);
-		if (function == 1)
-			out[2] &= ~BIT(5);		/* VMX */
-		if (function == 0x80000001)
-			out[2] &= ~BIT(2);		/* SVM */
+		vmm_cpuid_host(function, index, out);
 		return;
 	}
 	for (i = 0; i < vcpu->cpuid_nent; i++) {

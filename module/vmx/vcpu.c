@@ -498,19 +498,29 @@ void vmx_run_begin(struct vmm_vcpu *vcpu)
 	rdmsrq(MSR_IA32_DEBUGCTLMSR, h->debugctl);
 }
 
-/* Host state the VMCS must hold at this entry; VMCS current. */
-static void vmx_prepare_host(struct vmx_vcpu *vx)
+/*
+ * CR3 and CR4 as the exit must restore them, read with interrupts off right
+ * before the entry: a TLB-flush IPI may reload CR3 (another PCID) and
+ * others change CR4 bits at any time interrupts are on, also between two
+ * rounds of the in-kernel exit loop. VMCS current.
+ */
+static void vmx_prepare_host_crs(struct vmx_vcpu *vx)
 {
 	unsigned long cr3 = __read_cr3(), cr4 = __read_cr4();
 
-	if (cr3 != vx->host_cr3) {
+	if (unlikely(cr3 != vx->host_cr3)) {
 		vmcs_writel(HOST_CR3, cr3);
 		vx->host_cr3 = cr3;
 	}
-	if (cr4 != vx->host_cr4) {
+	if (unlikely(cr4 != vx->host_cr4)) {
 		vmcs_writel(HOST_CR4, cr4);
 		vx->host_cr4 = cr4;
 	}
+}
+
+/* Task-owned host state the VMCS must hold for this run; VMCS current. */
+static void vmx_prepare_host(struct vmx_vcpu *vx)
+{
 	if (vx->host.fs_base != vx->host_fs_base) {
 		vmcs_writel(HOST_FS_BASE, vx->host.fs_base);
 		vx->host_fs_base = vx->host.fs_base;
@@ -616,6 +626,7 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	int fail;
 
 	local_irq_disable();
+	vmx_prepare_host_crs(vx);
 	/* CR4.OSXSAVE writes exit: this is what the guest runs with. */
 	vmm_fpu_load_xcr0(&vcpu->fpu, vx->osxsave);
 	/*
@@ -669,6 +680,7 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vx = vcpu->vendor;
+	unsigned int rounds = 0;
 	int ret;
 
 	preempt_disable();
@@ -693,7 +705,8 @@ int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
 			break;
 		}
 		ret = vmx_handle_exit(vcpu, vx);
-	} while (ret == VMM_RESUME && !need_resched() && !signal_pending(current));
+	} while (ret == VMM_RESUME && !need_resched() && !signal_pending(current) &&
+		 ++rounds < VMX_MAX_KERNEL_EXITS);
 	vmm_fpu_save_guest(&vcpu->fpu);
 	kernel_fpu_end();
 	vmx_put_syscall_msrs(vx);

@@ -158,6 +158,15 @@ void vmx_vmcs_load(struct vmx_vcpu *vx)
 		local_irq_save(flags);
 		list_add(&vx->loaded_link, this_cpu_ptr(&loaded_vmcss));
 		WRITE_ONCE(vx->cpu, cpu);
+		/*
+		 * A VMCS is made active only after VMCLEAR (Intel SDM,
+		 * "Software Use of the VMCS and Related Structures"): a new
+		 * one has never been, and its launch state must say clear.
+		 */
+		if (unlikely(!vx->cleared_once)) {
+			vmx_vmclear(vx->vmcs_pa);
+			vx->cleared_once = true;
+		}
 		vmx_vmptrld(vx->vmcs_pa);
 		__this_cpu_write(current_vmcs, vx->vmcs);
 		local_irq_restore(flags);

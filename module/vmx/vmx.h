@@ -216,6 +216,7 @@ struct vmx_vcpu {
 	u64 vmcs_pa;
 	int cpu;			/* where the VMCS is active, or -1 */
 	bool launched;			/* VMLAUNCH done on that CPU */
+	bool cleared_once;		/* VMCLEARed before its first VMPTRLD */
 	struct list_head loaded_link;	/* on that CPU's list of active VMCSs */
 	u16 vpid;
 	u64 eptp;
@@ -290,6 +291,11 @@ int vmx_msr_write(struct vmx_vcpu *vx, u32 index, u64 value);
 u32 *vmx_cr8(struct vmx_vcpu *vx);
 
 /* exit.c */
+/*
+ * Exits handled in the kernel before the CPU is given back once, whatever
+ * else asks for it: a bound on the time with preemption off.
+ */
+#define VMX_MAX_KERNEL_EXITS	1024
 #define VMX_EXIT_SLOW	2	/* after VMM_RESUME / VMM_TO_USER: needs to sleep */
 int vmx_handle_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);
 int vmx_handle_exit_slow(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);

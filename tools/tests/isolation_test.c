@@ -495,6 +495,54 @@ static void test_io_size_rewritten(int dev)
 	guest_teardown(&g);
 }
 
+/*
+ * Without a table from userspace, CPUID hides what vmm does not give the
+ * guest (security.rst). Leaf 1 with ECX left at junk: it has no subleaves.
+ */
+GUEST_CODE(cpuid_guest, "16",
+	   "mov $1, %eax\n mov $0x55, %ecx\n cpuid\n mov %ecx, 0x3000\n mov %edx, 0x3004\n"
+	   "mov $7, %eax\n xor %ecx, %ecx\n cpuid\n mov %ebx, 0x3008\n mov %ecx, 0x300c\n"
+	   "mov %edx, 0x3010\n"
+	   "mov $0x80000001, %eax\n cpuid\n mov %ecx, 0x3014\n mov %edx, 0x3018\n"
+	   "out %al, $0x10\n"
+	   "hlt\n");
+
+static void test_default_cpuid(int dev)
+{
+	static const struct { const char *what; unsigned int off, bits; } hidden[] = {
+		{ "1.ecx MONITOR VMX SMX PDCM x2APIC TSC-deadline", 0x3000,
+		  1u << 3 | 1u << 5 | 1u << 6 | 1u << 15 | 1u << 21 | 1u << 24 },
+		{ "1.edx APIC", 0x3004, 1u << 9 },
+		{ "7.ebx INVPCID", 0x3008, 1u << 10 },
+		{ "7.ecx PKU OSPKE WAITPKG CET_SS", 0x300c, 1u << 3 | 1u << 4 | 1u << 5 | 1u << 7 },
+		{ "7.edx CET_IBT SPEC_CTRL..SSBD", 0x3010, 1u << 20 | 0xfc000000u },
+		{ "80000001.ecx SVM", 0x3014, 1u << 2 },
+		{ "80000001.edx RDTSCP", 0x3018, 1u << 27 },
+	};
+	char seen[256] = "";
+	struct guest g;
+	unsigned int i;
+	int ret, ok;
+
+	if (guest_setup(&g, dev, cpuid_guest, cpuid_guest_end - cpuid_guest)) {
+		result(0, "default_cpuid_sanitised", "guest_setup: errno %d", errno);
+		return;
+	}
+	ret = run(&g);
+	ok = out_exit(&g, ret);
+	for (i = 0; i < ARRAY_SIZE(hidden); i++) {
+		unsigned int v = mem32(&g, hidden[i].off) & hidden[i].bits;
+
+		if (v) {
+			ok = 0;
+			snprintf(seen + strlen(seen), sizeof(seen) - strlen(seen), " %s: %#x;",
+				 hidden[i].what, v);
+		}
+	}
+	result(ok, "default_cpuid_sanitised", "ret=%d, visible:%s", ret, seen[0] ? seen : " none");
+	guest_teardown(&g);
+}
+
 /* EFER.SVME is the host's business on SVM and means nothing on VMX. */
 static void test_efer_svme(int dev)
 {
@@ -529,6 +577,7 @@ static const struct {
 	{ "run_page_mapping", test_run_page_mapping },
 	{ "io_size_rewritten", test_io_size_rewritten },
 	{ "efer_svme", test_efer_svme },
+	{ "default_cpuid", test_default_cpuid },
 };
 
 int main(int argc, char **argv)
