@@ -22,15 +22,33 @@ dump_stacks() {
 	echo w >/proc/sysrq-trigger	# blocked tasks
 }
 
+# The machine's uptime in seconds (emulated time: in Bochs and in QEMU with
+# -icount it follows the instructions executed, not the host's clock).
+uptime_s() {
+	read -r up _ </proc/uptime
+	echo "$up"
+}
+
+# step_note LINE: a STEP line on the console and on the results UART, where
+# the host uses it to follow progress and to name the step a stopped
+# machine was in (check.sh counts only RESULT lines).
+step_note() {
+	echo "$1"
+	[ -z "${VMM_RESULTS:-}" ] || echo "$1" >&3
+}
+
 # run_limited CMD...: runs CMD (a command or a function) with output in $OUT,
-# under the STEP_LIMIT watchdog; returns its status.
+# under the STEP_LIMIT watchdog; returns its status. A STEP line before and
+# after, with the uptime, shows each step's emulated duration.
 run_limited() {
+	t0=$(uptime_s)
+	step_note "STEP start t=$t0 $*"
 	"$@" >"$OUT" 2>&1 &
 	step=$!
 	(
 		sleep "$STEP_LIMIT"
 		if kill -0 "$step" 2>/dev/null; then
-			echo "STEP HUNG after ${STEP_LIMIT}s: $*"
+			step_note "STEP HUNG after ${STEP_LIMIT}s t=$(uptime_s): $*"
 			dump_stacks
 			kill -9 "$step"
 		fi
@@ -39,6 +57,8 @@ run_limited() {
 	wait "$step"
 	rc=$?
 	kill "$watchdog" 2>/dev/null
+	t1=$(uptime_s)
+	step_note "STEP end t=$t1 took=$(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }")s rc=$rc $*"
 	return $rc
 }
 
