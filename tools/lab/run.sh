@@ -3,7 +3,8 @@
 # its plan to finish.
 #
 #   run.sh --machine M --kernel BZIMAGE --initrd INITRD --log LOG
-#          [--smp N] [--mem MB] [--timeout S] [--icount] [--append 'ARGS'] [--shell]
+#          [--smp N] [--mem MB] [--timeout S] [--stall S] [--icount]
+#          [--append 'ARGS'] [--shell] [--results FILE]
 #
 #   M: qemu-amd     QEMU TCG, q35, -cpu EPYC: AMD-V (svm, npt; no nrip-save)
 #      qemu-amd-la57 the same with -cpu EPYC,+la57: Linux runs 5-level paging,
@@ -12,7 +13,14 @@
 #      bochs-intel  Bochs 2.7, corei7_skylake_x: VT-x (vmx, ept, vpid)
 #   --smp N      CPUs (default 2 for QEMU, 1 with --icount or for Bochs)
 #   --mem MB     RAM (default 1024 for QEMU, 512 for Bochs)
-#   --timeout S  kill the emulator after S seconds (default 300 QEMU, 900 Bochs)
+#   --timeout S  kill the emulator after S seconds whatever it does: a cap
+#                (default 300 QEMU, 2400 Bochs)
+#   --stall S    kill it once neither LOG nor FILE has grown for S seconds
+#                (default 0, off, for QEMU; 600 for Bochs): with --results
+#                the plan's /init writes a heartbeat there every 0.5 s of
+#                emulated time, and each step writes STEP lines, so a slow
+#                machine that is still running goes on, a frozen one stops
+#   --results F  the plan's second UART (RESULT, STEP and ALIVE lines)
 #   --icount     QEMU only: -icount shift=0,sleep=off, the TSC ticks once per
 #                instruction, and an idle CPU's clock jumps to its next timer
 #                rather than following the host's (deterministic: make bench)
@@ -39,12 +47,12 @@ set -euo pipefail
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
 die() { echo "run.sh: $*" >&2; exit 2; }
 
-machine= kernel= initrd= log= smp= mem= timeout= icount=0 append= shell=0 results=
+machine= kernel= initrd= log= smp= mem= timeout= stall= icount=0 append= shell=0 results=
 while [ $# -gt 0 ]; do
 	opt=$1 val=
 	case $opt in
 	--*=*) val=${opt#*=} opt=${opt%%=*} ;;
-	--machine|--kernel|--initrd|--log|--smp|--mem|--timeout|--append|--results)
+	--machine|--kernel|--initrd|--log|--smp|--mem|--timeout|--stall|--append|--results)
 		[ $# -ge 2 ] || die "$opt needs a value"; val=$2; shift ;;
 	esac
 	case $opt in
@@ -56,6 +64,7 @@ while [ $# -gt 0 ]; do
 	--smp) smp=$val ;;
 	--mem) mem=$val ;;
 	--timeout) timeout=$val ;;
+	--stall) stall=$val ;;
 	--append) append=$val ;;
 	--icount) icount=1 ;;
 	--shell) shell=1 ;;
@@ -70,6 +79,7 @@ done
 for n in ${smp:+"$smp"} ${mem:+"$mem"} ${timeout:+"$timeout"}; do
 	[[ $n =~ ^[1-9][0-9]*$ ]] || die "not a positive number: $n"
 done
+[ -z "$stall" ] || [[ $stall =~ ^[0-9]+$ ]] || die "not a number: $stall"
 
 # Debian's Bochs 2.7 is built with SMP ("SMP support: yes" in bochs.log) and
 # Linux brings up all CPUs of `cpu: count=N`. Bochs runs them all in one host
@@ -84,9 +94,9 @@ qemu-amd|qemu-amd-la57|qemu-nosvm)
 		: "${smp:=1}"
 		[ "$smp" = 1 ] || echo "run.sh: warning: --icount with --smp $smp hung at secondary CPU bring-up when tested; use --smp 1" >&2
 	fi
-	: "${smp:=2}" "${mem:=1024}" "${timeout:=300}" ;;
+	: "${smp:=2}" "${mem:=1024}" "${timeout:=300}" "${stall:=0}" ;;
 bochs-intel)
-	: "${mem:=512}" "${timeout:=900}"
+	: "${mem:=512}" "${timeout:=2400}" "${stall:=600}"
 	if [ "${smp:-1}" != 1 ] && [ $BOCHS_SMP = 0 ]; then
 		echo "run.sh: note: this Bochs build has no SMP support, using 1 CPU (--smp $smp ignored)" >&2
 		smp=1
@@ -234,17 +244,28 @@ fi
 pid=$!
 
 # Poll: the emulator normally exits by itself at `poweroff -f`. Stop it when
-#  - the timeout expires;
+#  - the timeout expires (a cap on the whole run);
+#  - --stall: neither the console log nor the results UART has grown for that
+#    long (the heartbeat stopped: the machine is frozen, not slow);
 #  - the end marker has been there for a while but it still runs (poweroff hung);
 #  - Bochs only: the guest panicked or rebooted (Bochs has no -no-reboot and
 #    panic=-1 would boot the kernel and run the plan again).
-timed_out=0 seen_end=
+timed_out=0 stalled=0 seen_end= size= last_growth=$start
 while kill -0 "$pid" 2>/dev/null; do
 	now=$(date +%s)
 	if [ $((now - start)) -ge "$timeout" ]; then
 		timed_out=1
 		stop_emu
 		break
+	fi
+	if [ "$stall" -gt 0 ]; then
+		s=$(stat -c %s "$log" ${results:+"$results"} | tr '\n' ' ')
+		[ "$s" = "$size" ] || { size=$s last_growth=$now; }
+		if [ $((now - last_growth)) -ge "$stall" ]; then
+			stalled=1
+			stop_emu
+			break
+		fi
 	fi
 	if [ -z "$seen_end" ] && grep -aq 'VMM-LAB: plan end rc=' "$log" ${results:+"$results"}; then
 		seen_end=$now
@@ -278,6 +299,9 @@ if [ -n "$end" ]; then
 	[ "${end##*rc=}" = 0 ] && rc=0 || rc=1
 elif [ $timed_out = 1 ]; then
 	echo "run.sh: TIMEOUT after $timeout s" >&2
+	rc=124
+elif [ $stalled = 1 ]; then
+	echo "run.sh: STALLED: no output for $stall s (after $elapsed s), the machine stopped" >&2
 	rc=124
 else
 	rc=2
