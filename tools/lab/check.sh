@@ -131,11 +131,27 @@ machine intel-6.1  bochs-intel stock main
 machine intel-6.12 bochs-intel 6.12-lite main --smp 2
 machine intel-7.2  bochs-intel 7.2-lite  vmx-refused
 
+# stopped_in RESULTS_UART: where a machine that did not finish was, from
+# the plan's STEP lines (plans/lib.sh): the step it had started and not
+# ended, and the uptime of its last heartbeat.
+stopped_in() {
+	tr -d '\r' <"$1" 2>/dev/null | awk '
+		/^STEP start / { s = $0; sub(/^STEP start /, "", s) }
+		/^STEP end / { s = "" }
+		/^ALIVE t=/ { a = $2 }
+		END {
+			if (s != "") printf "in step %s", s; else printf "between steps"
+			if (a != "") printf " (last heartbeat %s)", a
+		}'
+}
+
 run_machine() {
 	local label=$1 mach=$2 kern=$3 plan=$4
 	shift 4
-	local dir=$OUTDIR/$label rc
+	local dir=$OUTDIR/$label rc t0
 	mkdir -p "$dir"
+	rm -f "$dir/duration"
+	t0=$(date +%s)
 	if ! make_initramfs "$kern" "$LAB/plans/$plan.sh" "$dir/initrd.gz" 2>"$dir/initramfs.log"; then
 		echo "RESULT FAIL $label:boot initramfs $(tail -n 1 "$dir/initramfs.log")" >"$dir/results"
 		return
@@ -149,7 +165,7 @@ run_machine() {
 	# rc 124/2 without a failed check. Such a machine gets one more boot;
 	# the summary says so and where the first one stopped.
 	if { [ $rc = 124 ] || [ $rc = 2 ]; } && ! grep -q "^RESULT FAIL" "$dir/results.uart"; then
-		echo "$label: first boot ended rc=$rc after '$(grep '^RESULT' "$dir/results.uart" | tail -n 1)'; booted again" >"$dir/retried"
+		echo "$label: first boot ended rc=$rc after $(( $(date +%s) - t0 )) s, $(stopped_in "$dir/results.uart"), after '$(grep -a '^RESULT' "$dir/results.uart" | tr -d '\r' | tail -n 1)'; booted again" >"$dir/retried"
 		mv "$dir/serial.log" "$dir/serial.attempt1.log"
 		mv "$dir/results.uart" "$dir/results.attempt1.uart"
 		"$LAB/run.sh" --machine "$mach" --kernel "$KVER_BZIMAGE" --initrd "$dir/initrd.gz" \
@@ -163,7 +179,7 @@ run_machine() {
 		if [ $rc = 0 ]; then
 			echo "RESULT PASS $label:boot plan_finished"
 		else
-			echo "RESULT FAIL $label:boot plan_finished rc=$rc $(tail -n 1 "$dir/run.err")"
+			echo "RESULT FAIL $label:boot plan_finished rc=$rc $(tail -n 1 "$dir/run.err")$([ $rc = 1 ] || echo " $(stopped_in "$dir/results.uart")")"
 		fi
 		if "$LAB/check-log.sh" "$dir/serial.log" "$label" >"$dir/kernel-reports.txt" 2>&1; then
 			echo "RESULT PASS $label:boot kernel_log_clean"
@@ -187,9 +203,16 @@ run_machine() {
 			fi
 		fi
 	} >"$dir/results"
+	echo "$(( $(date +%s) - t0 ))" >"$dir/duration"
 }
 
-wanted host && host_checks
+host_time=
+if wanted host; then
+	t=$(date +%s)
+	host_checks
+	host_time=$(( $(date +%s) - t ))
+fi
+machines_start=$(date +%s)
 
 if [ ${#MACHINES[@]} -gt 0 ]; then
 	# Kernels first (cached after the first run), then the userspace the
@@ -249,6 +272,21 @@ if [ "$skips" != 0 ]; then
 	echo
 	echo "Skipped:"
 	grep "^RESULT SKIP" "$RESULTS" | sed 's/^RESULT SKIP /  /'
+fi
+# The time budget: each machine's wall time (both boots of a retried one),
+# slowest first, so a machine drifting towards its limits is seen before it
+# fails.
+if [ ${#MACHINES[@]} -gt 0 ]; then
+	echo
+	echo "Machine durations (wall, with up to $JOBS at a time):"
+	for m in "${MACHINES[@]}"; do
+		set -- $m
+		d=$(cat "$OUTDIR/$1/duration" 2>/dev/null || echo "?")
+		r=
+		[ -f "$OUTDIR/$1/retried" ] && r=" (two boots)"
+		echo "$d $1$r"
+	done | sort -rn | awk '{ printf "  %-14s %5s s%s\n", $2, $1, substr($0, length($1 " " $2) + 1) }'
+	echo "  machines together: $(( $(date +%s) - machines_start )) s${host_time:+; host checks: $host_time s}"
 fi
 echo
 echo "Logs: $OUTDIR; took $(( $(date +%s) - start )) s"
