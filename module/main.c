@@ -9,6 +9,7 @@
 
 #include <linux/module.h>
 
+#include "spec.h"
 #include "vmm.h"
 
 const struct vmm_vendor_ops *vmm_ops __ro_after_init;
@@ -62,6 +63,7 @@ static int __init vmm_init(void)
 	if (ret)
 		goto err_debugfs;
 
+	pr_info("mitigations on the world switch: %s\n", vmm_spec_report());
 	pr_info("%s backend ready, features %#llx, %s with %u levels\n",
 		vmm_ops->name, vmm_host_caps.features, vmm_ops->tdp_ops->name,
 		vmm_ops->tdp_ops->levels());

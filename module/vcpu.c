@@ -378,6 +378,9 @@ static const struct file_operations vmm_vcpu_fops = {
 	.llseek		= noop_llseek,
 };
 
+/* Numbers for vmm_vcpu.uid; 0 is no vCPU (spec.h's IBPB between vCPUs). */
+static atomic64_t vmm_vcpu_uids = ATOMIC64_INIT(0);
+
 /* Return: a new vCPU fd, or a negative errno. */
 int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args)
 {
@@ -391,6 +394,7 @@ int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args)
 		return -ENOMEM;
 	vcpu->vm = vm;
 	vcpu->id = args->id;
+	vcpu->uid = atomic64_inc_return(&vmm_vcpu_uids);
 	mutex_init(&vcpu->mutex);
 	vcpu->tlb_gen = atomic_read(&vm->tlb_gen);
 	vcpu->run = (struct vmm_run *)get_zeroed_page(GFP_KERNEL_ACCOUNT);

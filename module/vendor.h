@@ -54,6 +54,12 @@ struct vmm_vendor_ops {
 	/* The one-line remedy printed when another hypervisor holds the CPU. */
 	const char *busy_hint;
 
+	/*
+	 * Optional: does this backend flush the L1D before entries (L1TF,
+	 * VMX only)? For the mitigation report (spec.c).
+	 */
+	bool (*l1d_flush)(void);
+
 	/* The guest-physical page-table format (EPT or NPT). */
 	const struct vmm_pte_ops *tdp_ops;
 

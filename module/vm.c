@@ -16,6 +16,7 @@
 #include <linux/smp.h>
 #include <linux/uaccess.h>
 
+#include "spec.h"
 #include "vmm.h"
 
 #define vmm_field_is_zero(field) (!memchr_inv(&(field), 0, sizeof(field)))
@@ -93,6 +94,9 @@ out:
 	return ret;
 }
 
+/* The vCPU (vmm_vcpu.uid) that last entered a guest on each CPU. */
+static DEFINE_PER_CPU(u64, vmm_last_vcpu);
+
 /**
  * vmm_vcpu_enter_guest_mode() - about to enter the guest
  * @vcpu: the vCPU, on this CPU with interrupts off
@@ -105,6 +109,16 @@ bool vmm_vcpu_enter_guest_mode(struct vmm_vcpu *vcpu)
 {
 	int gen;
 
+	/*
+	 * Another vCPU ran here last: one guest must not train the branch
+	 * predictor against the next. By number, which, unlike an address,
+	 * is never reused.
+	 */
+	if (unlikely(__this_cpu_read(vmm_last_vcpu) != vcpu->uid)) {
+		__this_cpu_write(vmm_last_vcpu, vcpu->uid);
+		if (cpu_feature_enabled(VMM_FEATURE_IBPB))
+			vmm_ibpb();
+	}
 	WRITE_ONCE(vcpu->cpu, smp_processor_id());
 	/* Ordered before reading tlb_gen; pairs with vmm_vm_flush_tlbs(). */
 	smp_store_mb(vcpu->in_guest, true);

@@ -198,6 +198,7 @@ enum vmm_complete {
 struct vmm_vcpu {
 	struct vmm_vm *vm;
 	u32 id;
+	u64 uid;			/* unique for the module's lifetime */
 	struct mutex mutex;		/* one vCPU ioctl at a time */
 	struct vmm_run *run;		/* the shared run page */
 	void *vendor;

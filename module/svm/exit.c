@@ -40,6 +40,7 @@ enum svm_exit_code {
 	SVM_EXIT_STGI		= 0x084,
 	SVM_EXIT_CLGI		= 0x085,
 	SVM_EXIT_SKINIT		= 0x086,
+	SVM_EXIT_RDTSCP		= 0x087,
 	SVM_EXIT_ICEBP		= 0x088,
 	SVM_EXIT_WBINVD		= 0x089,
 	SVM_EXIT_MONITOR	= 0x08a,
@@ -188,7 +189,11 @@ static int svm_exit_dr(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	return VMM_RESUME;
 }
 
-/* SVM instructions raise #UD in the guest: vmm offers no nesting. */
+/*
+ * SVM instructions raise #UD in the guest: vmm offers no nesting. So do
+ * MONITOR/MWAIT, RDPRU and RDTSCP, which CPUID does not offer (RDTSCP would
+ * read the host's TSC_AUX, which is not switched).
+ */
 static int svm_exit_ud(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
 	svm_inject_exception(sv, UD_VECTOR);
@@ -217,13 +222,97 @@ static int svm_exit_xsetbv(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	return VMM_RESUME;
 }
 
+/* The guest's general register @n (encoding order), wherever SVM keeps it. */
+static u64 *svm_gpr(struct svm_vcpu *sv, unsigned int n)
+{
+	if (n == VMM_RAX)
+		return &sv->vmcb->save.rax;
+	if (n == VMM_RSP)
+		return &sv->vmcb->save.rsp;
+	return &sv->regs[n];
+}
+
 /*
- * A MOV to CR4 while CR4 writes are intercepted (svm_xcr0_intercepts()):
- * run it again, natively, with the guest's XCR0 loaded.
+ * The CR4 bits a guest may set: those the host CPU has, less what vmm does
+ * not give guests (VMXE and SMXE: no nesting; PKE: PKRU is not switched;
+ * CET: its MSRs are not). Anything else is reserved: #GP.
+ */
+static u64 svm_guest_cr4_bits(void)
+{
+	u64 bits = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
+		   X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
+		   X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+
+	if (boot_cpu_has(X86_FEATURE_UMIP))
+		bits |= X86_CR4_UMIP;
+	if (boot_cpu_has(X86_FEATURE_LA57))
+		bits |= X86_CR4_LA57;
+	if (boot_cpu_has(X86_FEATURE_FSGSBASE))
+		bits |= X86_CR4_FSGSBASE;
+	if (boot_cpu_has(X86_FEATURE_PCID))
+		bits |= X86_CR4_PCIDE;
+	if (boot_cpu_has(X86_FEATURE_XSAVE))
+		bits |= X86_CR4_OSXSAVE;
+	if (boot_cpu_has(X86_FEATURE_SMEP))
+		bits |= X86_CR4_SMEP;
+	if (boot_cpu_has(X86_FEATURE_SMAP))
+		bits |= X86_CR4_SMAP;
+	return bits;
+}
+
+/* Bits whose change makes the CPU drop the guest's TLB entries. */
+#define CR4_TLB_BITS	(X86_CR4_PGE | X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PCIDE | \
+			 X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_LA57)
+
+/* Would MOV to CR4 of @cr4 raise #GP? (AMD APM vol. 2, "CR4 Register") */
+static bool svm_cr4_gp(const struct vmcb_save *s, u64 cr4)
+{
+	bool lma = s->efer & EFER_LMA;
+
+	if (cr4 & ~svm_guest_cr4_bits())
+		return true;
+	if (lma && (!(cr4 & X86_CR4_PAE) || ((cr4 ^ s->cr4) & X86_CR4_LA57)))
+		return true;
+	/* PCIDE goes on only in long mode and with PCID 0 in CR3. */
+	return (cr4 & X86_CR4_PCIDE) && !(s->cr4 & X86_CR4_PCIDE) &&
+	       (!lma || (s->cr3 & 0xfff));
+}
+
+/*
+ * MOV to CR4 (intercepted always): a guest must not be able to write what
+ * makes the next VMRUN fail (CR4.VMXE, say: the emulators take it), nor
+ * what vmm does not switch for it (PKE). Without decode assists the exit
+ * does not say which register: the instruction is decoded. Preemptible.
  */
 static int svm_exit_write_cr4(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
-	sv->xcr0_force = true;
+	struct vmcb_save *s = &sv->vmcb->save;
+	u8 bytes[VMM_INSN_MAX_LEN] = {};
+	struct vmm_sregs sregs = {};
+	struct vmm_insn insn;
+	unsigned int mode, n;
+	u64 cr4;
+
+	svm_get_sregs(vcpu, &sregs);
+	mode = vmm_code_mode(&sregs);
+	n = vmm_fetch_insn(vcpu->vm, &sregs, mode, s->rip, bytes);
+	if (!n || vmm_decode(bytes, n, mode, &insn) || insn.op != VMM_INSN_MOV_TO_CR ||
+	    insn.cr != 4) {
+		svm_to_user_hw(vcpu, sv, VMM_EXIT_INTERNAL_ERROR);
+		memcpy(&vcpu->run->hw.info, bytes, sizeof(vcpu->run->hw.info));
+		return VMM_TO_USER;
+	}
+	cr4 = *svm_gpr(sv, insn.reg);
+	if (insn.size == 4)
+		cr4 = (u32)cr4;
+	if (s->cpl || svm_cr4_gp(s, cr4)) {
+		svm_inject_exception(sv, GP_VECTOR);
+		return VMM_RESUME;
+	}
+	if ((cr4 ^ s->cr4) & CR4_TLB_BITS)
+		sv->flush_tlb = true;
+	s->cr4 = cr4;
+	svm_skip_insn(sv, insn.len);
 	return VMM_RESUME;
 }
 
@@ -324,6 +413,7 @@ static const svm_exit_handler svm_exit_handlers[] = {
 	[SVM_EXIT_STGI]		= svm_exit_ud,
 	[SVM_EXIT_CLGI]		= svm_exit_ud,
 	[SVM_EXIT_SKINIT]	= svm_exit_ud,
+	[SVM_EXIT_RDTSCP]	= svm_exit_ud,
 	[SVM_EXIT_ICEBP]	= svm_exit_icebp,
 	[SVM_EXIT_WBINVD]	= svm_exit_skip2,
 	[SVM_EXIT_MONITOR]	= svm_exit_ud,

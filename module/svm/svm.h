@@ -49,8 +49,8 @@ struct svm_vcpu {
 	/* RAX and RSP live in the VMCB; their slots here are unused. */
 	u64 regs[VMM_NR_GPRS];
 	struct svm_asid_owner asid;
-	/* A CR4 write exited: let it run once with the guest's XCR0 loaded. */
-	bool xcr0_force;
+	/* A CR4 write changed paging: flush this ASID before the next entry. */
+	bool flush_tlb;
 	/*
 	 * Userspace changed the guest state: the next VMRUN may refuse it
 	 * (VMEXIT_INVALID), which may overwrite the state-save area; the

@@ -10,6 +10,7 @@
 #include <asm/fpu/api.h>
 #include <asm/trapnr.h>
 
+#include "../spec.h"
 #include "../vmm.h"
 #include "svm.h"
 #include "vmcb.h"
@@ -59,11 +60,13 @@ static void svm_vmcb_reset(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	 * Intercepts (the table in Documentation/security.rst): what the
 	 * guest must not do to the host (the SVM instructions; XCR0 and DR0-3,
 	 * which VMRUN does not switch; INVD, WBINVD, RDPMC, MONITOR/MWAIT,
-	 * RDPRU; #DB and #AC, whose delivery can loop inside the CPU), what
+	 * RDPRU, RDTSCP; #DB and #AC, whose delivery can loop inside the CPU;
+	 * CR4 writes, checked as the CPU would so that none fails VMRUN), what
 	 * userspace emulates (I/O, HLT, hypercalls), and what we answer
 	 * (CPUID, MSRs). Physical interrupts and NMIs exit so that the host
 	 * takes them.
 	 */
+	c->intercept_cr = SVM_INTERCEPT_CR4_WRITE;
 	c->intercept_dr = SVM_INTERCEPT_DR_ALL;
 	c->intercept_exceptions = BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC);
 	c->intercept_misc1 = SVM_INTERCEPT1_INTR | SVM_INTERCEPT1_NMI |
@@ -75,7 +78,8 @@ static void svm_vmcb_reset(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	c->intercept_misc2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL |
 			     SVM_INTERCEPT2_VMLOAD | SVM_INTERCEPT2_VMSAVE |
 			     SVM_INTERCEPT2_STGI | SVM_INTERCEPT2_CLGI |
-			     SVM_INTERCEPT2_SKINIT | SVM_INTERCEPT2_ICEBP |
+			     SVM_INTERCEPT2_SKINIT | SVM_INTERCEPT2_RDTSCP |
+			     SVM_INTERCEPT2_ICEBP |
 			     SVM_INTERCEPT2_WBINVD | SVM_INTERCEPT2_MONITOR |
 			     SVM_INTERCEPT2_MWAIT | SVM_INTERCEPT2_MWAIT_COND |
 			     SVM_INTERCEPT2_XSETBV | SVM_INTERCEPT2_RDPRU;
@@ -275,25 +279,6 @@ void svm_skip_insn(struct svm_vcpu *sv, unsigned int len)
 	sv->vmcb->save.rip += len;
 }
 
-/*
- * The guest's XCR0 is loaded only while the guest can see it, that is with
- * CR4.OSXSAVE set (vmm_fpu_load_xcr0()). CR4 writes do not exit, so while
- * CR4.OSXSAVE is clear and the guest's XCR0 is not the host's, intercept
- * them: a MOV to CR4 that sets OSXSAVE must not leave the guest running on
- * the host's XCR0 until its next exit. The intercepted MOV is not emulated:
- * it runs again, natively, with the guest's XCR0 in place.
- */
-static void svm_xcr0_intercepts(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
-{
-	struct vmcb_control *c = &sv->vmcb->control;
-
-	if (!(sv->vmcb->save.cr4 & X86_CR4_OSXSAVE) && !sv->xcr0_force &&
-	    vmm_fpu_xcr0_differs(&vcpu->fpu))
-		c->intercept_cr |= SVM_INTERCEPT_CR4_WRITE;
-	else
-		c->intercept_cr &= ~SVM_INTERCEPT_CR4_WRITE;
-}
-
 int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 {
 	struct svm_vcpu *sv = vcpu->vendor;
@@ -307,15 +292,15 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	 */
 	kernel_fpu_begin();
 	vmm_fpu_load_guest(&vcpu->fpu);
-	svm_xcr0_intercepts(vcpu, sv);
 	local_irq_disable();
-	vmm_fpu_load_xcr0(&vcpu->fpu, (sv->vmcb->save.cr4 & X86_CR4_OSXSAVE) ||
-			  sv->xcr0_force);
+	/* CR4 writes exit (svm_exit_write_cr4()): CR4.OSXSAVE is current. */
+	vmm_fpu_load_xcr0(&vcpu->fpu, sv->vmcb->save.cr4 & X86_CR4_OSXSAVE);
 	flush = svm_asid_assign(this_cpu_ptr(&svm_asids), &sv->asid,
 				smp_processor_id());
-	/* Mappings went away since the last entry: flush this ASID. */
-	if (vmm_vcpu_enter_guest_mode(vcpu) && flush == SVM_ASID_KEEP)
+	/* Mappings went away, or the guest's paging changed: flush this ASID. */
+	if ((vmm_vcpu_enter_guest_mode(vcpu) || sv->flush_tlb) && flush == SVM_ASID_KEEP)
 		flush = SVM_ASID_NEW;
+	sv->flush_tlb = false;
 	c->asid = sv->asid.asid;
 	if (flush == SVM_ASID_KEEP)
 		c->tlb_control = SVM_TLB_CONTROL_NONE;
@@ -333,7 +318,9 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	vmm_debugregs_enter(&vcpu->dbg, sv->vmcb->save.dr7);
 
 	asm volatile("clgi" ::: "memory");
+	vmm_spec_enter();
 	svm_vmrun(sv->vmcb_pa, sv->regs, page_to_phys(__this_cpu_read(svm_host_save)));
+	vmm_spec_exit();
 	asm volatile("stgi" ::: "memory");
 
 	if (unlikely(vcpu->dbg.owned))
@@ -348,7 +335,6 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 		sv->state_from_user = false;
 	}
 	vmm_fpu_put_xcr0(&vcpu->fpu, sv->vmcb->save.cr4 & X86_CR4_OSXSAVE);
-	sv->xcr0_force = false;
 	vmm_vcpu_exit_guest_mode(vcpu);
 	local_irq_enable();
 	vmm_fpu_save_guest(&vcpu->fpu);

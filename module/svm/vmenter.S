@@ -12,6 +12,7 @@
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
+#include <asm/nospec-branch.h>
 
 /* Offsets in the vCPU's register array (struct svm_vcpu.regs, u64 each). */
 #define R_RCX	(1 * 8)
@@ -93,6 +94,8 @@ SYM_FUNC_START(svm_vmrun)
 	mov	%r15, R_R15(%rax)
 	mov	16(%rsp), %rax
 	vmload	%rax
+	/* No RET before the RSB holds only the host's entries (Spectre-RSB). */
+	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
 
 	/* Leave no guest values in registers the host does not restore. */
 	xor	%ecx, %ecx

@@ -47,9 +47,13 @@ static int vmx_to_user_hw(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx, u32 reason
 	return VMM_TO_USER;
 }
 
-/* The interrupt was left pending and taken when the host enabled them. */
+/*
+ * The interrupt was left pending and taken when the host enabled them: its
+ * handler's data may be in the L1D now.
+ */
 static int vmx_exit_host_event(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
+	vx->l1d_flush = vmx_l1d_flush_wanted;
 	return VMM_RESUME;
 }
 

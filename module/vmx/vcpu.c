@@ -23,6 +23,7 @@
 #include <asm/special_insns.h>
 
 #include "../compat.h"
+#include "../spec.h"
 #include "../vmm.h"
 #include "vmcs.h"
 #include "vmx.h"
@@ -647,7 +648,18 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 		native_set_debugreg(6, vx->dr6);
 	vmm_debugregs_enter(&vcpu->dbg, vx->dr7);
 
+	/*
+	 * L1TF: the host's data must not sit in the L1D the guest's
+	 * speculation can reach. Flushing it clears the CPU buffers too.
+	 */
+	if (unlikely(vx->l1d_flush)) {
+		wrmsrq(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
+		vx->l1d_flush = false;
+	} else {
+		vmm_spec_enter();
+	}
 	fail = vmx_vmenter(vx->regs, vx->launched, &vx->host_rsp);
+	vmm_spec_exit();
 
 	vx->cr2 = native_read_cr2();
 	if (unlikely(vcpu->dbg.owned)) {
@@ -686,6 +698,8 @@ int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
 	preempt_disable();
 	vmx_vmcs_load(vx);
 	vmx_prepare_host(vx);
+	/* Host code ran since the last entry: flush before it (L1TF). */
+	vx->l1d_flush = vmx_l1d_flush_wanted;
 	vmx_load_syscall_msrs(vx);
 	/*
 	 * The guest may use the FPU, SSE and AVX registers: save the task's

@@ -241,7 +241,7 @@ void vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps)
 	ret = ret ?: vmx_adjust("processor-based", raw[VMM_RAW_VMX_PROCBASED],
 				need_proc, need_proc, &vmx_ctl.proc);
 	ret = ret ?: vmx_adjust("secondary", raw[VMM_RAW_VMX_PROCBASED2],
-				need_proc2 | VMX_PROC2_VPID | PROC2_RDTSCP,
+				need_proc2 | VMX_PROC2_VPID,
 				need_proc2, &vmx_ctl.proc2);
 	ret = ret ?: vmx_adjust("VM-exit", raw[VMM_RAW_VMX_EXIT], need_exit,
 				need_exit, &vmx_ctl.exit);
@@ -271,14 +271,30 @@ void vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps)
 	/*
 	 * CR bits the guest sees through the read shadows, and whose writes
 	 * exit: the ones VMX fixes (NE, VMXE), PE and PG (mode switches
-	 * change the entry controls and PDPTEs), SMXE (no SMX in guests), and
-	 * OSXSAVE, which decides whether the guest's XCR0 is loaded.
+	 * change the entry controls and PDPTEs), SMXE (no SMX in guests),
+	 * OSXSAVE, which decides whether the guest's XCR0 is loaded, and PKE
+	 * and CET, which vmm refuses (PKRU and the CET MSRs are not switched;
+	 * CET with CR0.WP clear would fail the entry).
 	 */
 	vmx_ctl.cr0_owned = X86_CR0_PE | X86_CR0_PG | cr0_fixed0 | ~cr0_fixed1;
 	vmx_ctl.cr4_owned = X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_OSXSAVE |
-			    cr4_fixed0 | ~cr4_fixed1;
+			    X86_CR4_PKE | X86_CR4_CET | cr4_fixed0 | ~cr4_fixed1;
 	vmx_syscall_msrs_init();
+	vmx_l1d_flush_wanted = boot_cpu_has_bug(X86_BUG_L1TF) &&
+			       boot_cpu_has(X86_FEATURE_FLUSH_L1D) &&
+			       l1tf_mitigation != L1TF_MITIGATION_OFF;
 	vmx_ctl.usable = true;
+}
+
+/*
+ * L1TF: flush the L1D before entries where the kernel mitigates L1TF and
+ * the CPU has the flush command (vmx_vcpu_run_once(): after host code ran).
+ */
+bool vmx_l1d_flush_wanted __ro_after_init;
+
+bool vmx_l1d_flush(void)
+{
+	return vmx_l1d_flush_wanted;
 }
 
 bool vmx_controls_usable(void)
@@ -309,11 +325,11 @@ unsigned long vmx_hw_cr4(unsigned long cr4)
 	return (cr4 | vmx_ctl.cr4_fixed0) & vmx_ctl.cr4_fixed1;
 }
 
-/* Can the guest have these CR4 bits? (The CPU has them, and no VMX/SMX.) */
+/* Can the guest have these CR4 bits? (The CPU has them; not VMX, SMX, PKE, CET.) */
 bool vmx_cr4_valid(unsigned long cr4)
 {
 	return !(cr4 & ~vmx_ctl.cr4_fixed1) &&
-	       !(cr4 & (X86_CR4_VMXE | X86_CR4_SMXE));
+	       !(cr4 & (X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_PKE | X86_CR4_CET));
 }
 
 static void vmx_set_guest_seg(enum vmcs_field sel, u16 selector,

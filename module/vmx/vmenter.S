@@ -12,6 +12,7 @@
 #include <linux/linkage.h>
 #include <asm/asm.h>
 #include <asm/ibt.h>
+#include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
 
 #define VMCS_HOST_RSP	0x6c14
@@ -107,6 +108,11 @@ SYM_INNER_LABEL(vmx_vmexit, SYM_L_GLOBAL)
 	mov	%r14, R_R14(%rax)
 	mov	%r15, R_R15(%rax)
 	popq	R_RAX(%rax)
+	/*
+	 * No RET before the return stack buffer holds only the host's own
+	 * entries (Spectre-RSB; PBRSB with eIBRS): the kernel's choice.
+	 */
+	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, X86_FEATURE_RSB_VMEXIT_LITE
 	xor	%eax, %eax
 
 .Lout:

@@ -217,6 +217,7 @@ const struct vmm_vendor_ops vmm_vmx_ops = {
 	.get_msr		= vmx_get_msr,
 	.set_msr		= vmx_set_msr,
 	.run_begin		= vmx_run_begin,
+	.l1d_flush		= vmx_l1d_flush,
 	.vcpu_run_once		= vmx_vcpu_run_once,
 	.guest_rax		= vmx_guest_rax,
 #endif

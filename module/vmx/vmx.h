@@ -93,7 +93,6 @@
 /* VMX_PROC_SECONDARY is bit 31 */
 
 /* Secondary processor-based controls (VMX_PROC2_EPT, _VPID, _UNRESTRICTED above) */
-#define PROC2_RDTSCP			BIT(3)
 #define PROC2_WBINVD_EXITING		BIT(6)
 
 /* VM-exit controls */
@@ -217,6 +216,7 @@ struct vmx_vcpu {
 	int cpu;			/* where the VMCS is active, or -1 */
 	bool launched;			/* VMLAUNCH done on that CPU */
 	bool cleared_once;		/* VMCLEARed before its first VMPTRLD */
+	bool l1d_flush;			/* before the next entry (L1TF) */
 	struct list_head loaded_link;	/* on that CPU's list of active VMCSs */
 	u16 vpid;
 	u64 eptp;
@@ -275,6 +275,8 @@ int vmx_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value);
 int vmx_vcpu_run_once(struct vmm_vcpu *vcpu);
 void vmx_run_begin(struct vmm_vcpu *vcpu);
 void vmx_syscall_msrs_init(void);
+extern bool vmx_l1d_flush_wanted;
+bool vmx_l1d_flush(void);
 void vmx_inject_exception(struct vmx_vcpu *vx, u8 vector, bool has_error, u32 error);
 void vmx_skip_insn(struct vmx_vcpu *vx);
 int vmx_set_cr0(struct vmx_vcpu *vx, unsigned long cr0);

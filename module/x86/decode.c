@@ -16,6 +16,7 @@
 
 #define REX_W		0x08
 #define REX_R		0x04
+#define REX_B		0x01
 
 #define MODRM_MOD(m)	((m) >> 6)
 #define MODRM_REG(m)	(((m) >> 3) & 7)
@@ -235,6 +236,17 @@ int vmm_decode(const u8 *bytes, unsigned int nbytes, unsigned int mode,
 		ret = fetch_u8(&d, &b);
 		if (ret)
 			return ret;
+		if (b == 0x22) {
+			/* MOV to CR: register operands whatever mod says. */
+			ret = fetch_u8(&d, &modrm);
+			if (ret)
+				return ret;
+			out.op = VMM_INSN_MOV_TO_CR;
+			out.cr = MODRM_REG(modrm) | ((rex & REX_R) ? 8 : 0);
+			out.reg = MODRM_RM(modrm) | ((rex & REX_B) ? 8 : 0);
+			out.size = mode == 8 ? 8 : 4;
+			break;
+		}
 		switch (b) {
 		case 0xb6: case 0xb7:
 			out.op = VMM_INSN_MOVZX;

@@ -5,8 +5,8 @@
  * instruction at the guest's RIP is decoded to learn its size, direction,
  * register and length: the MOV / MOVZX / MOVSX / STOS class that drivers
  * use on device memory. A string I/O exit does not say (without decode
- * assists) which segment INS/OUTS use: the prefixes say. Anything else is
- * -EINVAL. Pure: no hardware, no allocation.
+ * assists) which segment INS/OUTS use: the prefixes say; nor which
+ * register a MOV to CR4 writes. Anything else is -EINVAL. Pure: no hardware, no allocation.
  */
 #ifndef VMM_X86_DECODE_H
 #define VMM_X86_DECODE_H
@@ -25,6 +25,7 @@ enum vmm_insn_op {
 	VMM_INSN_STOS,		/* stos [rdi] (AA, AB), optionally with REP (F3) */
 	VMM_INSN_INS,		/* ins [rdi], dx (6C, 6D), optionally with REP */
 	VMM_INSN_OUTS,		/* outs dx, [rsi] (6E, 6F), optionally with REP */
+	VMM_INSN_MOV_TO_CR,	/* mov crN, reg (0F 22): SVM's CR4 write intercept */
 };
 
 /* Segment registers in encoding order (the sreg field of MOV Sreg). */
@@ -45,6 +46,7 @@ struct vmm_insn {
 	bool rep;		/* STOS, INS or OUTS with F3 */
 	u8 addr_size;		/* 2, 4 or 8; for string ops the width of RSI/RDI/RCX */
 	u8 seg;			/* enum vmm_sreg of the memory operand (INS: ES) */
+	u8 cr;			/* MOV_TO_CR: the control register's number */
 	u64 imm;		/* STORE_IMM: sign-extended to size as the CPU does */
 };
 

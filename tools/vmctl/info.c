@@ -62,6 +62,19 @@ static void print_caps(const struct vmm_caps *c)
 			       (unsigned long long)c->raw[i]);
 }
 
+/* What vmm does against transient-execution attacks on this host. */
+static void print_mitigations(void)
+{
+	char line[256];
+	FILE *f = fopen("/sys/module/vmm/parameters/mitigations", "r");
+
+	if (!f)
+		return;
+	if (fgets(line, sizeof(line), f))
+		printf("  %-20s %s", "mitigations", line);
+	fclose(f);
+}
+
 static int vmm_info(void)
 {
 	struct vmm_caps caps;
@@ -87,6 +100,7 @@ static int vmm_info(void)
 	close(fd);
 	printf("vmm API version %d\n", version);
 	print_caps(&caps);
+	print_mitigations();
 	return EXIT_OK;
 }
 

@@ -56,6 +56,45 @@ static void expect_reject(struct kunit *test, const u8 *code, unsigned int n,
 	KUNIT_EXPECT_EQ(test, got.len, 0xaa);
 }
 
+/* 41 0f 22 e0		mov %r8,%cr4 (the register whatever mod says) */
+static void mov_r8_to_cr4_64(struct kunit *test)
+{
+	static const u8 code[] = { 0x41, 0x0f, 0x22, 0xe0 };
+	struct vmm_insn got;
+
+	KUNIT_ASSERT_EQ(test, vmm_decode(code, sizeof(code), MODE_64, &got), 0);
+	KUNIT_EXPECT_EQ(test, got.op, VMM_INSN_MOV_TO_CR);
+	KUNIT_EXPECT_EQ(test, got.len, 4);
+	KUNIT_EXPECT_EQ(test, got.cr, 4);
+	KUNIT_EXPECT_EQ(test, got.reg, 8);
+	KUNIT_EXPECT_EQ(test, got.size, 8);
+}
+
+/* 44 0f 22 c0		mov %rax,%cr8 (REX.R: CR8) */
+static void mov_rax_to_cr8_64(struct kunit *test)
+{
+	static const u8 code[] = { 0x44, 0x0f, 0x22, 0xc0 };
+	struct vmm_insn got;
+
+	KUNIT_ASSERT_EQ(test, vmm_decode(code, sizeof(code), MODE_64, &got), 0);
+	KUNIT_EXPECT_EQ(test, got.cr, 8);
+	KUNIT_EXPECT_EQ(test, got.reg, 0);
+}
+
+/* 0f 22 e0		mov %eax,%cr4 (16-bit code: still 32 bits) */
+static void mov_eax_to_cr4_16(struct kunit *test)
+{
+	static const u8 code[] = { 0x0f, 0x22, 0xe0 };
+	struct vmm_insn got;
+
+	KUNIT_ASSERT_EQ(test, vmm_decode(code, sizeof(code), MODE_16, &got), 0);
+	KUNIT_EXPECT_EQ(test, got.op, VMM_INSN_MOV_TO_CR);
+	KUNIT_EXPECT_EQ(test, got.len, 3);
+	KUNIT_EXPECT_EQ(test, got.cr, 4);
+	KUNIT_EXPECT_EQ(test, got.size, 4);
+	KUNIT_EXPECT_EQ(test, vmm_decode(code, 2, MODE_16, &got), -EINVAL);
+}
+
 /* 88 07	mov %al,(%rdi) */
 static void store_al_to_rdi_64(struct kunit *test)
 {
@@ -1133,6 +1172,9 @@ static void reject_bad_mode(struct kunit *test)
 }
 
 static struct kunit_case vmm_x86_decode_cases[] = {
+	KUNIT_CASE(mov_r8_to_cr4_64),
+	KUNIT_CASE(mov_rax_to_cr8_64),
+	KUNIT_CASE(mov_eax_to_cr4_16),
 	KUNIT_CASE(store_al_to_rdi_64),
 	KUNIT_CASE(load_ecx_sib_disp32_64),
 	KUNIT_CASE(store_r9_rip_relative_64),

@@ -31,6 +31,8 @@ echo "--- vmctl info ---"
 vmctl info | tee /tmp/info.out
 want=$(case $(cpu_vendor_ext) in vmx) echo "Intel VMX" ;; svm) echo "AMD SVM" ;; esac)
 check module caps_report_vendor grep -q "backend: *$want" /tmp/info.out
+# The mitigation matrix for this host (Documentation/security.rst).
+check module mitigations_reported grep -Eq "^  mitigations +[a-z]" /tmp/info.out
 echo "---"
 
 # run_results PROGRAM SUITE: runs a test program that prints RESULT lines and

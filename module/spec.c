@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What spec.h does on this host, for people: /sys/module/vmm/parameters/
+ * mitigations (vmctl info prints it) and one line at load. "missing:"
+ * names what the kernel would have a hypervisor do that vmm does not yet.
+ */
+#include <linux/moduleparam.h>
+#include <linux/sysfs.h>
+#include <linux/string.h>
+#include <asm/cpufeature.h>
+
+#include "spec.h"
+#include "vmm.h"
+
+static void vmm_spec_add(char *buf, size_t size, bool on, const char *what)
+{
+	if (on) {
+		if (buf[0])
+			strlcat(buf, " ", size);
+		strlcat(buf, what, size);
+	}
+}
+
+const char *vmm_spec_report(void)
+{
+	static char report[256];
+	char missing[128] = "";
+
+	if (!vmm_ops)
+		return "none";
+	report[0] = 0;
+	vmm_spec_add(report, sizeof(report), vmm_spec_verw_wanted(), "verw");
+	vmm_spec_add(report, sizeof(report), boot_cpu_has(X86_FEATURE_RSB_VMEXIT),
+		     "rsb-fill");
+	vmm_spec_add(report, sizeof(report), boot_cpu_has(X86_FEATURE_RSB_VMEXIT_LITE),
+		     "pbrsb");
+	vmm_spec_add(report, sizeof(report), boot_cpu_has(X86_FEATURE_IBPB_ON_VMEXIT),
+		     "ibpb-on-exit");
+	vmm_spec_add(report, sizeof(report), boot_cpu_has(VMM_FEATURE_IBPB),
+		     "ibpb-vcpu-switch");
+	vmm_spec_add(report, sizeof(report), vmm_ops->l1d_flush && vmm_ops->l1d_flush(),
+		     "l1d-flush");
+#ifdef X86_FEATURE_CLEAR_BHB_LOOP_ON_VMEXIT
+	vmm_spec_add(missing, sizeof(missing),
+		     boot_cpu_has(X86_FEATURE_CLEAR_BHB_LOOP_ON_VMEXIT), "bhb-clear");
+#endif
+#ifdef X86_FEATURE_UNRET
+	vmm_spec_add(missing, sizeof(missing), boot_cpu_has(X86_FEATURE_UNRET),
+		     "untrain-ret");
+#endif
+	vmm_spec_add(missing, sizeof(missing), boot_cpu_has_bug(X86_BUG_L1TF) &&
+		     !(vmm_ops->l1d_flush && vmm_ops->l1d_flush()), "l1d-flush");
+	if (!report[0])
+		strscpy(report, "none", sizeof(report));
+	if (missing[0]) {
+		strlcat(report, "; missing: ", sizeof(report));
+		strlcat(report, missing, sizeof(report));
+	}
+	return report;
+}
+
+static int vmm_spec_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", vmm_spec_report());
+}
+
+static int vmm_spec_param_set(const char *val, const struct kernel_param *kp)
+{
+	return -EPERM;		/* a report, not a knob */
+}
+
+static const struct kernel_param_ops vmm_spec_param_ops = {
+	.get = vmm_spec_param_get,
+	.set = vmm_spec_param_set,
+};
+module_param_cb(mitigations, &vmm_spec_param_ops, NULL, 0444);
+MODULE_PARM_DESC(mitigations, "Transient-execution mitigations on the world switch (read-only)");

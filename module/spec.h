@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Transient-execution mitigations on the world switch, as the kernel has
+ * chosen them for itself: its synthetic feature flags say which apply on
+ * this CPU with this command line (mitigations=off clears them all).
+ * Documentation/security.rst has the matrix.
+ *
+ * Around the entry (interrupts off): VERW clears the CPU buffers a guest
+ * could sample (MDS, TAA, MMIO stale data, RFDS, TSA). After the exit: the
+ * RSB is refilled in vmenter.S before the first RET (Spectre-RSB, PBRSB),
+ * and an IBPB is issued where the kernel asks for one on every exit (SRSO).
+ * Between two vCPUs on one CPU: an IBPB, so that one guest cannot train
+ * the branch predictor against the next (vm.c).
+ */
+#ifndef VMM_SPEC_H
+#define VMM_SPEC_H
+
+#include <asm/cpufeature.h>
+#include <asm/msr.h>
+#include <asm/segment.h>
+
+#include "compat.h"
+
+/* 7.x has only X86_FEATURE_CLEAR_CPU_BUF_VM for the VM case; 6.x both. */
+#ifndef X86_FEATURE_CLEAR_CPU_BUF_VM
+#define X86_FEATURE_CLEAR_CPU_BUF_VM	X86_FEATURE_CLEAR_CPU_BUF
+#endif
+/* 6.15 folded X86_FEATURE_USE_IBPB into X86_FEATURE_IBPB. */
+#ifdef X86_FEATURE_USE_IBPB
+#define VMM_FEATURE_IBPB		X86_FEATURE_USE_IBPB
+#else
+#define VMM_FEATURE_IBPB		X86_FEATURE_IBPB
+#endif
+
+/* Any writable data segment selector: VERW's operand (the kernel's). */
+static const u16 vmm_verw_sel = __KERNEL_DS;
+
+static __always_inline bool vmm_spec_verw_wanted(void)
+{
+	return cpu_feature_enabled(X86_FEATURE_CLEAR_CPU_BUF) ||
+	       cpu_feature_enabled(X86_FEATURE_CLEAR_CPU_BUF_VM);
+}
+
+/* Last thing before the entry: nothing of the host's left in the buffers. */
+static __always_inline void vmm_spec_enter(void)
+{
+	if (vmm_spec_verw_wanted())
+		asm volatile("verw %0" : : "m" (vmm_verw_sel) : "cc");
+}
+
+static __always_inline void vmm_ibpb(void)
+{
+	wrmsrq(MSR_IA32_PRED_CMD, PRED_CMD_IBPB);
+}
+
+/* First C after the exit (the RSB is refilled already, in vmenter.S). */
+static __always_inline void vmm_spec_exit(void)
+{
+	if (cpu_feature_enabled(X86_FEATURE_IBPB_ON_VMEXIT))
+		vmm_ibpb();
+}
+
+/* The matrix for this host, one line (Documentation/security.rst). */
+const char *vmm_spec_report(void);
+
+#endif /* VMM_SPEC_H */
