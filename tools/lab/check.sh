@@ -212,7 +212,6 @@ if wanted host; then
 	host_checks
 	host_time=$(( $(date +%s) - t ))
 fi
-machines_start=$(date +%s)
 
 if [ ${#MACHINES[@]} -gt 0 ]; then
 	# Kernels first (cached after the first run), then the userspace the
@@ -223,6 +222,7 @@ if [ ${#MACHINES[@]} -gt 0 ]; then
 		[ -f "$BUILD/$3/src/vmm.ko" ] || build_module "$3" || log "vmm.ko for $3 failed to build"
 	done
 	[ -x "$BUILD/bin/vmctl" ] || build_userspace
+	machines_start=$(date +%s)
 	running=0
 	for m in "${MACHINES[@]}"; do
 		case $m in *bochs*) ;; *) continue ;; esac
@@ -286,7 +286,7 @@ if [ ${#MACHINES[@]} -gt 0 ]; then
 		[ -f "$OUTDIR/$1/retried" ] && r=" (two boots)"
 		echo "$d $1$r"
 	done | sort -rn | awk '{ printf "  %-14s %5s s%s\n", $2, $1, substr($0, length($1 " " $2) + 1) }'
-	echo "  machines together: $(( $(date +%s) - machines_start )) s${host_time:+; host checks: $host_time s}"
+	echo "  machines together: $(( $(date +%s) - machines_start )) s${host_time:+; host checks: $host_time s}; the whole run: $(( $(date +%s) - start )) s"
 fi
 echo
 echo "Logs: $OUTDIR; took $(( $(date +%s) - start )) s"
