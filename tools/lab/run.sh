@@ -14,7 +14,7 @@
 #   --smp N      CPUs (default 2 for QEMU, 1 with --icount or for Bochs)
 #   --mem MB     RAM (default 1024 for QEMU, 512 for Bochs)
 #   --timeout S  kill the emulator after S seconds whatever it does: a cap
-#                (default 300 QEMU, 2400 Bochs)
+#                (default 300 QEMU, 3600 Bochs)
 #   --stall S    kill it once neither LOG nor FILE has grown for S seconds
 #                (default 0, off, for QEMU; 600 for Bochs): with --results
 #                the plan's /init writes a heartbeat there every 0.5 s of
@@ -96,7 +96,7 @@ qemu-amd|qemu-amd-la57|qemu-nosvm)
 	fi
 	: "${smp:=2}" "${mem:=1024}" "${timeout:=300}" "${stall:=0}" ;;
 bochs-intel)
-	: "${mem:=512}" "${timeout:=2400}" "${stall:=600}"
+	: "${mem:=512}" "${timeout:=3600}" "${stall:=600}"
 	if [ "${smp:-1}" != 1 ] && [ $BOCHS_SMP = 0 ]; then
 		echo "run.sh: note: this Bochs build has no SMP support, using 1 CPU (--smp $smp ignored)" >&2
 		smp=1
