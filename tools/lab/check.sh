@@ -145,10 +145,16 @@ stopped_in() {
 		}'
 }
 
+# run_error RUN_ERR: why run.sh stopped the machine, else its last line.
+run_error() {
+	grep -m1 -E "^run.sh: (TIMEOUT|STALLED|.* without the plan end)" "$1" ||
+		tail -n 1 "$1"
+}
+
 run_machine() {
 	local label=$1 mach=$2 kern=$3 plan=$4
 	shift 4
-	local dir=$OUTDIR/$label rc t0
+	local dir=$OUTDIR/$label rc t0 b0
 	mkdir -p "$dir"
 	rm -f "$dir/duration"
 	t0=$(date +%s)
@@ -157,6 +163,7 @@ run_machine() {
 		return
 	fi
 	kernel_info "$kern"
+	b0=$(date +%s)
 	"$LAB/run.sh" --machine "$mach" --kernel "$KVER_BZIMAGE" --initrd "$dir/initrd.gz" \
 		--log "$dir/serial.log" --results "$dir/results.uart" "$@" 2>"$dir/run.err"
 	rc=$?
@@ -165,7 +172,7 @@ run_machine() {
 	# rc 124/2 without a failed check. Such a machine gets one more boot;
 	# the summary says so and where the first one stopped.
 	if { [ $rc = 124 ] || [ $rc = 2 ]; } && ! grep -q "^RESULT FAIL" "$dir/results.uart"; then
-		echo "$label: first boot ended rc=$rc after $(( $(date +%s) - t0 )) s, $(stopped_in "$dir/results.uart"), after '$(grep -a '^RESULT' "$dir/results.uart" | tr -d '\r' | tail -n 1)'; booted again" >"$dir/retried"
+		echo "$label: first boot ended rc=$rc after $(( $(date +%s) - b0 )) s ($(run_error "$dir/run.err")), $(stopped_in "$dir/results.uart"), after '$(grep -a '^RESULT' "$dir/results.uart" | tr -d '\r' | tail -n 1)'; booted again" >"$dir/retried"
 		mv "$dir/serial.log" "$dir/serial.attempt1.log"
 		mv "$dir/results.uart" "$dir/results.attempt1.uart"
 		"$LAB/run.sh" --machine "$mach" --kernel "$KVER_BZIMAGE" --initrd "$dir/initrd.gz" \
@@ -179,7 +186,7 @@ run_machine() {
 		if [ $rc = 0 ]; then
 			echo "RESULT PASS $label:boot plan_finished"
 		else
-			echo "RESULT FAIL $label:boot plan_finished rc=$rc $(tail -n 1 "$dir/run.err")$([ $rc = 1 ] || echo " $(stopped_in "$dir/results.uart")")"
+			echo "RESULT FAIL $label:boot plan_finished rc=$rc $(run_error "$dir/run.err")$([ $rc = 1 ] || echo " $(stopped_in "$dir/results.uart")")"
 		fi
 		if "$LAB/check-log.sh" "$dir/serial.log" "$label" >"$dir/kernel-reports.txt" 2>&1; then
 			echo "RESULT PASS $label:boot kernel_log_clean"
