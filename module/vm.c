@@ -21,10 +21,24 @@
 
 #define vmm_field_is_zero(field) (!memchr_inv(&(field), 0, sizeof(field)))
 
+/*
+ * Slots' pages are pinned as the guest touches them, up to the slot's size:
+ * charged to the process's RLIMIT_MEMLOCK (locked_vm) when the slot is set,
+ * as for any memory the kernel keeps resident for userspace.
+ */
+static int vmm_slot_charge(struct vmm_vm *vm, u64 size, bool charge)
+{
+	return account_locked_vm(vm->mm, size >> PAGE_SHIFT, charge);
+}
+
 void vmm_vm_put(struct vmm_vm *vm)
 {
+	unsigned int i;
+
 	if (!refcount_dec_and_test(&vm->users))
 		return;
+	for (i = 0; i < VMM_MAX_SLOTS; i++)
+		vmm_slot_charge(vm, vm->slots[i].size, false);
 	vmm_mmu_destroy(&vm->mmu);
 	mmdrop(vm->mm);
 	vmm_virt_put();
@@ -229,6 +243,15 @@ static int vmm_set_memory_slot(struct vmm_vm *vm,
 		}
 	}
 	/*
+	 * Over RLIMIT_MEMLOCK (without CAP_IPC_LOCK): ENOMEM, as mlock().
+	 * A replaced slot's charge goes to the new one: only growth counts.
+	 */
+	if (a.size > slot->size) {
+		ret = vmm_slot_charge(vm, a.size - slot->size, true);
+		if (ret)
+			goto out;
+	}
+	/*
 	 * Replacing or deleting: unmap what the old slot had mapped, have every
 	 * vCPU flush its TLB, and only then unpin: a vCPU running meanwhile
 	 * could still write the old pages through its TLB.
@@ -238,6 +261,8 @@ static int vmm_set_memory_slot(struct vmm_vm *vm,
 		vmm_vm_flush_tlbs(vm);
 		vmm_mmu_release(&vm->mmu, slot->gpa, slot->size);
 	}
+	if (slot->size > a.size)
+		vmm_slot_charge(vm, slot->size - a.size, false);
 	slot->gpa = a.guest_phys_addr;
 	slot->size = a.size;
 	slot->uaddr = a.userspace_addr;

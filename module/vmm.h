@@ -12,6 +12,8 @@
 #include <asm/cpufeature.h>
 #include <asm/debugreg.h>
 #include <asm/hw_breakpoint.h>
+#include <asm/mce.h>
+#include <asm/ptrace.h>
 
 #include "../uapi/vmm.h"
 #include "mmu/mmu.h"
@@ -174,6 +176,21 @@ static inline void vmm_debugregs_exit(struct vmm_debugregs *d)
 		hw_breakpoint_restore();
 		d->loaded = false;
 	}
+}
+
+/*
+ * A machine check that the guest's execution met (it made the guest exit,
+ * or failed the entry): the host's handler takes it as one from user mode,
+ * so that it may kill the VM's process or recover, as the kernel decides.
+ * Right after the exit, interrupts off.
+ */
+static inline void vmm_machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = { .cs = 3, .flags = X86_EFLAGS_IF };
+
+	do_machine_check(&regs);
+#endif
 }
 
 /* A string I/O exit (pio.c): the instruction and the chunk handed out. */

@@ -21,6 +21,7 @@ enum svm_exit_code {
 	SVM_EXIT_WRITE_DR15	= 0x03f,
 	SVM_EXIT_EXCP_DB	= 0x041,	/* 0x40 + vector */
 	SVM_EXIT_EXCP_AC	= 0x051,
+	SVM_EXIT_EXCP_MC	= 0x052,
 	SVM_EXIT_INTR		= 0x060,
 	SVM_EXIT_NMI		= 0x061,
 	SVM_EXIT_SMI		= 0x062,
@@ -395,6 +396,8 @@ static const svm_exit_handler svm_exit_handlers[] = {
 	[SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR15] = svm_exit_dr,
 	[SVM_EXIT_EXCP_DB]	= svm_exit_reflect,
 	[SVM_EXIT_EXCP_AC]	= svm_exit_reflect,
+	/* Taken by the host's handler right at the exit (svm_vcpu_run_once()). */
+	[SVM_EXIT_EXCP_MC]	= svm_exit_host_event,
 	[SVM_EXIT_RDPMC]	= svm_exit_gp,
 	[SVM_EXIT_INVD]		= svm_exit_skip2,
 	[SVM_EXIT_INTR]		= svm_exit_host_event,

@@ -25,6 +25,7 @@
  * EXITCODE is compared, as KVM does.
  */
 #define SVM_EXIT_INVALID		(~0ULL)
+#define SVM_EXIT_EXCP_BASE		0x040
 
 static inline bool svm_exit_is_invalid(u64 exit_code)
 {

@@ -61,6 +61,7 @@ static void svm_vmcb_reset(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	 * guest must not do to the host (the SVM instructions; XCR0 and DR0-3,
 	 * which VMRUN does not switch; INVD, WBINVD, RDPMC, MONITOR/MWAIT,
 	 * RDPRU, RDTSCP; #DB and #AC, whose delivery can loop inside the CPU;
+	 * #MC, which is the host's to handle;
 	 * CR4 writes, checked as the CPU would so that none fails VMRUN), what
 	 * userspace emulates (I/O, HLT, hypercalls), and what we answer
 	 * (CPUID, MSRs). Physical interrupts and NMIs exit so that the host
@@ -68,7 +69,7 @@ static void svm_vmcb_reset(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	 */
 	c->intercept_cr = SVM_INTERCEPT_CR4_WRITE;
 	c->intercept_dr = SVM_INTERCEPT_DR_ALL;
-	c->intercept_exceptions = BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC);
+	c->intercept_exceptions = BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) | BIT(X86_TRAP_MC);
 	c->intercept_misc1 = SVM_INTERCEPT1_INTR | SVM_INTERCEPT1_NMI |
 			     SVM_INTERCEPT1_SMI | SVM_INTERCEPT1_INIT |
 			     SVM_INTERCEPT1_RDPMC | SVM_INTERCEPT1_CPUID |
@@ -321,6 +322,8 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	vmm_spec_enter();
 	svm_vmrun(sv->vmcb_pa, sv->regs, page_to_phys(__this_cpu_read(svm_host_save)));
 	vmm_spec_exit();
+	if (unlikely(c->exit_code == SVM_EXIT_EXCP_BASE + X86_TRAP_MC))
+		vmm_machine_check();
 	asm volatile("stgi" ::: "memory");
 
 	if (unlikely(vcpu->dbg.owned))

@@ -101,6 +101,9 @@ static int vmx_exit_exception_nmi(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 		vmx_reflect_exception(vx);
 		return VMM_RESUME;
 	}
+	/* The host's handler took it at the exit (vmx_enter_exit()). */
+	if (vector == X86_TRAP_MC)
+		return VMM_RESUME;
 	return vmx_to_user_hw(vcpu, vx, VMM_EXIT_UNHANDLED);
 }
 
@@ -312,6 +315,9 @@ int vmx_handle_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	u32 basic = EXIT_REASON_BASIC(vx->exit.reason);
 
 	vx->exit.qualification = vmcs_readl(EXIT_QUALIFICATION);
+	/* A machine check during the entry: handled at the exit; again. */
+	if (basic == EXIT_MACHINE_CHECK)
+		return VMM_RESUME;
 	/* A VM entry that failed its guest-state or MSR-load checks. */
 	if (vx->exit.reason & EXIT_REASON_ENTRY_FAILED)
 		return vmx_to_user_hw(vcpu, vx, VMM_EXIT_FAIL_ENTRY);

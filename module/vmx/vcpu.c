@@ -21,6 +21,7 @@
 #include <asm/msr.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
+#include <asm/trapnr.h>
 
 #include "../compat.h"
 #include "../spec.h"
@@ -678,9 +679,16 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 		 * it to the host's handler now, NMIs being blocked until it
 		 * returns, as hardware delivery would leave them.
 		 */
-		if (vx->exit.reason == EXIT_EXCEPTION_NMI &&
-		    (vmcs_read32(VM_EXIT_INTR_INFO) & INTR_INFO_TYPE) == INTR_TYPE_NMI)
-			asm volatile("int $2");
+		if (vx->exit.reason == EXIT_EXCEPTION_NMI) {
+			u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
+
+			if ((info & INTR_INFO_TYPE) == INTR_TYPE_NMI)
+				asm volatile("int $2");
+			else if ((info & INTR_INFO_VECTOR) == X86_TRAP_MC)
+				vmm_machine_check();
+		} else if (EXIT_REASON_BASIC(vx->exit.reason) == EXIT_MACHINE_CHECK) {
+			vmm_machine_check();
+		}
 	}
 	vmx_restore_host(vx);
 	vmm_fpu_put_xcr0(&vcpu->fpu, vx->osxsave);

@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/capability.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -564,6 +566,51 @@ static void test_default_cpuid(int dev)
 	guest_teardown(&g);
 }
 
+/*
+ * Slots are charged to RLIMIT_MEMLOCK: a process without CAP_IPC_LOCK
+ * cannot have more guest memory pinned than it may mlock(). In a child,
+ * which drops the capability and lowers the limit to 256 KiB.
+ */
+static int memlock_child(int dev)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	struct rlimit rl = { 256 << 10, 256 << 10 };
+	struct vmm_create_vm cv = { 0 };
+	void *mem;
+	int vm, big, small, again;
+
+	if (syscall(SYS_capget, &h, d))
+		return 10;
+	d[CAP_IPC_LOCK / 32].effective &= ~(1u << (CAP_IPC_LOCK % 32));
+	if (syscall(SYS_capset, &h, d) || setrlimit(RLIMIT_MEMLOCK, &rl))
+		return 11;
+	vm = ioctl(dev, VMM_CREATE_VM, &cv);
+	mem = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vm < 0 || mem == MAP_FAILED)
+		return 12;
+	big = slot(vm, 0, 0, 1 << 20, mem);		/* 1 MiB: over */
+	small = slot(vm, 0, 0, 128 << 10, mem);		/* 128 KiB: fits */
+	/* Replacing it releases its charge first: 192 KiB fits again. */
+	again = slot(vm, 0, 0, 192 << 10, mem);
+	printf("memlock child: 1 MiB slot %d, 128 KiB %d, replaced by 192 KiB %d\n",
+	       big, small, again);
+	return big == -ENOMEM && !small && !again ? 0 : 1;
+}
+
+static void test_memlock(int dev)
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid == 0)
+		_exit(memlock_child(dev));
+	waitpid(pid, &st, 0);
+	result(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "slots_charged_to_memlock",
+	       "child status %d (1: a slot not refused or refused wrongly, >= 10: setup)",
+	       WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
 /* EFER.SVME is the host's business on SVM and means nothing on VMX. */
 static void test_efer_svme(int dev)
 {
@@ -599,6 +646,7 @@ static const struct {
 	{ "io_size_rewritten", test_io_size_rewritten },
 	{ "efer_svme", test_efer_svme },
 	{ "default_cpuid", test_default_cpuid },
+	{ "memlock", test_memlock },
 };
 
 int main(int argc, char **argv)
