@@ -240,24 +240,23 @@ static u64 *svm_gpr(struct svm_vcpu *sv, unsigned int n)
  */
 static u64 svm_guest_cr4_bits(void)
 {
+	static const struct { u16 feature; u64 bit; } optional[] = {
+		{ X86_FEATURE_UMIP, X86_CR4_UMIP },
+		{ X86_FEATURE_LA57, X86_CR4_LA57 },
+		{ X86_FEATURE_FSGSBASE, X86_CR4_FSGSBASE },
+		{ X86_FEATURE_PCID, X86_CR4_PCIDE },
+		{ X86_FEATURE_XSAVE, X86_CR4_OSXSAVE },
+		{ X86_FEATURE_SMEP, X86_CR4_SMEP },
+		{ X86_FEATURE_SMAP, X86_CR4_SMAP },
+	};
 	u64 bits = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
 		   X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
 		   X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+	unsigned int i;
 
-	if (boot_cpu_has(X86_FEATURE_UMIP))
-		bits |= X86_CR4_UMIP;
-	if (boot_cpu_has(X86_FEATURE_LA57))
-		bits |= X86_CR4_LA57;
-	if (boot_cpu_has(X86_FEATURE_FSGSBASE))
-		bits |= X86_CR4_FSGSBASE;
-	if (boot_cpu_has(X86_FEATURE_PCID))
-		bits |= X86_CR4_PCIDE;
-	if (boot_cpu_has(X86_FEATURE_XSAVE))
-		bits |= X86_CR4_OSXSAVE;
-	if (boot_cpu_has(X86_FEATURE_SMEP))
-		bits |= X86_CR4_SMEP;
-	if (boot_cpu_has(X86_FEATURE_SMAP))
-		bits |= X86_CR4_SMAP;
+	for (i = 0; i < ARRAY_SIZE(optional); i++)
+		if (boot_cpu_has(optional[i].feature))
+			bits |= optional[i].bit;
 	return bits;
 }
 
