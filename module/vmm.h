@@ -11,7 +11,6 @@
 #include <linux/types.h>
 #include <asm/cpufeature.h>
 #include <asm/debugreg.h>
-#include <asm/hw_breakpoint.h>
 #include <asm/mce.h>
 #include <asm/ptrace.h>
 
@@ -135,6 +134,7 @@ static inline void vmm_gprs_from_user(u64 *g, const struct vmm_regs *r)
  */
 struct vmm_debugregs {
 	u64 db[4];
+	u64 host_db[4];		/* the host's DR0-3 while db[] is loaded */
 	bool owned;		/* MOV DR runs natively until the exit */
 	bool loaded;		/* db[] is in the hardware */
 };
@@ -147,7 +147,8 @@ struct vmm_debugregs {
  * Before the entry, interrupts off. The host's breakpoints go off first:
  * they must not fire on the guest's addresses meanwhile, nor stay armed
  * through an entry that does not load DR7 (SVM's host DR7 is not in the
- * VMCB's hands).
+ * VMCB's hands). The host's DR0-3 are kept here rather than taken back from
+ * the kernel's copy: hw_breakpoint_restore() is KVM's alone on 7.x.
  */
 static inline void vmm_debugregs_enter(struct vmm_debugregs *d, u64 guest_dr7)
 {
@@ -155,6 +156,10 @@ static inline void vmm_debugregs_enter(struct vmm_debugregs *d, u64 guest_dr7)
 		native_set_debugreg(7, 0);
 	if (likely(!d->owned && !(guest_dr7 & VMM_DR7_ENABLES)))
 		return;
+	d->host_db[0] = native_get_debugreg(0);
+	d->host_db[1] = native_get_debugreg(1);
+	d->host_db[2] = native_get_debugreg(2);
+	d->host_db[3] = native_get_debugreg(3);
 	native_set_debugreg(0, d->db[0]);
 	native_set_debugreg(1, d->db[1]);
 	native_set_debugreg(2, d->db[2]);
@@ -172,10 +177,17 @@ static inline void vmm_debugregs_exit(struct vmm_debugregs *d)
 		d->db[3] = native_get_debugreg(3);
 		d->owned = false;
 	}
-	if (unlikely(d->loaded || hw_breakpoint_active())) {
-		hw_breakpoint_restore();
-		d->loaded = false;
+	if (unlikely(d->loaded)) {
+		native_set_debugreg(0, d->host_db[0]);
+		native_set_debugreg(1, d->host_db[1]);
+		native_set_debugreg(2, d->host_db[2]);
+		native_set_debugreg(3, d->host_db[3]);
+		native_set_debugreg(6, VMM_DR6_RESET);
 	}
+	/* The exit left DR7 disabled (VMX) or maybe the guest's (SVM). */
+	if (unlikely(d->loaded || hw_breakpoint_active()))
+		native_set_debugreg(7, __this_cpu_read(cpu_dr7));
+	d->loaded = false;
 }
 
 /*

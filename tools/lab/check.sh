@@ -215,9 +215,9 @@ run_machine() {
 
 host_time=
 if wanted host; then
-	t=$(date +%s)
+	host_t0=$(date +%s)
 	host_checks
-	host_time=$(( $(date +%s) - t ))
+	host_time=$(( $(date +%s) - host_t0 ))
 fi
 
 if [ ${#MACHINES[@]} -gt 0 ]; then

@@ -50,6 +50,7 @@ build_module() {
 
 # Userspace programs that run inside the machines: static, no libc there.
 build_userspace() {
+	local t
 	mkdir -p "$BUILD/bin"
 	# Built here, not through the Makefile's tools/vmctl/vmctl, which may be
 	# a dynamic build that make considers up to date.
