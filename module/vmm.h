@@ -143,6 +143,23 @@ struct vmm_debugregs {
 #define VMM_DR7_RESET		0x400ULL
 #define VMM_DR6_RESET		0xffff0ff0ULL
 
+/* The breakpoint addresses, DR0-3 (their numbers must be constants). */
+static __always_inline void vmm_dr0_3_read(u64 v[4])
+{
+	v[0] = native_get_debugreg(0);
+	v[1] = native_get_debugreg(1);
+	v[2] = native_get_debugreg(2);
+	v[3] = native_get_debugreg(3);
+}
+
+static __always_inline void vmm_dr0_3_write(const u64 v[4])
+{
+	native_set_debugreg(0, v[0]);
+	native_set_debugreg(1, v[1]);
+	native_set_debugreg(2, v[2]);
+	native_set_debugreg(3, v[3]);
+}
+
 /*
  * Before the entry, interrupts off. The host's breakpoints go off first:
  * they must not fire on the guest's addresses meanwhile, nor stay armed
@@ -156,14 +173,8 @@ static inline void vmm_debugregs_enter(struct vmm_debugregs *d, u64 guest_dr7)
 		native_set_debugreg(7, 0);
 	if (likely(!d->owned && !(guest_dr7 & VMM_DR7_ENABLES)))
 		return;
-	d->host_db[0] = native_get_debugreg(0);
-	d->host_db[1] = native_get_debugreg(1);
-	d->host_db[2] = native_get_debugreg(2);
-	d->host_db[3] = native_get_debugreg(3);
-	native_set_debugreg(0, d->db[0]);
-	native_set_debugreg(1, d->db[1]);
-	native_set_debugreg(2, d->db[2]);
-	native_set_debugreg(3, d->db[3]);
+	vmm_dr0_3_read(d->host_db);
+	vmm_dr0_3_write(d->db);
 	d->loaded = true;
 }
 
@@ -171,17 +182,11 @@ static inline void vmm_debugregs_enter(struct vmm_debugregs *d, u64 guest_dr7)
 static inline void vmm_debugregs_exit(struct vmm_debugregs *d)
 {
 	if (unlikely(d->owned)) {
-		d->db[0] = native_get_debugreg(0);
-		d->db[1] = native_get_debugreg(1);
-		d->db[2] = native_get_debugreg(2);
-		d->db[3] = native_get_debugreg(3);
+		vmm_dr0_3_read(d->db);
 		d->owned = false;
 	}
 	if (unlikely(d->loaded)) {
-		native_set_debugreg(0, d->host_db[0]);
-		native_set_debugreg(1, d->host_db[1]);
-		native_set_debugreg(2, d->host_db[2]);
-		native_set_debugreg(3, d->host_db[3]);
+		vmm_dr0_3_write(d->host_db);
 		native_set_debugreg(6, VMM_DR6_RESET);
 	}
 	/* The exit left DR7 disabled (VMX) or maybe the guest's (SVM). */

@@ -34,6 +34,7 @@ static void expect_decode(struct kunit *test, const u8 *code, unsigned int n,
 	KUNIT_EXPECT_EQ(test, got.rep, want->rep);
 	KUNIT_EXPECT_EQ(test, got.addr_size, want->addr_size);
 	KUNIT_EXPECT_EQ(test, got.imm, want->imm);
+	KUNIT_EXPECT_EQ(test, got.cr, want->cr);
 
 	for (i = 0; i < n; i++)
 		KUNIT_EXPECT_EQ_MSG(test, vmm_decode(code, i, mode, &got),
@@ -60,39 +61,36 @@ static void expect_reject(struct kunit *test, const u8 *code, unsigned int n,
 static void mov_r8_to_cr4_64(struct kunit *test)
 {
 	static const u8 code[] = { 0x41, 0x0f, 0x22, 0xe0 };
-	struct vmm_insn got;
+	const struct vmm_insn want = {
+		.op = VMM_INSN_MOV_TO_CR, .len = 4, .size = 8, .reg = 8, .reg_size = 8,
+		.addr_size = 8, .cr = 4,
+	};
 
-	KUNIT_ASSERT_EQ(test, vmm_decode(code, sizeof(code), MODE_64, &got), 0);
-	KUNIT_EXPECT_EQ(test, got.op, VMM_INSN_MOV_TO_CR);
-	KUNIT_EXPECT_EQ(test, got.len, 4);
-	KUNIT_EXPECT_EQ(test, got.cr, 4);
-	KUNIT_EXPECT_EQ(test, got.reg, 8);
-	KUNIT_EXPECT_EQ(test, got.size, 8);
+	expect_decode(test, code, sizeof(code), MODE_64, &want);
 }
 
 /* 44 0f 22 c0		mov %rax,%cr8 (REX.R: CR8) */
 static void mov_rax_to_cr8_64(struct kunit *test)
 {
 	static const u8 code[] = { 0x44, 0x0f, 0x22, 0xc0 };
-	struct vmm_insn got;
+	const struct vmm_insn want = {
+		.op = VMM_INSN_MOV_TO_CR, .len = 4, .size = 8, .reg = 0, .reg_size = 8,
+		.addr_size = 8, .cr = 8,
+	};
 
-	KUNIT_ASSERT_EQ(test, vmm_decode(code, sizeof(code), MODE_64, &got), 0);
-	KUNIT_EXPECT_EQ(test, got.cr, 8);
-	KUNIT_EXPECT_EQ(test, got.reg, 0);
+	expect_decode(test, code, sizeof(code), MODE_64, &want);
 }
 
 /* 0f 22 e0		mov %eax,%cr4 (16-bit code: still 32 bits) */
 static void mov_eax_to_cr4_16(struct kunit *test)
 {
 	static const u8 code[] = { 0x0f, 0x22, 0xe0 };
-	struct vmm_insn got;
+	const struct vmm_insn want = {
+		.op = VMM_INSN_MOV_TO_CR, .len = 3, .size = 4, .reg = 0, .reg_size = 4,
+		.addr_size = 2, .cr = 4,
+	};
 
-	KUNIT_ASSERT_EQ(test, vmm_decode(code, sizeof(code), MODE_16, &got), 0);
-	KUNIT_EXPECT_EQ(test, got.op, VMM_INSN_MOV_TO_CR);
-	KUNIT_EXPECT_EQ(test, got.len, 3);
-	KUNIT_EXPECT_EQ(test, got.cr, 4);
-	KUNIT_EXPECT_EQ(test, got.size, 4);
-	KUNIT_EXPECT_EQ(test, vmm_decode(code, 2, MODE_16, &got), -EINVAL);
+	expect_decode(test, code, sizeof(code), MODE_16, &want);
 }
 
 /* 88 07	mov %al,(%rdi) */
