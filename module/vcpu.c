@@ -8,6 +8,8 @@
  * VMM_EXIT_NONE before the next entry; the guest state stays consistent and
  * VMM_RUN may simply be called again.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/anon_inodes.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
@@ -47,8 +49,10 @@ static int vmm_vcpu_release(struct inode *inode, struct file *file)
  * Without a table from userspace the guest sees the host's leaves less what
  * vmm does not give it (Documentation/security.rst): nesting, an APIC and
  * x2APIC, MONITOR/MWAIT, performance counters, INVPCID, PKU, CET, WAITPKG,
- * XSAVES and XFD (IA32_XSS and XFD are not switched), RDTSCP (TSC_AUX is
- * not), and the speculation-control MSRs, none of which it could use.
+ * XSAVES and XFD (the guest's IA32_XSS and XFD are not kept), RDTSCP and
+ * RDPID (VMX refuses both; SVM refuses RDTSCP, and runs RDPID with the
+ * vCPU's TSC_AUX), and the speculation-control MSRs, none of which it could
+ * use.
  */
 struct vmm_cpuid_hide {
 	u32 function;
@@ -259,6 +263,9 @@ static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 		/* Set by the exits that take an answer (vmm_exit_io() and co). */
 		vcpu->complete = VMM_COMPLETE_NONE;
 		ret = vmm_ops->vcpu_run_once(vcpu);
+		if (ret == -ESHUTDOWN)
+			pr_info_ratelimited("vCPU %u (uid %llu) stopped: %s is off for a reboot\n",
+					    vcpu->id, vcpu->uid, vmm_ops->name);
 		if (ret < 0)
 			return ret;
 		if (ret == VMM_TO_USER) {

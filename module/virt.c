@@ -30,7 +30,8 @@
 
 static DEFINE_MUTEX(vmm_virt_lock);
 static unsigned int vmm_virt_count;		/* under vmm_virt_lock */
-static bool vmm_rebooting;			/* under vmm_virt_lock */
+/* Written under vmm_virt_lock; read anywhere, see vmm_virt_insn_fault(). */
+bool vmm_virt_rebooting __read_mostly;
 static DEFINE_PER_CPU(bool, vmm_virt_on);	/* vmm turned it on here */
 static enum cpuhp_state vmm_cpuhp_state;
 
@@ -90,7 +91,7 @@ int vmm_virt_get(void)
 
 	cpus_read_lock();
 	mutex_lock(&vmm_virt_lock);
-	if (vmm_rebooting) {
+	if (vmm_virt_rebooting) {
 		ret = -ESHUTDOWN;
 		goto out;
 	}
@@ -136,7 +137,7 @@ static int vmm_cpu_online(unsigned int cpu)
 	struct virt_enable_result res = { .failed_cpu = ATOMIC_INIT(-1) };
 
 	mutex_lock(&vmm_virt_lock);
-	if (vmm_virt_count && !vmm_rebooting) {
+	if (vmm_virt_count && !vmm_virt_rebooting) {
 		local_irq_disable();
 		virt_cpu_enable(&res);
 		local_irq_enable();
@@ -160,15 +161,34 @@ static int vmm_cpu_offline(unsigned int cpu)
 	return 0;
 }
 
+/**
+ * vmm_virt_insn_fault() - a VMX or SVM instruction faulted
+ * @insn: its name
+ *
+ * They fault (#UD) only when the extension is off on this CPU. A reboot
+ * turns it off by IPI, so vCPU threads still between two entries with
+ * interrupts on run into that: expected then, and their next entry stops
+ * (vmm_vcpu_run()). At any other time it is vmm's bug: say so once.
+ */
+void vmm_virt_insn_fault(const char *insn)
+{
+	WARN_ONCE(!READ_ONCE(vmm_virt_rebooting), "vmm: %s faulted with %s on\n",
+		  insn, vmm_ops->name);
+}
+
 /*
  * VMX blocks INIT, which the next kernel needs to start the other CPUs after
  * a kexec, and firmware may need after a reboot: turn it off on every CPU.
+ * vCPU threads may be anywhere meanwhile: they test the flag with
+ * interrupts off before each entry, which the IPIs below cannot overtake,
+ * and every VMX/SVM instruction has an exception fixup for the code that
+ * runs with interrupts on.
  */
 static int vmm_reboot_notify(struct notifier_block *nb, unsigned long action,
 			     void *unused)
 {
 	mutex_lock(&vmm_virt_lock);
-	vmm_rebooting = true;
+	WRITE_ONCE(vmm_virt_rebooting, true);
 	if (vmm_virt_count) {
 		on_each_cpu(virt_cpu_disable, NULL, 1);
 		pr_info("reboot: %s off on all CPUs (%u VMs left)\n",

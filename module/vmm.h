@@ -6,6 +6,7 @@
 #include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/fs.h>
+#include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
@@ -33,6 +34,19 @@ int vmm_virt_get(void);
 void vmm_virt_put(void);
 unsigned int vmm_virt_users(void);
 bool vmm_virt_cpu_on(unsigned int cpu);
+void vmm_virt_insn_fault(const char *insn);
+extern bool vmm_virt_rebooting;
+
+/*
+ * Last check before an entry, interrupts off: a reboot has turned the
+ * extension off (or is about to, by an IPI this CPU takes only after the
+ * exit): the vCPU stops with -ESHUTDOWN instead.
+ */
+static inline bool vmm_virt_going_down(void)
+{
+	lockdep_assert_irqs_disabled();
+	return READ_ONCE(vmm_virt_rebooting);
+}
 
 struct vmm_slot {
 	u64 gpa;

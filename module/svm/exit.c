@@ -192,8 +192,7 @@ static int svm_exit_dr(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 
 /*
  * SVM instructions raise #UD in the guest: vmm offers no nesting. So do
- * MONITOR/MWAIT, RDPRU and RDTSCP, which CPUID does not offer (RDTSCP would
- * read the host's TSC_AUX, which is not switched).
+ * MONITOR/MWAIT, RDPRU and RDTSCP, which CPUID does not offer.
  */
 static int svm_exit_ud(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {

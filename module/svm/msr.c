@@ -8,9 +8,12 @@
  * -ENOENT here, which the intercept turns into #GP.
  */
 #include <linux/bits.h>
+#include <linux/percpu.h>
+#include <linux/user-return-notifier.h>
 #include <asm/cpufeature.h>
 #include <asm/msr-index.h>
 
+#include "../compat.h"
 #include "../vmm.h"
 #include "svm.h"
 #include "vmcb.h"
@@ -59,6 +62,10 @@ int svm_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *value)
 		*value = sv->vmcb->save.efer & ~SVM_EFER_SVME;
 		return 0;
 	}
+	if (msr == MSR_TSC_AUX) {
+		*value = sv->tsc_aux;
+		return 0;
+	}
 	slot = svm_msr_slot(sv, msr);
 	if (!slot)
 		return -ENOENT;
@@ -76,6 +83,12 @@ int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 value)
 		if (value & ~svm_efer_allowed())
 			return -EINVAL;
 		sv->vmcb->save.efer = value | SVM_EFER_SVME;
+		return 0;
+	}
+	if (msr == MSR_TSC_AUX) {
+		if (value >> 32)
+			return -EINVAL;
+		sv->tsc_aux = value;
 		return 0;
 	}
 	slot = svm_msr_slot(sv, msr);
@@ -109,4 +122,110 @@ int svm_set_msr_user(struct vmm_vcpu *vcpu, u32 msr, u64 value)
 	if (!ret)
 		svm_state_from_user(vcpu->vendor);
 	return ret;
+}
+
+/*
+ * Host MSRs the guest runs with unless they are switched.
+ *
+ * TSC_AUX: RDPID reads it and SVM cannot intercept RDPID (RDTSCP it can,
+ * and does), so the guest's value must be in the register while the guest
+ * runs, or the guest reads the host's CPU and node numbers. The host needs
+ * its own only back in user mode, where the vDSO's getcpu() reads it (the
+ * kernel itself never does: see its arch/x86/entry/calling.h). So the
+ * guest's goes in before an entry when it differs, and a user-return
+ * notifier puts the host's back on this CPU's next way to user mode, which
+ * saves two WRMSRs on every exit handled in the kernel. Kernels built
+ * without user-return notifiers (no KVM in them) get it back after each
+ * exit instead.
+ *
+ * IA32_XSS: XSAVES and XRSTORS cannot be intercepted either. With the
+ * host's XSS the guest would save and load the supervisor state components
+ * the host enables (CET user state, PASID) of the vCPU thread; the guest
+ * has none (CPUID offers no XSAVES), so it runs with XSS 0, and the host's
+ * is back before anything in the kernel can use XSAVES. No kernel can put
+ * that off, the lab's CPUs have no XSAVES under QEMU: it runs only where
+ * the host's XSS is not 0.
+ */
+struct svm_host_msrs {
+#ifdef CONFIG_USER_RETURN_NOTIFIER
+	struct user_return_notifier urn;
+#endif
+	u64 tsc_aux;		/* the host's, once read */
+	u64 cur_tsc_aux;	/* in the register now */
+	bool known;		/* tsc_aux read */
+	bool armed;		/* the guest's in, the notifier registered */
+};
+
+static DEFINE_PER_CPU(struct svm_host_msrs, svm_host_msrs);
+static u64 svm_host_xss __read_mostly;
+
+void svm_msr_setup(void)
+{
+	if (boot_cpu_has(X86_FEATURE_XSAVES))
+		rdmsrq(MSR_IA32_XSS, svm_host_xss);
+}
+
+/* Interrupts off, on the CPU of @h. */
+static void svm_put_host_tsc_aux(struct svm_host_msrs *h)
+{
+	if (!h->armed)
+		return;
+	wrmsrq(MSR_TSC_AUX, h->tsc_aux);
+	h->cur_tsc_aux = h->tsc_aux;
+	h->armed = false;
+#ifdef CONFIG_USER_RETURN_NOTIFIER
+	user_return_notifier_unregister(&h->urn);
+#endif
+}
+
+#ifdef CONFIG_USER_RETURN_NOTIFIER
+/* On the way to user mode, interrupts off. */
+static void svm_user_return(struct user_return_notifier *urn)
+{
+	svm_put_host_tsc_aux(container_of(urn, struct svm_host_msrs, urn));
+}
+#endif
+
+/* Just before VMRUN, interrupts off. */
+void svm_load_guest_msrs(struct svm_vcpu *sv)
+{
+	struct svm_host_msrs *h = this_cpu_ptr(&svm_host_msrs);
+
+	if (unlikely(!h->known)) {
+		rdmsrq(MSR_TSC_AUX, h->tsc_aux);
+		h->cur_tsc_aux = h->tsc_aux;
+		h->known = true;
+	}
+	if (h->cur_tsc_aux != sv->tsc_aux) {
+		wrmsrq(MSR_TSC_AUX, sv->tsc_aux);
+		h->cur_tsc_aux = sv->tsc_aux;
+		if (!h->armed) {
+			h->armed = true;
+#ifdef CONFIG_USER_RETURN_NOTIFIER
+			h->urn.on_user_return = svm_user_return;
+			user_return_notifier_register(&h->urn);
+#endif
+		}
+	}
+	if (svm_host_xss)
+		wrmsrq(MSR_IA32_XSS, 0);
+}
+
+/* Just after the exit, interrupts off. */
+void svm_put_guest_msrs(void)
+{
+	if (svm_host_xss)
+		wrmsrq(MSR_IA32_XSS, svm_host_xss);
+	if (!IS_ENABLED(CONFIG_USER_RETURN_NOTIFIER))
+		svm_put_host_tsc_aux(this_cpu_ptr(&svm_host_msrs));
+}
+
+/*
+ * SVM goes off on this CPU (the last VM gone, the CPU going offline, a
+ * reboot): the host's TSC_AUX back now, and no notifier may outlive the
+ * module.
+ */
+void svm_drop_guest_msrs(void)
+{
+	svm_put_host_tsc_aux(this_cpu_ptr(&svm_host_msrs));
 }

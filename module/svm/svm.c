@@ -117,6 +117,7 @@ static int svm_hardware_setup(void)
 	}
 	memset(page_address(svm_iopm), 0xff, PAGE_SIZE << SVM_IOPM_ORDER);
 	memset(page_address(svm_msrpm), 0xff, PAGE_SIZE << SVM_MSRPM_ORDER);
+	svm_msr_setup();
 	return 0;
 }
 
@@ -153,6 +154,7 @@ static void svm_cpu_disable(void)
 		 _ASM_EXTABLE(1b, %l[fault])
 		 : : : "memory" : fault);
 fault:
+	svm_drop_guest_msrs();
 	wrmsrq(SVM_MSR_VM_HSAVE_PA, 0);
 	rdmsrq(MSR_EFER, efer);
 	wrmsrq(MSR_EFER, efer & ~SVM_EFER_SVME);

@@ -61,6 +61,7 @@ struct svm_vcpu {
 	struct vmcb_save *entry_save;
 	u32 entry_int_ctl;
 	u64 entry_int_state;
+	u32 tsc_aux;		/* the guest's; in the register while it runs */
 };
 
 /* svm.c */
@@ -90,6 +91,10 @@ void svm_skip_insn(struct svm_vcpu *sv, unsigned int len);
 int svm_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *value);
 int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 value);
 int svm_set_msr_user(struct vmm_vcpu *vcpu, u32 msr, u64 value);
+void svm_msr_setup(void);
+void svm_load_guest_msrs(struct svm_vcpu *sv);
+void svm_put_guest_msrs(void);
+void svm_drop_guest_msrs(void);
 
 /* exit.c */
 int svm_handle_exit(struct vmm_vcpu *vcpu);

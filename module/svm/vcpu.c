@@ -7,6 +7,7 @@
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <asm/asm.h>
 #include <asm/fpu/api.h>
 #include <asm/trapnr.h>
 
@@ -280,6 +281,26 @@ void svm_skip_insn(struct svm_vcpu *sv, unsigned int len)
 	sv->vmcb->save.rip += len;
 }
 
+/*
+ * CLGI and STGI fault only with SVM off, which the check before the entry
+ * rules out but for an emergency shutdown by NMI: carry on then.
+ */
+static __always_inline void svm_clgi(void)
+{
+	asm volatile("1: clgi\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : : : "memory");
+}
+
+static __always_inline void svm_stgi(void)
+{
+	asm volatile("1: stgi\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : : : "memory");
+}
+
 int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 {
 	struct svm_vcpu *sv = vcpu->vendor;
@@ -294,6 +315,12 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	kernel_fpu_begin();
 	vmm_fpu_load_guest(&vcpu->fpu);
 	local_irq_disable();
+	if (vmm_virt_going_down()) {
+		local_irq_enable();
+		vmm_fpu_save_guest(&vcpu->fpu);
+		kernel_fpu_end();
+		return -ESHUTDOWN;
+	}
 	/* CR4 writes exit (svm_exit_write_cr4()): CR4.OSXSAVE is current. */
 	vmm_fpu_load_xcr0(&vcpu->fpu, sv->vmcb->save.cr4 & X86_CR4_OSXSAVE);
 	flush = svm_asid_assign(this_cpu_ptr(&svm_asids), &sv->asid,
@@ -317,14 +344,16 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	}
 
 	vmm_debugregs_enter(&vcpu->dbg, sv->vmcb->save.dr7);
+	svm_load_guest_msrs(sv);
 
-	asm volatile("clgi" ::: "memory");
+	svm_clgi();
 	vmm_spec_enter();
 	svm_vmrun(sv->vmcb_pa, sv->regs, page_to_phys(__this_cpu_read(svm_host_save)));
 	vmm_spec_exit();
 	if (unlikely(c->exit_code == SVM_EXIT_EXCP_BASE + X86_TRAP_MC))
 		vmm_machine_check();
-	asm volatile("stgi" ::: "memory");
+	svm_stgi();
+	svm_put_guest_msrs();
 
 	if (unlikely(vcpu->dbg.owned))
 		c->intercept_dr = SVM_INTERCEPT_DR_ALL;

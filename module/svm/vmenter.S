@@ -46,9 +46,10 @@ SYM_FUNC_START(svm_vmrun)
 	push	%rdi		/*  0(%rsp): VMCB */
 
 	mov	%rdx, %rax
-	vmsave	%rax
-	mov	(%rsp), %rax
-	vmload	%rax
+1:	vmsave	%rax
+2:	mov	(%rsp), %rax
+3:	vmload	%rax
+4:
 
 	mov	8(%rsp), %rax
 	mov	R_RCX(%rax), %rcx
@@ -73,10 +74,11 @@ SYM_FUNC_START(svm_vmrun)
 	 * it must be set. GIF is clear, so nothing is taken here meanwhile.
 	 */
 	sti
-	vmrun	%rax
-	cli
+5:	vmrun	%rax
+6:	cli
 
-	vmsave	%rax
+7:	vmsave	%rax
+8:
 	mov	8(%rsp), %rax
 	mov	%rcx, R_RCX(%rax)
 	mov	%rdx, R_RDX(%rax)
@@ -93,7 +95,8 @@ SYM_FUNC_START(svm_vmrun)
 	mov	%r14, R_R14(%rax)
 	mov	%r15, R_R15(%rax)
 	mov	16(%rsp), %rax
-	vmload	%rax
+9:	vmload	%rax
+10:
 	/* No RET before the RSB holds only the host's entries (Spectre-RSB). */
 	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
 
@@ -115,4 +118,16 @@ SYM_FUNC_START(svm_vmrun)
 	pop	%r15
 	pop	%rbp
 	RET
+
+	/*
+	 * With SVM off these fault (#UD). The check before CLGI rules that
+	 * out for an orderly reboot, and GIF=0 holds off the NMIs of an
+	 * emergency one; should it happen all the same, carry on with the
+	 * next instruction rather than oops.
+	 */
+	_ASM_EXTABLE(1b, 2b)
+	_ASM_EXTABLE(3b, 4b)
+	_ASM_EXTABLE(5b, 6b)
+	_ASM_EXTABLE(7b, 8b)
+	_ASM_EXTABLE(9b, 10b)
 SYM_FUNC_END(svm_vmrun)

@@ -364,6 +364,10 @@ static int __vmx_get_msr(struct vmx_vcpu *vx, u32 index, u64 *value)
 	case MSR_GS_BASE:
 		*value = vmcs_readl(GUEST_GS_BASE);
 		break;
+	case MSR_TSC_AUX:
+		/* Kept, never loaded: RDTSCP and RDPID #UD (enable RDTSCP off). */
+		*value = vx->tsc_aux;
+		break;
 	default:
 		i = vmx_switched_msr(index);
 		if (i < 0)
@@ -412,6 +416,11 @@ static int __vmx_set_msr(struct vmx_vcpu *vx, u32 index, u64 value)
 		if (!vmm_canonical(value))
 			return -EINVAL;
 		vmcs_writel(index == MSR_FS_BASE ? GUEST_FS_BASE : GUEST_GS_BASE, value);
+		break;
+	case MSR_TSC_AUX:
+		if (value >> 32)
+			return -EINVAL;
+		vx->tsc_aux = value;
 		break;
 	default:
 		i = vmx_switched_msr(index);
@@ -620,7 +629,10 @@ static int vmx_entry_insn_failed(struct vmm_vcpu *vcpu)
 	return VMM_TO_USER;
 }
 
-/* One entry and exit, interrupts off meanwhile. Return: 1 if VMfail. */
+/*
+ * One entry and exit, interrupts off meanwhile.
+ * Return: 0, 1 if VMfail, -ESHUTDOWN if VMX is going off for a reboot.
+ */
 static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
 	int cpu = smp_processor_id();
@@ -628,6 +640,10 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	int fail;
 
 	local_irq_disable();
+	if (vmm_virt_going_down()) {
+		local_irq_enable();
+		return -ESHUTDOWN;
+	}
 	vmx_prepare_host_crs(vx);
 	/* CR4.OSXSAVE writes exit: this is what the guest runs with. */
 	vmm_fpu_load_xcr0(&vcpu->fpu, vx->osxsave);
@@ -722,8 +738,10 @@ int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
 	 * or has a signal for the task.
 	 */
 	do {
-		if (vmx_enter_exit(vcpu, vx)) {
-			ret = vmx_entry_insn_failed(vcpu);
+		ret = vmx_enter_exit(vcpu, vx);
+		if (ret) {
+			if (ret > 0)
+				ret = vmx_entry_insn_failed(vcpu);
 			break;
 		}
 		ret = vmx_handle_exit(vcpu, vx);

@@ -50,14 +50,25 @@ void vmx_vmwrite_error(unsigned long field, unsigned long value)
 		     field, value, __vmcs_read(VM_INSTRUCTION_ERROR));
 }
 
+/* Both fault only with VMX off: see vmm_virt_insn_fault(). */
 static void vmx_vmclear(u64 pa)
 {
-	asm volatile("vmclear %0" : : "m" (pa) : "cc", "memory");
+	asm goto("1: vmclear %0\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : "m" (pa) : "cc", "memory" : fault);
+	return;
+fault:
+	vmm_virt_insn_fault("VMCLEAR");
 }
 
 static void vmx_vmptrld(u64 pa)
 {
-	asm volatile("vmptrld %0" : : "m" (pa) : "cc", "memory");
+	asm goto("1: vmptrld %0\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : "m" (pa) : "cc", "memory" : fault);
+	return;
+fault:
+	vmm_virt_insn_fault("VMPTRLD");
 }
 
 /* On the VMCS's CPU, interrupts off: write it back and forget it here. */

@@ -12,6 +12,8 @@
 #include <linux/types.h>
 #include <asm/asm.h>
 
+#include "../vmm.h"
+
 enum vmcs_field {
 	/* 16-bit */
 	VMCS_VPID			= 0x0000,
@@ -148,20 +150,30 @@ static __always_inline unsigned long __vmcs_read(unsigned long field)
 {
 	unsigned long value;
 
-	/* Only a missing current VMCS fails, and then we read 0. */
-	asm volatile("vmread %[field], %[value]"
-		     : [value] "=rm" (value) : [field] "r" (field) : "cc");
+	/*
+	 * Only a missing current VMCS fails, and then we read 0; with VMX
+	 * off (a reboot, vmm_virt_insn_fault()) it faults: 0 as well.
+	 */
+	value = 0;
+	asm volatile("1: vmread %[field], %[value]\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [value] "+rm" (value) : [field] "r" (field) : "cc");
 	return value;
 }
 
 static __always_inline void __vmcs_write(unsigned long field, unsigned long value)
 {
-	asm goto("vmwrite %[value], %[field]\n\t"
-		 "jbe %l[fail]"
-		 : : [field] "r" (field), [value] "rm" (value) : "cc" : fail);
+	asm goto("1: vmwrite %[value], %[field]\n\t"
+		 "jbe %l[fail]\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : [field] "r" (field), [value] "rm" (value) : "cc" : fail, fault);
 	return;
 fail:
 	vmx_vmwrite_error(field, value);
+	return;
+fault:
+	vmm_virt_insn_fault("VMWRITE");
 }
 
 static __always_inline u16 vmcs_read16(enum vmcs_field f)

@@ -223,6 +223,7 @@ struct vmx_vcpu {
 	unsigned long host_rsp;		/* HOST_RSP as last written */
 	unsigned long host_cr3;		/* HOST_CR3 as last written */
 	u64 guest_msrs[VMX_NR_SWITCHED_MSRS];	/* the guest's SYSCALL MSRs */
+	u32 tsc_aux;				/* the guest's, never loaded */
 	struct desc_ptr host_gdt;	/* this CPU's, which VM exit truncates */
 	u16 host_ldt;			/* LDTR before the entry, which nulls it */
 	unsigned long cr2;		/* VMX does not switch CR2 */

@@ -54,7 +54,12 @@ void vmx_invept(u64 eptp)
 	struct { u64 eptp, reserved; } desc = { eptp, 0 };
 	unsigned long type = vmx_has_invept_single ? INVEPT_SINGLE : INVEPT_ALL;
 
-	asm volatile("invept %0, %1" : : "m" (desc), "r" (type) : "cc", "memory");
+	asm goto("1: invept %0, %1\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : "m" (desc), "r" (type) : "cc", "memory" : fault);
+	return;
+fault:
+	vmm_virt_insn_fault("INVEPT");
 }
 
 void vmx_invvpid(u16 vpid)
@@ -64,5 +69,10 @@ void vmx_invvpid(u16 vpid)
 
 	if (!vpid)
 		return;
-	asm volatile("invvpid %0, %1" : : "m" (desc), "r" (type) : "cc", "memory");
+	asm goto("1: invvpid %0, %1\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : "m" (desc), "r" (type) : "cc", "memory" : fault);
+	return;
+fault:
+	vmm_virt_insn_fault("INVVPID");
 }

@@ -208,6 +208,11 @@ run_machine() {
 			else
 				echo "RESULT FAIL $label:module reboot_turns_virt_off no reboot notifier line"
 			fi
+			if grep -q "vmm: vCPU .* stopped: .* is off for a reboot" "$dir/serial.log"; then
+				echo "RESULT PASS $label:module reboot_stops_running_vcpu"
+			else
+				echo "RESULT FAIL $label:module reboot_stops_running_vcpu no line from the vCPU in the guest at reboot"
+			fi
 		fi
 	} >"$dir/results"
 	echo "$(( $(date +%s) - t0 ))" >"$dir/duration"

@@ -37,6 +37,7 @@
 #define RESULTS		0x3000	/* where the guests store what they saw */
 
 #define MSR_KERNEL_GS	0xc0000102
+#define MSR_TSC_AUX	0xc0000103
 
 /* The emulator this lab machine runs in, as /init exports it. */
 static int lab_emulator(const char *name)
@@ -299,6 +300,93 @@ static void test_intercepts(int dev)
 	       "ret=%d exit %u, CR4 %#x: PGE set, none of VMXE SMXE PKE CET", ret,
 	       g.run->exit_reason, mem32(&g, RESULTS));
 	guest_teardown(&g);
+}
+
+/*
+ * ---- TSC_AUX: RDTSCP and RDPID read the vCPU's, never the host's ----
+ *
+ * Both are refused (#UD, the handler leaves 0xffffff06), except where the
+ * hardware cannot be told to: SVM has no RDPID intercept, and QEMU ignores
+ * SVM's RDTSCP intercept. Then they must read the vCPU's TSC_AUX, which
+ * userspace set to TA_VALUE, not the host's CPU and node numbers.
+ */
+#define TA(label) "(" #label " - tsc_aux_guest + 0x1000)"
+#define TA_VALUE	0x5a5a
+GUEST_CODE(tsc_aux_guest, "16",
+	   "movw $" TA(ta_ud) ", 0x18\n movw $0, 0x1a\n"
+	   "movw $" TA(ta_1) ", 0x2000\n"
+	   "mov $0x11111111, %ecx\n"
+	   "rdtscp\n"
+	   "ta_1: mov %ecx, 0x3000\n"
+	   "movw $" TA(ta_2) ", 0x2000\n"
+	   "mov $0x22222222, %ecx\n"
+	   ".byte 0xf3, 0x0f, 0xc7, 0xf9\n"	/* rdpid %ecx */
+	   "ta_2: mov %ecx, 0x3004\n"
+	   "out %al, $0x10\n"
+	   "hlt\n"
+	   "ta_ud: mov $0xffffff06, %ecx\n add $6, %sp\n jmp *0x2000\n");
+
+static int set_msr(int vcpu, unsigned int index, unsigned long long value)
+{
+	struct vmm_msr_entry e = { .index = index, .data = value };
+	struct vmm_msrs m = { .nmsrs = 1, .entries = (unsigned long)&e };
+
+	return ioctl(vcpu, VMM_SET_MSRS, &m);
+}
+
+/* The host's TSC_AUX as user mode reads it: the CPU number in bits 11:0. */
+static unsigned int host_rdtscp_aux(void)
+{
+	unsigned int lo, hi, aux;
+
+	asm volatile("rdtscp" : "=a" (lo), "=d" (hi), "=c" (aux));
+	return aux;
+}
+
+static void test_tsc_aux(int dev)
+{
+	static const char *const insn[] = { "rdtscp", "rdpid" };
+	int cpu = sysconf(_SC_NPROCESSORS_ONLN) - 1;
+	unsigned int i, got, aux, want;
+	cpu_set_t cpus;
+	struct guest g;
+	int ret;
+
+	/* The last CPU: its TSC_AUX is not 0 where there are several. */
+	CPU_ZERO(&cpus);
+	CPU_SET(cpu, &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus)) {
+		result(0, "tsc_aux", "sched_setaffinity: errno %d", errno);
+		return;
+	}
+	if (guest_setup(&g, dev, tsc_aux_guest, tsc_aux_guest_end - tsc_aux_guest)) {
+		result(0, "tsc_aux", "guest_setup: errno %d", errno);
+		return;
+	}
+	/* Without it the vCPU's stays 0, and that is what the guest must read. */
+	ret = set_msr(g.vcpu, MSR_TSC_AUX, TA_VALUE);
+	want = ret == 1 ? TA_VALUE : 0;
+	result(ret == 1, "tsc_aux_settable", "VMM_SET_MSRS TSC_AUX returned %d, want 1", ret);
+	ret = run(&g);
+	aux = host_rdtscp_aux();
+	for (i = 0; i < ARRAY_SIZE(insn); i++) {
+		char name[32];
+
+		got = mem32(&g, RESULTS + 4 * i);
+		snprintf(name, sizeof(name), "tsc_aux_%s", insn[i]);
+		result(out_exit(&g, ret) && (got == 0xffffff06 || got == want), name,
+		       "the guest's %s on CPU %d read %#x: want #UD (0xffffff06) or the vCPU's %#x",
+		       insn[i], cpu, got, want);
+	}
+	result((aux & 0xfff) == (unsigned int)cpu, "tsc_aux_host_restored",
+	       "RDTSCP in the host after the guest ran on CPU %d: TSC_AUX %#x", cpu, aux);
+	result(get_msr(g.vcpu, MSR_TSC_AUX) == TA_VALUE, "tsc_aux_kept",
+	       "VMM_GET_MSRS TSC_AUX %#llx", get_msr(g.vcpu, MSR_TSC_AUX));
+	guest_teardown(&g);
+	CPU_ZERO(&cpus);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		CPU_SET(i, &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
 }
 
 /*
@@ -631,6 +719,49 @@ static void test_efer_svme(int dev)
 	guest_teardown(&g);
 }
 
+/*
+ * ---- Reboot with a vCPU in the guest: the plan's last step ----
+ *
+ * "isolation_test spin_until_reboot FIFO": a guest that exits once to
+ * userspace (then FIFO gets a line: the vCPU has run) and from then on
+ * exits to the kernel only (CPUID), so that VMM_RUN never returns on its
+ * own. The plan then powers the machine off. vmm's reboot notifier turns
+ * the extension off on every CPU meanwhile, under this thread's feet: the
+ * vCPU must stop with -ESHUTDOWN and a line in the kernel log (the host
+ * side of the lab checks it), not oops on its next VMX or SVM instruction.
+ */
+GUEST_CODE(reboot_guest, "16",
+	   "out %al, $0x10\n"
+	   "1: xor %eax, %eax\n"
+	   "cpuid\n"
+	   "jmp 1b\n");
+
+static int spin_until_reboot(int dev, const char *fifo)
+{
+	struct guest g;
+	int ret, fd;
+
+	if (guest_setup(&g, dev, reboot_guest, reboot_guest_end - reboot_guest)) {
+		result(0, "reboot_spinner", "guest_setup: errno %d", errno);
+		return result_status();
+	}
+	ret = run(&g);
+	fd = open(fifo, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		dprintf(fd, "%s\n", out_exit(&g, ret) ? "ok" : "failed");
+		close(fd);
+	}
+	if (!out_exit(&g, ret)) {
+		result(0, "reboot_spinner", "no first exit: ret=%d", ret);
+		return result_status();
+	}
+	ret = run(&g);
+	/* Likely never seen: the machine is going down. */
+	result(ret == -ESHUTDOWN, "reboot_spinner", "VMM_RUN during the reboot: %d", ret);
+	guest_teardown(&g);
+	return result_status();
+}
+
 /* All the cases, or those named on the command line (to run one alone). */
 static const struct {
 	const char *name;
@@ -647,6 +778,7 @@ static const struct {
 	{ "efer_svme", test_efer_svme },
 	{ "default_cpuid", test_default_cpuid },
 	{ "memlock", test_memlock },
+	{ "tsc_aux", test_tsc_aux },
 };
 
 int main(int argc, char **argv)
@@ -660,6 +792,8 @@ int main(int argc, char **argv)
 		return 100;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 3 && !strcmp(argv[1], "spin_until_reboot"))
+		return spin_until_reboot(dev, argv[2]);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		for (j = 1; j < argc && strcmp(argv[j], cases[i].name); j++)
 			;
