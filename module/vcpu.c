@@ -259,6 +259,20 @@ static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 			run->exit_reason = VMM_EXIT_NONE;
 			return -EINTR;
 		}
+		/*
+		 * Work the kernel does on the way to user mode (task work:
+		 * CPU-time timers and RLIMIT_CPU, deferred file releases; memcg
+		 * throttling) must not wait for a vCPU whose exits all stay in
+		 * the kernel. Let the way out do it and restart VMM_RUN, which
+		 * userspace does not see, unless a signal handler comes of it:
+		 * then VMM_RUN ends with -EINTR, as for any other signal.
+		 * TIF_NOTIFY_SIGNAL makes the way out look at the restart.
+		 */
+		if (test_thread_flag(TIF_NOTIFY_RESUME)) {
+			run->exit_reason = VMM_EXIT_NONE;
+			set_thread_flag(TIF_NOTIFY_SIGNAL);
+			return -ERESTARTNOHAND;
+		}
 		cond_resched();
 		/* Set by the exits that take an answer (vmm_exit_io() and co). */
 		vcpu->complete = VMM_COMPLETE_NONE;

@@ -11,10 +11,12 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/uaccess.h>
+#include <linux/vtime.h>
 
 #include "spec.h"
 #include "vmm.h"
@@ -134,6 +136,15 @@ bool vmm_vcpu_enter_guest_mode(struct vmm_vcpu *vcpu)
 			vmm_ibpb();
 	}
 	WRITE_ONCE(vcpu->cpu, smp_processor_id());
+	/*
+	 * The kernel is told of guest mode as of user mode: ticks taken
+	 * meanwhile count as the task's guest time (PF_VCPU; "guest" in
+	 * /proc/stat), and RCU has a quiescent state, since the vCPU holds
+	 * nothing RCU protects while in the guest and may stay there for a
+	 * whole time slice. vmm_guest_timing_exit() ends the former.
+	 */
+	vtime_account_guest_enter();
+	rcu_note_context_switch(false);
 	/* Ordered before reading tlb_gen; pairs with vmm_vm_flush_tlbs(). */
 	smp_store_mb(vcpu->in_guest, true);
 	gen = atomic_read(&vcpu->vm->tlb_gen);
@@ -147,6 +158,21 @@ void vmm_vcpu_exit_guest_mode(struct vmm_vcpu *vcpu)
 {
 	/* After the exit; pairs with the acquire in vmm_vm_flush_tlbs(). */
 	smp_store_release(&vcpu->in_guest, false);
+}
+
+/**
+ * vmm_guest_timing_exit() - the guest's time ends here
+ *
+ * Right after the backend enables interrupts following an exit: the timer
+ * interrupt that caused the exit (or arrived during it) was taken just
+ * now, with PF_VCPU still set, and counted as guest time. PF_VCPU shares
+ * a word with flags that interrupt handlers change: cleared with them off.
+ */
+void vmm_guest_timing_exit(void)
+{
+	local_irq_disable();
+	vtime_account_guest_exit();
+	local_irq_enable();
 }
 
 static void vmm_kick(void *unused)

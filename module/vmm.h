@@ -331,6 +331,7 @@ static inline bool vmm_canonical(u64 addr)
 /* vm.c */
 int vmm_vm_create(const struct vmm_create_vm *args);
 bool vmm_vcpu_enter_guest_mode(struct vmm_vcpu *vcpu);
+void vmm_guest_timing_exit(void);
 void vmm_vcpu_exit_guest_mode(struct vmm_vcpu *vcpu);
 void vmm_vm_put(struct vmm_vm *vm);
 int vmm_vm_fault(struct vmm_vm *vm, u64 gpa, bool write);

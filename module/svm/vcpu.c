@@ -369,6 +369,7 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	vmm_fpu_put_xcr0(&vcpu->fpu, sv->vmcb->save.cr4 & X86_CR4_OSXSAVE);
 	vmm_vcpu_exit_guest_mode(vcpu);
 	local_irq_enable();
+	vmm_guest_timing_exit();
 	vmm_fpu_save_guest(&vcpu->fpu);
 	kernel_fpu_end();
 

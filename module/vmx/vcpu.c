@@ -15,12 +15,14 @@
 #include <linux/preempt.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <asm/apic.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/msr.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
+#include <asm/sync_core.h>
 #include <asm/trapnr.h>
 
 #include "../compat.h"
@@ -630,6 +632,21 @@ static int vmx_entry_insn_failed(struct vmm_vcpu *vcpu)
 }
 
 /*
+ * An NMI made the guest exit: the exit consumed it and left NMIs blocked
+ * (Intel SDM, "VM Exits Induced by Events"), and the host's handler has
+ * yet to see it. INT 2 would call the handler through the IDT, but a FRED
+ * kernel refuses a software INT 2. So the APIC sends this CPU a real NMI,
+ * and an IRET lifts the blocking for it: the kernel takes it through its
+ * own NMI entry, IDT or FRED, a few instructions later, long before the
+ * next entry.
+ */
+static void vmx_forward_nmi(void)
+{
+	apic->send_IPI(smp_processor_id(), NMI_VECTOR);
+	iret_to_self();
+}
+
+/*
  * One entry and exit, interrupts off meanwhile.
  * Return: 0, 1 if VMfail, -ESHUTDOWN if VMX is going off for a reboot.
  */
@@ -699,7 +716,7 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 			u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
 
 			if ((info & INTR_INFO_TYPE) == INTR_TYPE_NMI)
-				asm volatile("int $2");
+				vmx_forward_nmi();
 			else if ((info & INTR_INFO_VECTOR) == X86_TRAP_MC)
 				vmm_machine_check();
 		} else if (EXIT_REASON_BASIC(vx->exit.reason) == EXIT_MACHINE_CHECK) {
@@ -710,6 +727,7 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	vmm_fpu_put_xcr0(&vcpu->fpu, vx->osxsave);
 	/* External interrupts stayed pending in the APIC: taken here. */
 	local_irq_enable();
+	vmm_guest_timing_exit();
 	return fail;
 }
 

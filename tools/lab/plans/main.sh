@@ -58,6 +58,33 @@ run_results run_test run
 # --- what a guest must never reach of the host (Documentation/security.rst)
 run_results isolation_test isolation
 
+# --- an NMI for a CPU that is in a guest -----------------------------------
+# The host's NMI handler must see it (VMX: the exit takes it and vmm sends
+# it on; SVM: it waits for STGI). sysrq's NMI backtrace goes to every other
+# CPU; the one running the vCPU must answer from the vCPU's thread, and the
+# vCPU go on. The traces go to the log only (they are not kernel reports).
+if [ "$(grep -c ^processor /proc/cpuinfo)" -ge 2 ]; then
+	rm -f /tmp/nmi-ready
+	mkfifo /tmp/nmi-ready
+	isolation_test spin_until_reboot /tmp/nmi-ready >/dev/null 2>&1 &
+	spinner=$!
+	for try in 1 2 3; do
+		read -r _ </tmp/nmi-ready 2>/dev/null && break
+	done
+	loglevel=$(cut -f1 /proc/sys/kernel/printk)
+	dmesg -n 1
+	before=$(dmesg | wc -l)
+	echo l >/proc/sysrq-trigger
+	dmesg | tail -n +$((before + 1)) >/tmp/nmi.log
+	dmesg -n "$loglevel"
+	check nmi backtrace_from_vcpu_thread grep -q "Comm: isolation_test" /tmp/nmi.log
+	check nmi vcpu_runs_on kill -0 $spinner
+	kill $spinner
+	wait $spinner
+else
+	result SKIP nmi backtrace_from_vcpu_thread "one CPU: none to send the NMI from"
+fi
+
 # --- VMM_RUN under signals, closes, CPU churn, host FPU users ---------------
 run_results stress_test stress
 
