@@ -18,6 +18,7 @@
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/task_work.h>
 #include <linux/uaccess.h>
 
 #include "compat.h"
@@ -260,18 +261,14 @@ static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 			return -EINTR;
 		}
 		/*
-		 * Work the kernel does on the way to user mode (task work:
-		 * CPU-time timers and RLIMIT_CPU, deferred file releases; memcg
-		 * throttling) must not wait for a vCPU whose exits all stay in
-		 * the kernel. Let the way out do it and restart VMM_RUN, which
-		 * userspace does not see, unless a signal handler comes of it:
-		 * then VMM_RUN ends with -EINTR, as for any other signal.
-		 * TIF_NOTIFY_SIGNAL makes the way out look at the restart.
+		 * Task work (CPU-time timers and RLIMIT_CPU, deferred file
+		 * releases) runs on the way to user mode, which a vCPU whose
+		 * exits all stay in the kernel would put off forever. Modules
+		 * cannot run it here: take that way, as for a signal.
 		 */
-		if (test_thread_flag(TIF_NOTIFY_RESUME)) {
+		if (task_work_pending(current)) {
 			run->exit_reason = VMM_EXIT_NONE;
-			set_thread_flag(TIF_NOTIFY_SIGNAL);
-			return -ERESTARTNOHAND;
+			return -EINTR;
 		}
 		cond_resched();
 		/* Set by the exits that take an answer (vmm_exit_io() and co). */

@@ -393,8 +393,10 @@ static void test_tsc_aux(int dev)
 /*
  * ---- Guest time and CPU-time timers while the exits stay in the kernel ----
  *
- * A vCPU in a CPUID loop (exits handled in the kernel, so that Bochs runs
- * it too) until a CPU-time timer (ITIMER_PROF, 100 ms) ends VMM_RUN. The
+ * A vCPU that spins, with a CPUID (an exit handled in the kernel) every
+ * 20000 rounds, which Bochs needs and which leaves most of the time to the
+ * guest even on a KASAN host, until a CPU-time timer (ITIMER_PROF, 100 ms)
+ * ends VMM_RUN. The
  * kernel fires such timers through task work on the way to user mode,
  * which a vCPU that never exits to userspace must not put off (a real-time
  * timer of 2 s is the backstop). Ticks that land in the guest count as the
@@ -402,7 +404,9 @@ static void test_tsc_aux(int dev)
  * /proc/stat and top), as under kvm; they are also part of its user time.
  */
 GUEST_CODE(spin_guest, "16",
-	   "1: xor %eax, %eax\n"
+	   "1: mov $20000, %ecx\n"
+	   "2: loop 2b\n"
+	   "xor %eax, %eax\n"
 	   "cpuid\n"
 	   "jmp 1b\n");
 

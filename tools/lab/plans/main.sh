@@ -66,7 +66,10 @@ run_results isolation_test isolation
 if [ "$(grep -c ^processor /proc/cpuinfo)" -ge 2 ]; then
 	rm -f /tmp/nmi-ready
 	mkfifo /tmp/nmi-ready
-	isolation_test spin_until_reboot /tmp/nmi-ready >/dev/null 2>&1 &
+	# The vCPU on the last CPU, the sysrq from the first: the NMI must
+	# come from another CPU.
+	taskset -c "$(($(grep -c ^processor /proc/cpuinfo) - 1))" \
+		isolation_test spin_until_reboot /tmp/nmi-ready >/dev/null 2>&1 &
 	spinner=$!
 	for try in 1 2 3; do
 		read -r _ </tmp/nmi-ready 2>/dev/null && break
@@ -74,7 +77,7 @@ if [ "$(grep -c ^processor /proc/cpuinfo)" -ge 2 ]; then
 	loglevel=$(cut -f1 /proc/sys/kernel/printk)
 	dmesg -n 1
 	before=$(dmesg | wc -l)
-	echo l >/proc/sysrq-trigger
+	taskset -c 0 sh -c 'echo l >/proc/sysrq-trigger'
 	dmesg | tail -n +$((before + 1)) >/tmp/nmi.log
 	dmesg -n "$loglevel"
 	check nmi backtrace_from_vcpu_thread grep -q "Comm: isolation_test" /tmp/nmi.log
