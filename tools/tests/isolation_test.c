@@ -25,6 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/kvm.h>
+
 #include "uapi/vmm.h"
 #include "guest.h"
 
@@ -680,6 +682,11 @@ GUEST_CODE(sio32_guest, "32",
 /* Offsets of the handlers in the guests, taken from the code itself. */
 extern const unsigned char sio64_ss[], sio64_gp[], sio64_pf[], sio32_gp[];
 
+static int use_kvm;		/* --kvm: the sio cases under kvm.ko, the oracle */
+
+/* A sio case's result; under kvm named kvm.NAME. */
+#define sio_result(ok, name, ...) result(ok, use_kvm ? "kvm." name : name, __VA_ARGS__)
+
 struct sio_case {
 	int cpl3, prot32;
 	unsigned long long op, addr, count, rflags, cr0, cr4, cr3_low;
@@ -755,61 +762,109 @@ static unsigned long long sio_tables(unsigned char *mem, int la57)
 	return 0x14000;
 }
 
+/* Guest memory for the case, the code at CODE already. */
+static void sio_memory(unsigned char *mem, const struct sio_case *c)
+{
+	if (c->prot32) {
+		idt32_gate(mem, 13, CODE + (sio32_gp - sio32_guest));
+	} else {
+		idt64_gate(mem, 12, CODE + (sio64_ss - sio64_guest));
+		idt64_gate(mem, 13, CODE + (sio64_gp - sio64_guest));
+		idt64_gate(mem, 14, CODE + (sio64_pf - sio64_guest));
+	}
+	put64(mem, TSS + 4, SIO_KSTACK);	/* RSP0 */
+	memset(mem + SIO_USER, SIO_SECRET, 0x5000);
+}
+
+/* The registers for the case, @sregs and @regs as guest.h set them. */
+static void sio_state(unsigned char *mem, const struct sio_case *c, struct vmm_sregs *sregs,
+		      struct vmm_regs *regs)
+{
+	sregs->idt.base = SIO_IDT;
+	sregs->idt.limit = c->prot32 ? 8 * 32 - 1 : 16 * 32 - 1;
+	sregs->cr0 |= c->cr0;
+	sregs->cr4 |= c->cr4;
+	if (!c->prot32) {
+		sregs->cr3 = sio_tables(mem, c->la57) | c->cr3_low;
+		if (c->la57)
+			sregs->cr4 |= CR4_LA57;
+	}
+	if (c->cpl3) {
+		sregs->cs = flat_seg(0x33, 0xafb);	/* 64-bit code, DPL 3 */
+		sregs->ss = flat_seg(0x2b, 0xcf3);	/* data, DPL 3 */
+		sregs->ds = sregs->ss;
+		sregs->es = sregs->ss;
+	}
+	if (c->prot32) {
+		/* ES: a data segment whose limit ends at SIO_SUPER - 5. */
+		sregs->es.limit = SIO_SUPER - 5;
+		sregs->es.attrib = c->rflags & RFLAGS_DF ? 0x497 : 0x493;
+	}
+	memset(regs, 0, sizeof(*regs));
+	regs->rip = CODE;
+	regs->rbx = c->op;
+	regs->rdi = c->addr;
+	regs->rsi = c->addr;
+	regs->rcx = c->count;
+	regs->rdx = SIO_PORT;
+	regs->rsp = c->cpl3 ? STACK_TOP : SIO_KSTACK;
+	regs->rflags = 2 | c->rflags | (c->cpl3 ? RFLAGS_IOPL3 : 0);
+}
+
+/*
+ * One exit: answers SIO_PORT (INS: SIO_FILL bytes; OUTS: kept in @seen);
+ * at port 0x10 or 0x11 takes what the guest reports from @regs. Returns 1
+ * to go on running.
+ */
+static int sio_exit(const struct sio_case *c, struct sio_seen *seen, unsigned int port,
+		    int in, unsigned char *data, unsigned int n, unsigned int value,
+		    const struct vmm_regs *regs)
+{
+	if (port == SIO_PORT) {
+		seen->port_exits++;
+		if (in)
+			memset(data, SIO_FILL, n);
+		else
+			for (; n && seen->nout < sizeof(seen->out); n--)
+				seen->out[seen->nout++] = *data++;
+		return 1;
+	}
+	seen->rcx = regs->rcx;
+	seen->rdi = regs->rdi;
+	seen->rsi = regs->rsi;
+	if (port == 0x10) {
+		seen->fault = value & 0xff;
+		seen->ec = c->prot32 ? (unsigned int)regs->rbp : regs->rbp;
+		seen->cr2 = regs->rbx;
+	} else {
+		seen->completed = port == 0x11;
+	}
+	return 0;
+}
+
+static int sio_run_kvm(int kvm, const struct sio_case *c, struct guest *g,
+		       struct sio_seen *seen);
+
 /* Runs the case until the guest reports, answering SIO_PORT's exits. */
 static int sio_run(int dev, const struct sio_case *c, struct guest *g, struct sio_seen *seen)
 {
 	struct vmm_sregs sregs;
 	struct vmm_regs regs;
-	unsigned int i, n;
+	unsigned int i;
 
 	memset(seen, 0, sizeof(*seen));
-	if (c->prot32) {
-		if (guest_setup_mode(g, dev, GUEST_PROT, sio32_guest,
-				     sio32_guest_end - sio32_guest))
-			return -1;
-		idt32_gate(g->mem, 13, CODE + (sio32_gp - sio32_guest));
-	} else {
-		if (guest_setup_mode(g, dev, GUEST_LONG, sio64_guest,
-				     sio64_guest_end - sio64_guest))
-			return -1;
-		idt64_gate(g->mem, 12, CODE + (sio64_ss - sio64_guest));
-		idt64_gate(g->mem, 13, CODE + (sio64_gp - sio64_guest));
-		idt64_gate(g->mem, 14, CODE + (sio64_pf - sio64_guest));
-	}
-	put64(g->mem, TSS + 4, SIO_KSTACK);	/* RSP0 */
-	memset(g->mem + SIO_USER, SIO_SECRET, 0x5000);
+	if (use_kvm)
+		return sio_run_kvm(dev, c, g, seen);
+	if (c->prot32 ? guest_setup_mode(g, dev, GUEST_PROT, sio32_guest,
+					 sio32_guest_end - sio32_guest) :
+			guest_setup_mode(g, dev, GUEST_LONG, sio64_guest,
+					 sio64_guest_end - sio64_guest))
+		return -1;
+	sio_memory(g->mem, c);
 	if (ioctl(g->vcpu, VMM_GET_SREGS, &sregs))
 		return -1;
-	sregs.idt.base = SIO_IDT;
-	sregs.idt.limit = c->prot32 ? 8 * 32 - 1 : 16 * 32 - 1;
-	sregs.cr0 |= c->cr0;
-	sregs.cr4 |= c->cr4;
-	if (!c->prot32) {
-		sregs.cr3 = sio_tables(g->mem, c->la57) | c->cr3_low;
-		if (c->la57)
-			sregs.cr4 |= CR4_LA57;
-	}
-	if (c->cpl3) {
-		sregs.cs = flat_seg(0x33, 0xafb);	/* 64-bit code, DPL 3 */
-		sregs.ss = flat_seg(0x2b, 0xcf3);	/* data, DPL 3 */
-		sregs.ds = sregs.ss;
-		sregs.es = sregs.ss;
-	}
-	if (c->prot32) {
-		/* ES: a data segment whose limit ends at SIO_SUPER - 5. */
-		sregs.es.limit = SIO_SUPER - 5;
-		sregs.es.attrib = c->rflags & RFLAGS_DF ? 0x497 : 0x493;
-	}
-	if (ioctl(g->vcpu, VMM_SET_SREGS, &sregs) || ioctl(g->vcpu, VMM_GET_REGS, &regs))
-		return -1;
-	regs.rbx = c->op;
-	regs.rdi = c->addr;
-	regs.rsi = c->addr;
-	regs.rcx = c->count;
-	regs.rdx = SIO_PORT;
-	regs.rsp = c->cpl3 ? STACK_TOP : SIO_KSTACK;
-	regs.rflags = 2 | c->rflags | (c->cpl3 ? RFLAGS_IOPL3 : 0);
-	if (ioctl(g->vcpu, VMM_SET_REGS, &regs))
+	sio_state(g->mem, c, &sregs, &regs);
+	if (ioctl(g->vcpu, VMM_SET_SREGS, &sregs) || ioctl(g->vcpu, VMM_SET_REGS, &regs))
 		return -1;
 
 	for (i = 0; i < 64; i++) {
@@ -820,33 +875,122 @@ static int sio_run(int dev, const struct sio_case *c, struct guest *g, struct si
 		seen->exit_reason = r->exit_reason;
 		if (seen->ret || r->exit_reason != VMM_EXIT_IO)
 			break;
-		if (r->io.port == SIO_PORT) {
-			seen->port_exits++;
-			n = r->io.count * r->io.size;
-			data = r->io.count == 1 ? (unsigned char *)&r->io.data :
-						  (unsigned char *)r + VMM_RUN_IO_DATA;
-			if (r->io.direction == VMM_IO_IN) {
-				memset(data, SIO_FILL, n);
-			} else {
-				for (; n && seen->nout < sizeof(seen->out); n--)
-					seen->out[seen->nout++] = *data++;
-			}
-			continue;
-		}
-		ioctl(g->vcpu, VMM_GET_REGS, &regs);
-		seen->rcx = regs.rcx;
-		seen->rdi = regs.rdi;
-		seen->rsi = regs.rsi;
-		if (r->io.port == 0x10) {
-			seen->fault = r->io.data & 0xff;
-			seen->ec = c->prot32 ? (unsigned int)regs.rbp : regs.rbp;
-			seen->cr2 = regs.rbx;
-		} else {
-			seen->completed = r->io.port == 0x11;
-		}
-		break;
+		data = r->io.count == 1 ? (unsigned char *)&r->io.data :
+					  (unsigned char *)r + VMM_RUN_IO_DATA;
+		if (r->io.port != SIO_PORT)
+			ioctl(g->vcpu, VMM_GET_REGS, &regs);
+		if (!sio_exit(c, seen, r->io.port, r->io.direction == VMM_IO_IN, data,
+			      r->io.count * r->io.size, r->io.data, &regs))
+			break;
 	}
 	return 0;
+}
+
+/* ---- the same guests under kvm.ko (isolation_test --kvm) ---- */
+
+static struct kvm_segment kvm_seg(const struct vmm_segment *s)
+{
+	return (struct kvm_segment){
+		.base = s->base, .limit = s->limit, .selector = s->selector,
+		.type = s->attrib & 15, .s = (s->attrib >> 4) & 1,
+		.dpl = (s->attrib >> 5) & 3, .present = (s->attrib >> 7) & 1,
+		.avl = (s->attrib >> 8) & 1, .l = (s->attrib >> 9) & 1,
+		.db = (s->attrib >> 10) & 1, .g = (s->attrib >> 11) & 1,
+		.unusable = !(s->attrib & 0x80),
+	};
+}
+
+/* The CPUID kvm supports, as the vCPU's: it checks CR4 bits against it. */
+static int kvm_cpuid(int kvm, int vcpu)
+{
+	struct {
+		struct kvm_cpuid2 c;
+		struct kvm_cpuid_entry2 e[100];
+	} t = { .c.nent = 100 };
+
+	return ioctl(kvm, KVM_GET_SUPPORTED_CPUID, &t) || ioctl(vcpu, KVM_SET_CPUID2, &t);
+}
+
+static int sio_run_kvm(int kvm, const struct sio_case *c, struct guest *g,
+		       struct sio_seen *seen)
+{
+	struct kvm_userspace_memory_region region = { .memory_size = MEM_SIZE };
+	struct vmm_sregs sregs = { 0 };
+	struct kvm_sregs ks;
+	struct vmm_regs regs;
+	struct kvm_regs kr;
+	struct kvm_run *r;
+	int run_size, ret = -1;
+	unsigned int i;
+
+	memset(g, 0, sizeof(*g));
+	g->vcpu = -1;
+	g->run = MAP_FAILED;
+	g->vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	g->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		      -1, 0);
+	if (g->vm < 0 || g->mem == MAP_FAILED) {
+		g->mem = NULL;
+		return -1;
+	}
+	region.userspace_addr = (unsigned long)g->mem;
+	if (ioctl(g->vm, KVM_SET_USER_MEMORY_REGION, &region))
+		return -1;
+	g->vcpu = ioctl(g->vm, KVM_CREATE_VCPU, 0);
+	run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (g->vcpu < 0 || run_size < 0 || kvm_cpuid(kvm, g->vcpu))
+		return -1;
+	r = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, g->vcpu, 0);
+	if (r == MAP_FAILED)
+		return -1;
+	if (c->prot32)
+		memcpy(g->mem + CODE, sio32_guest, sio32_guest_end - sio32_guest);
+	else
+		memcpy(g->mem + CODE, sio64_guest, sio64_guest_end - sio64_guest);
+	guest_mode_state(g->mem, c->prot32 ? GUEST_PROT : GUEST_LONG, &sregs);
+	sio_memory(g->mem, c);
+	sio_state(g->mem, c, &sregs, &regs);
+	if (ioctl(g->vcpu, KVM_GET_SREGS, &ks))
+		goto out;
+	ks.cs = kvm_seg(&sregs.cs);
+	ks.ds = kvm_seg(&sregs.ds);
+	ks.es = kvm_seg(&sregs.es);
+	ks.fs = kvm_seg(&sregs.fs);
+	ks.gs = kvm_seg(&sregs.gs);
+	ks.ss = kvm_seg(&sregs.ss);
+	ks.tr = kvm_seg(&sregs.tr);
+	ks.ldt = kvm_seg(&sregs.ldtr);
+	ks.gdt.base = sregs.gdt.base;
+	ks.gdt.limit = sregs.gdt.limit;
+	ks.idt.base = sregs.idt.base;
+	ks.idt.limit = sregs.idt.limit;
+	ks.cr0 = sregs.cr0;
+	ks.cr3 = sregs.cr3;
+	ks.cr4 = sregs.cr4;
+	ks.efer = sregs.efer;
+	memcpy(&kr, &regs, sizeof(kr));		/* the same layout */
+	if (ioctl(g->vcpu, KVM_SET_SREGS, &ks) || ioctl(g->vcpu, KVM_SET_REGS, &kr))
+		goto out;
+
+	for (i = 0; i < 64; i++) {
+		seen->ret = ioctl(g->vcpu, KVM_RUN, 0) < 0 ? -errno : 0;
+		seen->exit_reason = r->exit_reason;
+		if (seen->ret || r->exit_reason != KVM_EXIT_IO)
+			break;
+		if (r->io.port != SIO_PORT && !ioctl(g->vcpu, KVM_GET_REGS, &kr))
+			memcpy(&regs, &kr, sizeof(regs));
+		if (!sio_exit(c, seen, r->io.port, r->io.direction == KVM_EXIT_IO_IN,
+			      (unsigned char *)r + r->io.data_offset, r->io.count * r->io.size,
+			      *((unsigned char *)r + r->io.data_offset), &regs))
+			break;
+	}
+	/* The checks compare exits to vmm's: an IO exit is "1" there too. */
+	if (seen->exit_reason == KVM_EXIT_IO)
+		seen->exit_reason = VMM_EXIT_IO;
+	ret = 0;
+out:
+	munmap(r, run_size);
+	return ret;
 }
 
 /* All @n bytes at @gpa are @v. */
@@ -885,14 +1029,14 @@ static void test_sio_ins_cpl3(int dev)
 	struct guest g;
 
 	if (sio_run(dev, &c, &g, &s)) {
-		result(0, "sio_ins_cpl3_supervisor_page", "setup: errno %d", errno);
+		sio_result(0, "sio_ins_cpl3_supervisor_page", "setup: errno %d", errno);
 		guest_teardown(&g);
 		return;
 	}
-	result(s.fault == 14 && s.ec == 7 && s.cr2 == SIO_SUPER && s.rcx == 8 &&
-	       s.rdi == SIO_SUPER && mem_is(&g, SIO_SUPER - 8, SIO_FILL, 8) &&
-	       mem_is(&g, SIO_SUPER, SIO_SECRET, 16), "sio_ins_cpl3_supervisor_page",
-	       SIO_DETAIL(&s));
+	sio_result(s.fault == 14 && s.ec == 7 && s.cr2 == SIO_SUPER && s.rcx == 8 &&
+		   s.rdi == SIO_SUPER && mem_is(&g, SIO_SUPER - 8, SIO_FILL, 8) &&
+		   mem_is(&g, SIO_SUPER, SIO_SECRET, 16), "sio_ins_cpl3_supervisor_page",
+		   SIO_DETAIL(&s));
 	guest_teardown(&g);
 }
 
@@ -904,12 +1048,12 @@ static void test_sio_outs_cpl3(int dev)
 	struct guest g;
 
 	if (sio_run(dev, &c, &g, &s)) {
-		result(0, "sio_outs_cpl3_supervisor_page", "setup: errno %d", errno);
+		sio_result(0, "sio_outs_cpl3_supervisor_page", "setup: errno %d", errno);
 		guest_teardown(&g);
 		return;
 	}
-	result(s.fault == 14 && s.ec == 5 && s.cr2 == SIO_SUPER && s.rcx == 4 && !s.nout,
-	       "sio_outs_cpl3_supervisor_page", SIO_DETAIL(&s));
+	sio_result(s.fault == 14 && s.ec == 5 && s.cr2 == SIO_SUPER && s.rcx == 4 && !s.nout,
+		   "sio_outs_cpl3_supervisor_page", SIO_DETAIL(&s));
 	guest_teardown(&g);
 }
 
@@ -924,23 +1068,23 @@ static void test_sio_write_protect(int dev)
 	struct guest g;
 
 	if (sio_run(dev, &c, &g, &s)) {
-		result(0, "sio_ins_read_only_wp", "setup: errno %d", errno);
+		sio_result(0, "sio_ins_read_only_wp", "setup: errno %d", errno);
 		guest_teardown(&g);
 		return;
 	}
-	result(s.fault == 14 && s.ec == 3 && s.cr2 == SIO_SUPER_RO &&
-	       mem_is(&g, SIO_SUPER_RO, SIO_SECRET, 4), "sio_ins_read_only_wp",
-	       SIO_DETAIL(&s));
+	sio_result(s.fault == 14 && s.ec == 3 && s.cr2 == SIO_SUPER_RO &&
+		   mem_is(&g, SIO_SUPER_RO, SIO_SECRET, 4), "sio_ins_read_only_wp",
+		   SIO_DETAIL(&s));
 	guest_teardown(&g);
 
 	c.cr0 = 0;
 	if (sio_run(dev, &c, &g, &s)) {
-		result(0, "sio_ins_read_only_no_wp", "setup: errno %d", errno);
+		sio_result(0, "sio_ins_read_only_no_wp", "setup: errno %d", errno);
 		guest_teardown(&g);
 		return;
 	}
-	result(s.completed && mem_is(&g, SIO_SUPER_RO, SIO_FILL, 4), "sio_ins_read_only_no_wp",
-	       SIO_DETAIL(&s));
+	sio_result(s.completed && mem_is(&g, SIO_SUPER_RO, SIO_FILL, 4), "sio_ins_read_only_no_wp",
+		   SIO_DETAIL(&s));
 	guest_teardown(&g);
 }
 
@@ -952,26 +1096,26 @@ static void test_sio_smap(int dev)
 	struct guest g;
 
 	if (!cpu_has(7, 1, 20)) {
-		printf("RESULT SKIP isolation sio_smap this CPU has no SMAP\n");
+		printf("RESULT SKIP isolation %ssio_smap this CPU has no SMAP\n", use_kvm ? "kvm." : "");
 		return;
 	}
 	if (sio_run(dev, &c, &g, &s)) {
-		result(0, "sio_smap_ac0", "setup: errno %d", errno);
+		sio_result(0, "sio_smap_ac0", "setup: errno %d", errno);
 		guest_teardown(&g);
 		return;
 	}
-	result(s.fault == 14 && s.ec == 3 && s.cr2 == SIO_USER &&
-	       mem_is(&g, SIO_USER, SIO_SECRET, 4), "sio_smap_ac0", SIO_DETAIL(&s));
+	sio_result(s.fault == 14 && s.ec == 3 && s.cr2 == SIO_USER &&
+		   mem_is(&g, SIO_USER, SIO_SECRET, 4), "sio_smap_ac0", SIO_DETAIL(&s));
 	guest_teardown(&g);
 
 	c.rflags = RFLAGS_AC;
 	if (sio_run(dev, &c, &g, &s)) {
-		result(0, "sio_smap_ac1", "setup: errno %d", errno);
+		sio_result(0, "sio_smap_ac1", "setup: errno %d", errno);
 		guest_teardown(&g);
 		return;
 	}
-	result(s.completed && mem_is(&g, SIO_USER, SIO_FILL, 4), "sio_smap_ac1",
-	       SIO_DETAIL(&s));
+	sio_result(s.completed && mem_is(&g, SIO_USER, SIO_FILL, 4), "sio_smap_ac1",
+		   SIO_DETAIL(&s));
 	guest_teardown(&g);
 }
 
@@ -988,28 +1132,41 @@ static void test_sio_segment_limit(int dev)
 	struct guest g;
 
 	if (sio_run(dev, &c, &g, &s)) {
-		result(0, "sio_ins_segment_limit", "setup: errno %d", errno);
+		sio_result(0, "sio_ins_segment_limit", "setup: errno %d", errno);
 		guest_teardown(&g);
 		return;
 	}
-	result(s.fault == 13 && s.ec == 0 && s.rcx == 12 && s.rdi == SIO_SUPER - 4 &&
-	       mem_is(&g, SIO_SUPER - 8, SIO_FILL, 4) &&
-	       mem_is(&g, SIO_SUPER - 4, SIO_SECRET, 16), "sio_ins_segment_limit",
-	       SIO_DETAIL(&s));
+	/*
+	 * kvm writes a REP chunk as one block: the limit check fails it
+	 * whole, the port's bytes read and dropped. Hardware goes element
+	 * by element (SDM, INS: "REP prefix"), as vmm does.
+	 */
+	if (use_kvm && s.fault == 13 && s.ec == 0 && s.rcx == 16 && s.rdi == SIO_SUPER - 8 &&
+	    mem_is(&g, SIO_SUPER - 8, SIO_SECRET, 20)) {
+		printf("RESULT SKIP isolation kvm.sio_ins_segment_limit %s\n",
+		       "kvm raises the #GP(0) for the whole chunk, RCX 16 (vmm: 4 elements first)");
+		guest_teardown(&g);
+		goto expand_down;
+	}
+	sio_result(s.fault == 13 && s.ec == 0 && s.rcx == 12 && s.rdi == SIO_SUPER - 4 &&
+		   mem_is(&g, SIO_SUPER - 8, SIO_FILL, 4) &&
+		   mem_is(&g, SIO_SUPER - 4, SIO_SECRET, 16), "sio_ins_segment_limit",
+		   SIO_DETAIL(&s));
 	guest_teardown(&g);
 
+expand_down:
 	c.addr = SIO_SUPER - 4;
 	c.count = 8;
 	c.rflags = RFLAGS_DF;
 	if (sio_run(dev, &c, &g, &s)) {
-		result(0, "sio_ins_expand_down_limit", "setup: errno %d", errno);
+		sio_result(0, "sio_ins_expand_down_limit", "setup: errno %d", errno);
 		guest_teardown(&g);
 		return;
 	}
-	result(s.fault == 13 && s.ec == 0 && s.rcx == 7 && s.rdi == SIO_SUPER - 5 &&
-	       mem_is(&g, SIO_SUPER - 4, SIO_FILL, 1) &&
-	       mem_is(&g, SIO_SUPER - 12, SIO_SECRET, 8), "sio_ins_expand_down_limit",
-	       SIO_DETAIL(&s));
+	sio_result(s.fault == 13 && s.ec == 0 && s.rcx == 7 && s.rdi == SIO_SUPER - 5 &&
+		   mem_is(&g, SIO_SUPER - 4, SIO_FILL, 1) &&
+		   mem_is(&g, SIO_SUPER - 12, SIO_SECRET, 8), "sio_ins_expand_down_limit",
+		   SIO_DETAIL(&s));
 	guest_teardown(&g);
 }
 
@@ -1021,22 +1178,23 @@ static void test_sio_noncanonical(int dev)
 	struct guest g;
 
 	if (sio_run(dev, &c, &g, &s)) {
-		result(0, "sio_ins_noncanonical", "setup: errno %d", errno);
+		sio_result(0, "sio_ins_noncanonical", "setup: errno %d", errno);
 		guest_teardown(&g);
 		return;
 	}
-	result(s.fault == 13 && s.ec == 0 && s.rcx == 4 && !s.port_exits,
-	       "sio_ins_noncanonical", SIO_DETAIL(&s));
+	/* Whether the port is read first is not architectural (kvm reads it). */
+	sio_result(s.fault == 13 && s.ec == 0 && s.rcx == 4 && s.rdi == 1ULL << 47,
+		   "sio_ins_noncanonical", SIO_DETAIL(&s));
 	guest_teardown(&g);
 
 	c.op = 2;
 	if (sio_run(dev, &c, &g, &s)) {
-		result(0, "sio_outs_ss_noncanonical", "setup: errno %d", errno);
+		sio_result(0, "sio_outs_ss_noncanonical", "setup: errno %d", errno);
 		guest_teardown(&g);
 		return;
 	}
-	result(s.fault == 12 && s.ec == 0 && s.rcx == 4 && !s.nout,
-	       "sio_outs_ss_noncanonical", SIO_DETAIL(&s));
+	sio_result(s.fault == 12 && s.ec == 0 && s.rcx == 4 && !s.nout,
+		   "sio_outs_ss_noncanonical", SIO_DETAIL(&s));
 	guest_teardown(&g);
 }
 
@@ -1055,14 +1213,14 @@ static void test_sio_pcid(int dev)
 	c.cr4 = pcid ? CR4_PCIDE : 0;
 	c.cr3_low = pcid ? 0x7e5 : 0x7e0;
 	if (sio_run(dev, &c, &g, &s)) {
-		result(0, "sio_cr3_pcid", "setup: errno %d", errno);
+		sio_result(0, "sio_cr3_pcid", "setup: errno %d", errno);
 		guest_teardown(&g);
 		return;
 	}
 	printf("sio_cr3_pcid: %s, CR3 low bits %#llx\n",
 	       pcid ? "CR4.PCIDE" : "no PCIDs on this CPU, CR4.PCIDE clear", c.cr3_low);
-	result(s.completed && s.port_exits == 1 && mem_is(&g, SIO_USER, SIO_FILL, 4),
-	       "sio_cr3_pcid", SIO_DETAIL(&s));
+	sio_result(s.completed && s.port_exits == 1 && mem_is(&g, SIO_USER, SIO_FILL, 4),
+		   "sio_cr3_pcid", SIO_DETAIL(&s));
 	guest_teardown(&g);
 }
 
@@ -1075,16 +1233,17 @@ static void test_sio_la57(int dev)
 	struct guest g;
 
 	if (!cpu_has(7, 2, 16)) {
-		printf("RESULT SKIP isolation sio_la57 this CPU has no 5-level paging\n");
+		printf("RESULT SKIP isolation %ssio_la57 this CPU has no 5-level paging\n",
+		       use_kvm ? "kvm." : "");
 		return;
 	}
 	if (sio_run(dev, &c, &g, &s)) {
-		result(0, "sio_la57", "setup: errno %d", errno);
+		sio_result(0, "sio_la57", "setup: errno %d", errno);
 		guest_teardown(&g);
 		return;
 	}
-	result(s.completed && mem_is(&g, 0x24000, SIO_FILL, 4) &&
-	       mem_is(&g, SIO_USER, SIO_SECRET, 4), "sio_la57", SIO_DETAIL(&s));
+	sio_result(s.completed && mem_is(&g, 0x24000, SIO_FILL, 4) &&
+		   mem_is(&g, SIO_USER, SIO_SECRET, 4), "sio_la57", SIO_DETAIL(&s));
 	guest_teardown(&g);
 }
 
@@ -1114,18 +1273,29 @@ static const struct {
 	{ "sio_la57", test_sio_la57 },
 };
 
+/*
+ * isolation_test [--kvm] [NAME...]: --kvm runs the sio cases under kvm.ko
+ * instead (result names "kvm.sio_..."), the oracle for what vmm's give.
+ */
 int main(int argc, char **argv)
 {
-	int dev = open("/dev/vmm", O_RDWR | O_CLOEXEC);
 	unsigned int i;
-	int j;
+	int dev, j;
 
+	if (argc > 1 && !strcmp(argv[1], "--kvm")) {
+		use_kvm = 1;
+		argv++;
+		argc--;
+	}
+	dev = open(use_kvm ? "/dev/kvm" : "/dev/vmm", O_RDWR | O_CLOEXEC);
 	if (dev < 0) {
-		perror("/dev/vmm");
+		perror(use_kvm ? "/dev/kvm" : "/dev/vmm");
 		return 100;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (use_kvm && strncmp(cases[i].name, "sio_", 4))
+			continue;
 		for (j = 1; j < argc && strcmp(argv[j], cases[i].name); j++)
 			;
 		if (argc == 1 || j < argc)
