@@ -236,13 +236,16 @@ int vmm_pio_string_begin(struct vmm_vcpu *vcpu, u16 port, unsigned int size, boo
 	/*
 	 * The pages, with the rights of the guest's data access: INS writes,
 	 * OUTS reads. The chunk is in one page unless it is one element
-	 * across two: a #PF belongs to the first element either way.
+	 * across two: a #PF belongs to the first element either way, and
+	 * its CR2 is that element's address (going down, the chunk's
+	 * highest), which is what is walked.
 	 */
 	access = (in ? VMM_PF_WRITE : 0) | (vmm_cpl(&s) == 3 ? VMM_PF_USER : 0) |
 		 ((r.rflags & EFLAGS_AC) ? VMM_ACC_AC : 0);
 	start = down ? lin - (p->count - 1) * size : lin;
 	p->first = min_t(u64, p->count * size, PAGE_SIZE - offset_in_page(start));
-	ret = vmm_guest_walk(vcpu->vm, &s, start, access, &p->gpa[0], &fault);
+	ret = vmm_guest_walk(vcpu->vm, &s, lin, access, &p->gpa[0], &fault);
+	p->gpa[0] -= lin - start;
 	if (!ret && p->first < p->count * size)
 		ret = vmm_guest_walk(vcpu->vm, &s, start + p->first, access, &p->gpa[1],
 				     &fault);

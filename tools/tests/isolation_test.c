@@ -1050,6 +1050,20 @@ static void test_sio_ins_cpl3(int dev)
 		   mem_is(&g, SIO_SUPER, SIO_SECRET, 16), "sio_ins_cpl3_supervisor_page",
 		   SIO_DETAIL(&s));
 	guest_teardown(&g);
+
+	/* Going down (DF=1) the first element is the highest: CR2 is its address. */
+	c.addr = SIO_SUPER + 7;
+	c.count = 4;
+	c.rflags = RFLAGS_DF;
+	if (sio_run(dev, &c, &g, &s)) {
+		sio_result(0, "sio_ins_cpl3_down_cr2", "setup: errno %d", errno);
+		guest_teardown(&g);
+		return;
+	}
+	sio_result(s.fault == 14 && s.ec == 7 && s.cr2 == SIO_SUPER + 7 && s.rcx == 4 &&
+		   mem_is(&g, SIO_SUPER, SIO_SECRET, 8), "sio_ins_cpl3_down_cr2",
+		   SIO_DETAIL(&s));
+	guest_teardown(&g);
 }
 
 /* CPL 3, REP OUTSB from a supervisor page: #PF U|P, nothing reaches the port. */
