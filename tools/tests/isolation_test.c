@@ -665,32 +665,52 @@ static void test_efer_svme(int dev)
 #define RFLAGS_DF	BIT_ULL(10)
 
 /*
- * RBX: 0 REP INSB, 1 REP OUTSB, 2 REP OUTSB through SS; 3 stores RCX at
- * [RDI] (a PTE), then loads from [RSI] (MMIO).
+ * The handlers sit at fixed offsets in the code, for the IDT: #SS at
+ * SIO_H_SS, #GP at SIO_H_GP, #PF at SIO_H_PF (32-bit guest: #GP at
+ * SIO_H_GP). RBX: 0 REP INSB, 1 REP OUTSB, 2 REP OUTSB through SS; 3
+ * stores RCX at [RDI] (a PTE), then loads from [RSI] (MMIO) at SIO_MMIO.
  */
+#define SIO_H_SS	0x10
+#define SIO_H_GP	0x20
+#define SIO_H_PF	0x30
+#define SIO_MMIO	0x100
 GUEST_CODE(sio64_guest, "64",
-	   "cmp $1, %rbx\n je 1f\n cmp $2, %rbx\n je 3f\n cmp $3, %rbx\n je 4f\n"
+	   "jmp 5f\n"
+	   ".org sio64_guest + 0x10\n mov $12, %eax\n jmp 6f\n"
+	   ".org sio64_guest + 0x20\n mov $13, %eax\n jmp 6f\n"
+	   ".org sio64_guest + 0x30\n mov $14, %eax\n"
+	   "6: pop %rbp\n mov %cr2, %rbx\n out %al, $0x10\n hlt\n"
+	   "5: cmp $1, %rbx\n je 1f\n cmp $2, %rbx\n je 3f\n cmp $3, %rbx\n je 4f\n"
 	   "rep insb\n jmp 2f\n"
 	   "1: rep outsb\n jmp 2f\n"
 	   "3: rep outsb %ss:(%rsi), (%dx)\n jmp 2f\n"
-	   "4: mov %rcx, (%rdi)\n"
-	   "sio64_mmio: mov (%rsi), %al\n"
-	   "2: out %al, $0x11\n hlt\n"
-	   "sio64_ss: mov $12, %eax\n jmp sio64_com\n"
-	   "sio64_gp: mov $13, %eax\n jmp sio64_com\n"
-	   "sio64_pf: mov $14, %eax\n"
-	   "sio64_com: pop %rbp\n mov %cr2, %rbx\n out %al, $0x10\n hlt\n");
+	   "4: mov %rcx, (%rdi)\n jmp 7f\n"
+	   ".org sio64_guest + 0x100\n 7: mov (%rsi), %al\n"
+	   "2: out %al, $0x11\n hlt\n");
 GUEST_CODE(sio32_guest, "32",
-	   "rep insb\n out %al, $0x11\n hlt\n"
-	   "sio32_gp: mov $13, %eax\n pop %ebp\n out %al, $0x10\n hlt\n");
-
-/* Offsets of the handlers in the guests, taken from the code itself. */
-extern const unsigned char sio64_ss[], sio64_gp[], sio64_pf[], sio64_mmio[], sio32_gp[];
+	   "jmp 5f\n"
+	   ".org sio32_guest + 0x20\n mov $13, %eax\n pop %ebp\n out %al, $0x10\n hlt\n"
+	   "5: rep insb\n out %al, $0x11\n hlt\n");
 
 static int use_kvm;		/* --kvm: the sio cases under kvm.ko, the oracle */
 
 /* A sio case's result; under kvm named kvm.NAME. */
-#define sio_result(ok, name, ...) result(ok, use_kvm ? "kvm." name : name, __VA_ARGS__)
+static void sio_result(int ok, const char *name, const char *fmt, ...)
+{
+	char full[80], detail[256];
+	va_list ap;
+
+	snprintf(full, sizeof(full), "%s%s", use_kvm ? "kvm." : "", name);
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	result(ok, full, "%s", detail);
+}
+
+static void sio_skip(const char *name, const char *why)
+{
+	printf("RESULT SKIP isolation %s%s %s\n", use_kvm ? "kvm." : "", name, why);
+}
 
 struct sio_case {
 	int cpl3, prot32;
@@ -774,11 +794,11 @@ static unsigned long long sio_tables(unsigned char *mem, int la57, int user_pt)
 static void sio_memory(unsigned char *mem, const struct sio_case *c)
 {
 	if (c->prot32) {
-		idt32_gate(mem, 13, CODE + (sio32_gp - sio32_guest));
+		idt32_gate(mem, 13, CODE + SIO_H_GP);
 	} else {
-		idt64_gate(mem, 12, CODE + (sio64_ss - sio64_guest));
-		idt64_gate(mem, 13, CODE + (sio64_gp - sio64_guest));
-		idt64_gate(mem, 14, CODE + (sio64_pf - sio64_guest));
+		idt64_gate(mem, 12, CODE + SIO_H_SS);
+		idt64_gate(mem, 13, CODE + SIO_H_GP);
+		idt64_gate(mem, 14, CODE + SIO_H_PF);
 	}
 	put64(mem, TSS + 4, SIO_KSTACK);	/* RSP0 */
 	memset(mem + SIO_USER, SIO_SECRET, 0x5000);
@@ -1012,13 +1032,17 @@ static int mem_is(const struct guest *g, unsigned long gpa, unsigned char v, uns
 	return 1;
 }
 
-#define SIO_DETAIL_FMT \
-	"ret=%d exit %u, %s vector %d error code %#llx CR2 %#llx, RCX %#llx RDI %#llx, " \
-	"%u data exits"
-#define SIO_DETAIL_ARGS(s) (s)->ret, (s)->exit_reason, \
-	(s)->completed ? "completed," : "", (s)->fault, (s)->ec, (s)->cr2, (s)->rcx, \
-	(s)->rdi, (s)->port_exits
-#define SIO_DETAIL(s) SIO_DETAIL_FMT, SIO_DETAIL_ARGS(s)
+/* What the guest did, for a result's detail. */
+static const char *sio_detail(const struct sio_seen *s)
+{
+	static char buf[200];
+
+	snprintf(buf, sizeof(buf),
+		 "ret=%d exit %u, %s vector %d error code %#llx CR2 %#llx, RCX %#llx RDI %#llx, %u data exits",
+		 s->ret, s->exit_reason, s->completed ? "completed," : "", s->fault, s->ec,
+		 s->cr2, s->rcx, s->rdi, s->port_exits);
+	return buf;
+}
 
 static int cpu_has(unsigned int leaf, int reg, unsigned int bit)
 {
@@ -1048,7 +1072,7 @@ static void test_sio_ins_cpl3(int dev)
 	sio_result(s.fault == 14 && s.ec == 7 && s.cr2 == SIO_SUPER && s.rcx == 8 &&
 		   s.rdi == SIO_SUPER && mem_is(&g, SIO_SUPER - 8, SIO_FILL, 8) &&
 		   mem_is(&g, SIO_SUPER, SIO_SECRET, 16), "sio_ins_cpl3_supervisor_page",
-		   SIO_DETAIL(&s));
+		   "%s", sio_detail(&s));
 	guest_teardown(&g);
 
 	/* Going down (DF=1) the first element is the highest: CR2 is its address. */
@@ -1062,7 +1086,7 @@ static void test_sio_ins_cpl3(int dev)
 	}
 	sio_result(s.fault == 14 && s.ec == 7 && s.cr2 == SIO_SUPER + 7 && s.rcx == 4 &&
 		   mem_is(&g, SIO_SUPER, SIO_SECRET, 8), "sio_ins_cpl3_down_cr2",
-		   SIO_DETAIL(&s));
+		   "%s", sio_detail(&s));
 	guest_teardown(&g);
 }
 
@@ -1079,7 +1103,7 @@ static void test_sio_outs_cpl3(int dev)
 		return;
 	}
 	sio_result(s.fault == 14 && s.ec == 5 && s.cr2 == SIO_SUPER && s.rcx == 4 && !s.nout,
-		   "sio_outs_cpl3_supervisor_page", SIO_DETAIL(&s));
+		   "sio_outs_cpl3_supervisor_page", "%s", sio_detail(&s));
 	guest_teardown(&g);
 }
 
@@ -1100,7 +1124,7 @@ static void test_sio_write_protect(int dev)
 	}
 	sio_result(s.fault == 14 && s.ec == 3 && s.cr2 == SIO_SUPER_RO &&
 		   mem_is(&g, SIO_SUPER_RO, SIO_SECRET, 4), "sio_ins_read_only_wp",
-		   SIO_DETAIL(&s));
+		   "%s", sio_detail(&s));
 	guest_teardown(&g);
 
 	c.cr0 = 0;
@@ -1110,7 +1134,7 @@ static void test_sio_write_protect(int dev)
 		return;
 	}
 	sio_result(s.completed && mem_is(&g, SIO_SUPER_RO, SIO_FILL, 4), "sio_ins_read_only_no_wp",
-		   SIO_DETAIL(&s));
+		   "%s", sio_detail(&s));
 	guest_teardown(&g);
 }
 
@@ -1122,7 +1146,7 @@ static void test_sio_smap(int dev)
 	struct guest g;
 
 	if (!cpu_has(7, 1, 20)) {
-		printf("RESULT SKIP isolation %ssio_smap this CPU has no SMAP\n", use_kvm ? "kvm." : "");
+		sio_skip("sio_smap", "this CPU has no SMAP");
 		return;
 	}
 	if (sio_run(dev, &c, &g, &s)) {
@@ -1131,7 +1155,7 @@ static void test_sio_smap(int dev)
 		return;
 	}
 	sio_result(s.fault == 14 && s.ec == 3 && s.cr2 == SIO_USER &&
-		   mem_is(&g, SIO_USER, SIO_SECRET, 4), "sio_smap_ac0", SIO_DETAIL(&s));
+		   mem_is(&g, SIO_USER, SIO_SECRET, 4), "sio_smap_ac0", "%s", sio_detail(&s));
 	guest_teardown(&g);
 
 	c.rflags = RFLAGS_AC;
@@ -1141,7 +1165,7 @@ static void test_sio_smap(int dev)
 		return;
 	}
 	sio_result(s.completed && mem_is(&g, SIO_USER, SIO_FILL, 4), "sio_smap_ac1",
-		   SIO_DETAIL(&s));
+		   "%s", sio_detail(&s));
 	guest_teardown(&g);
 }
 
@@ -1169,15 +1193,15 @@ static void test_sio_segment_limit(int dev)
 	 */
 	if (use_kvm && s.fault == 13 && s.ec == 0 && s.rcx == 16 && s.rdi == SIO_SUPER - 8 &&
 	    mem_is(&g, SIO_SUPER - 8, SIO_SECRET, 20)) {
-		printf("RESULT SKIP isolation kvm.sio_ins_segment_limit %s\n",
-		       "kvm raises the #GP(0) for the whole chunk, RCX 16 (vmm: 4 elements first)");
+		sio_skip("sio_ins_segment_limit",
+			 "kvm raises the #GP(0) for the whole chunk, RCX 16 (vmm: 4 elements first)");
 		guest_teardown(&g);
 		goto expand_down;
 	}
 	sio_result(s.fault == 13 && s.ec == 0 && s.rcx == 12 && s.rdi == SIO_SUPER - 4 &&
 		   mem_is(&g, SIO_SUPER - 8, SIO_FILL, 4) &&
 		   mem_is(&g, SIO_SUPER - 4, SIO_SECRET, 16), "sio_ins_segment_limit",
-		   SIO_DETAIL(&s));
+		   "%s", sio_detail(&s));
 	guest_teardown(&g);
 
 expand_down:
@@ -1192,7 +1216,7 @@ expand_down:
 	sio_result(s.fault == 13 && s.ec == 0 && s.rcx == 7 && s.rdi == SIO_SUPER - 5 &&
 		   mem_is(&g, SIO_SUPER - 4, SIO_FILL, 1) &&
 		   mem_is(&g, SIO_SUPER - 12, SIO_SECRET, 8), "sio_ins_expand_down_limit",
-		   SIO_DETAIL(&s));
+		   "%s", sio_detail(&s));
 	guest_teardown(&g);
 }
 
@@ -1210,7 +1234,7 @@ static void test_sio_noncanonical(int dev)
 	}
 	/* Whether the port is read first is not architectural (kvm reads it). */
 	sio_result(s.fault == 13 && s.ec == 0 && s.rcx == 4 && s.rdi == 1ULL << 47,
-		   "sio_ins_noncanonical", SIO_DETAIL(&s));
+		   "sio_ins_noncanonical", "%s", sio_detail(&s));
 	guest_teardown(&g);
 
 	c.op = 2;
@@ -1220,7 +1244,7 @@ static void test_sio_noncanonical(int dev)
 		return;
 	}
 	sio_result(s.fault == 12 && s.ec == 0 && s.rcx == 4 && !s.nout,
-		   "sio_outs_ss_noncanonical", SIO_DETAIL(&s));
+		   "sio_outs_ss_noncanonical", "%s", sio_detail(&s));
 	guest_teardown(&g);
 }
 
@@ -1246,7 +1270,7 @@ static void test_sio_pcid(int dev)
 	printf("sio_cr3_pcid: %s, CR3 low bits %#llx\n",
 	       pcid ? "CR4.PCIDE" : "no PCIDs on this CPU, CR4.PCIDE clear", c.cr3_low);
 	sio_result(s.completed && s.port_exits == 1 && mem_is(&g, SIO_USER, SIO_FILL, 4),
-		   "sio_cr3_pcid", SIO_DETAIL(&s));
+		   "sio_cr3_pcid", "%s", sio_detail(&s));
 	guest_teardown(&g);
 }
 
@@ -1266,13 +1290,13 @@ static void test_mmio_fetch(int dev)
 {
 	struct sio_case c = { .cpl3 = 1, .op = 3, .addr = 0x150000,
 			      .count = CODE | 3 };
-	unsigned long long rip = CODE + (sio64_mmio - sio64_guest);
+	unsigned long long rip = CODE + SIO_MMIO;
 	struct sio_seen s;
 	struct guest g;
 
 	if (use_kvm) {
-		printf("RESULT SKIP isolation kvm.sio_mmio_fetch_fault %s\n",
-		       "kvm re-enters the guest without end (KVM_RUN does not return)");
+		sio_skip("sio_mmio_fetch_fault",
+			 "kvm re-enters the guest without end (KVM_RUN does not return)");
 		return;
 	}
 	if (sio_run(dev, &c, &g, &s)) {
@@ -1281,7 +1305,7 @@ static void test_mmio_fetch(int dev)
 		return;
 	}
 	sio_result(s.fault == 14 && s.ec == 5 && s.cr2 == rip, "sio_mmio_fetch_fault",
-		   "want #PF 5 at %#llx: " SIO_DETAIL_FMT, rip, SIO_DETAIL_ARGS(&s));
+		   "want #PF 5 at %#llx: %s", rip, sio_detail(&s));
 	guest_teardown(&g);
 }
 
@@ -1294,8 +1318,7 @@ static void test_sio_la57(int dev)
 	struct guest g;
 
 	if (!cpu_has(7, 2, 16)) {
-		printf("RESULT SKIP isolation %ssio_la57 this CPU has no 5-level paging\n",
-		       use_kvm ? "kvm." : "");
+		sio_skip("sio_la57", "this CPU has no 5-level paging");
 		return;
 	}
 	if (sio_run(dev, &c, &g, &s)) {
@@ -1304,7 +1327,7 @@ static void test_sio_la57(int dev)
 		return;
 	}
 	sio_result(s.completed && mem_is(&g, 0x24000, SIO_FILL, 4) &&
-		   mem_is(&g, SIO_USER, SIO_SECRET, 4), "sio_la57", SIO_DETAIL(&s));
+		   mem_is(&g, SIO_USER, SIO_SECRET, 4), "sio_la57", "%s", sio_detail(&s));
 	guest_teardown(&g);
 }
 
