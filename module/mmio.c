@@ -3,7 +3,9 @@
  * MMIO: a guest access to guest-physical memory that no slot backs.
  *
  * The hardware reports the address but not the access, so vmm fetches the
- * instruction at the guest's RIP (through the guest's page tables), decodes
+ * instruction at the guest's RIP (through the guest's page tables, with the
+ * rights of a fetch at the guest's CPL: a fetch that faults raises its #PF
+ * in the guest instead), decodes
  * it (the MOV, MOVZX, MOVSX and STOS class, x86/decode.c) and exits to
  * userspace with address, size, direction and, for writes, the value. Before
  * the next entry the instruction is completed: a load's value goes into its
@@ -66,13 +68,15 @@ static void reg_write(struct vmm_regs *r, const struct vmm_insn *insn, u64 val,
  * Fills vcpu->run: VMM_EXIT_MMIO, or VMM_EXIT_INTERNAL_ERROR when the
  * instruction cannot be fetched or is not one vmm decodes (hw.qualification
  * is @gpa, hw.info the first instruction bytes).
- * Return: VMM_TO_USER.
+ * Return: VMM_TO_USER; VMM_RESUME when fetching the instruction faults at
+ * the guest's CPL, the #PF queued for the guest.
  */
 int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa, const u8 *hw_bytes,
 		   unsigned int hw_len)
 {
 	struct vmm_run *run = vcpu->run;
 	struct vmm_insn *insn = &vcpu->mmio;
+	struct vmm_fault fault = {};
 	struct vmm_sregs s = {};
 	struct vmm_regs r;
 	unsigned int mode, n;
@@ -90,8 +94,18 @@ int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa, const u8 *hw_bytes,
 	if (n && hw_bytes)
 		memcpy(bytes, hw_bytes, n);
 	if (!n || !hw_bytes || vmm_decode(bytes, n, mode, insn))
-		n = vmm_fetch_insn(vcpu->vm, &s, mode, r.rip, bytes);
+		n = vmm_fetch_insn(vcpu->vm, &s, mode, r.rip, bytes, &fault);
 	if (!n || vmm_decode(bytes, n, mode, insn)) {
+		/*
+		 * The guest could not fetch it at its CPL (a page the
+		 * instruction runs into is not present, NX, SMEP, or a
+		 * supervisor page at CPL 3, or the guest changed its tables
+		 * since): the #PF of that fetch, as KVM's emulator raises it.
+		 */
+		if (fault.pending) {
+			vcpu->mmio_pending = false;
+			return vmm_inject_fault(vcpu, &fault);
+		}
 		run->exit_reason = VMM_EXIT_INTERNAL_ERROR;
 		run->hw.reason = 0;
 		run->hw.qualification = gpa;

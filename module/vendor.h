@@ -80,6 +80,16 @@ struct vmm_vendor_ops {
 	int (*set_msr)(struct vmm_vcpu *vcpu, u32 index, u64 value);
 
 	/*
+	 * Deliver hardware exception @vector at the next entry, in place of
+	 * the instruction that exited (a fault: RIP stays on it). The
+	 * exceptions that push an error code push @error_code (in protected
+	 * mode only, as the processor does); a #PF sets the guest's CR2 to
+	 * @cr2 first. Preemptible; from exit handling, before the next entry.
+	 */
+	void (*inject_exception)(struct vmm_vcpu *vcpu, u8 vector, u32 error_code,
+				 u64 cr2);
+
+	/*
 	 * Optional: at the start of VMM_RUN, preemptible. For host state that
 	 * belongs to the calling task and cannot change until VMM_RUN
 	 * returns (its segment bases), so that it is not read at every entry.

@@ -17,6 +17,7 @@
 
 #include "../uapi/vmm.h"
 #include "mmu/mmu.h"
+#include "mmu/walk.h"
 #include "vendor.h"
 #include "x86/decode.h"
 #include "x86/regs.h"
@@ -367,10 +368,30 @@ static inline unsigned int vmm_code_mode(const struct vmm_sregs *s)
 	return (s->cs.attrib & VMM_SEG_DB) ? 4 : 2;
 }
 
+/* The guest's CPL: SS.DPL in protected mode (3 in virtual-8086 mode), else 0. */
+static inline unsigned int vmm_cpl(const struct vmm_sregs *s)
+{
+	return (s->cr0 & X86_CR0_PE) ? (s->ss.attrib >> 5) & 3 : 0;
+}
+
+/* An exception vmm raises in the guest in place of an access it refused. */
+struct vmm_fault {
+	bool pending;
+	u8 vector;
+	u32 error_code;
+	u64 cr2;			/* #PF */
+};
+
+static inline int vmm_inject_fault(struct vmm_vcpu *vcpu, const struct vmm_fault *f)
+{
+	vmm_ops->inject_exception(vcpu, f->vector, f->error_code, f->cr2);
+	return VMM_RESUME;
+}
+
 unsigned int vmm_fetch_insn(struct vmm_vm *vm, const struct vmm_sregs *s,
-			    unsigned int mode, u64 rip, u8 *bytes);
-int vmm_guest_linear_to_phys(struct vmm_vm *vm, const struct vmm_sregs *sregs,
-			     u64 gva, u64 *gpa);
+			    unsigned int mode, u64 rip, u8 *bytes, struct vmm_fault *fault);
+int vmm_guest_walk(struct vmm_vm *vm, const struct vmm_sregs *sregs, u64 gva,
+		   u32 access, u64 *gpa, struct vmm_fault *fault);
 
 /* mmio.c */
 /*

@@ -287,6 +287,7 @@ static int svm_exit_write_cr4(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
 	struct vmcb_save *s = &sv->vmcb->save;
 	u8 bytes[VMM_INSN_MAX_LEN] = {};
+	struct vmm_fault fault = {};
 	struct vmm_sregs sregs = {};
 	struct vmm_insn insn;
 	unsigned int mode, n;
@@ -294,9 +295,15 @@ static int svm_exit_write_cr4(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 
 	svm_get_sregs(vcpu, &sregs);
 	mode = vmm_code_mode(&sregs);
-	n = vmm_fetch_insn(vcpu->vm, &sregs, mode, s->rip, bytes);
-	if (!n || vmm_decode(bytes, n, mode, &insn) || insn.op != VMM_INSN_MOV_TO_CR ||
-	    insn.cr != 4) {
+	n = vmm_fetch_insn(vcpu->vm, &sregs, mode, s->rip, bytes, &fault);
+	if (n && vmm_decode(bytes, n, mode, &insn))
+		n = 0;
+	/* Its bytes ran into a page the guest cannot fetch from: that #PF. */
+	if (!n && fault.pending) {
+		svm_inject(vcpu, fault.vector, fault.error_code, fault.cr2);
+		return VMM_RESUME;
+	}
+	if (!n || insn.op != VMM_INSN_MOV_TO_CR || insn.cr != 4) {
 		svm_to_user_hw(vcpu, sv, VMM_EXIT_INTERNAL_ERROR);
 		memcpy(&vcpu->run->hw.info, bytes, sizeof(vcpu->run->hw.info));
 		return VMM_TO_USER;

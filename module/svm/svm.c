@@ -178,6 +178,7 @@ const struct vmm_vendor_ops vmm_svm_ops = {
 	.set_sregs		= svm_set_sregs,
 	.get_msr		= svm_get_msr,
 	.set_msr		= svm_set_msr_user,
+	.inject_exception	= svm_inject,
 	.vcpu_run_once		= svm_vcpu_run_once,
 	.guest_rax		= svm_guest_rax,
 	/* kvm 6.12+ holds SVM from load unless told otherwise. */

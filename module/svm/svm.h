@@ -85,6 +85,8 @@ void svm_get_sregs(struct vmm_vcpu *vcpu, struct vmm_sregs *u);
 int svm_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *u);
 int svm_vcpu_run_once(struct vmm_vcpu *vcpu);
 void svm_inject_exception(struct svm_vcpu *sv, u8 vector);
+void svm_inject_exception_code(struct svm_vcpu *sv, u8 vector, u32 error_code);
+void svm_inject(struct vmm_vcpu *vcpu, u8 vector, u32 error_code, u64 cr2);
 void svm_skip_insn(struct svm_vcpu *sv, unsigned int len);
 
 /* msr.c */

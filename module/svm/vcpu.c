@@ -261,19 +261,37 @@ int svm_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *u)
 #define EXC_HAS_ERROR_CODE	(BIT(8) | BIT(10) | BIT(11) | BIT(12) | BIT(13) | \
 				 BIT(14) | BIT(17) | BIT(21))
 
-void svm_inject_exception(struct svm_vcpu *sv, u8 vector)
+void svm_inject_exception_code(struct svm_vcpu *sv, u8 vector, u32 error_code)
 {
 	/*
 	 * EVENTINJ: vector, type 3 (exception), valid (bit 31), and for those
-	 * that have one, EV (bit 11) with error code 0 in bits 63:32. Real
+	 * that have one, EV (bit 11) with the error code in bits 63:32. Real
 	 * mode has no error codes.
 	 */
 	u64 inj = vector | (3u << 8) | BIT(31);
 
 	if ((sv->vmcb->save.cr0 & X86_CR0_PE) && vector < 32 &&
 	    (EXC_HAS_ERROR_CODE & BIT(vector)))
-		inj |= BIT(11);
+		inj |= BIT(11) | ((u64)error_code << 32);
 	sv->vmcb->control.event_inj = inj;
+}
+
+void svm_inject_exception(struct svm_vcpu *sv, u8 vector)
+{
+	svm_inject_exception_code(sv, vector, 0);
+}
+
+/*
+ * vmm_vendor_ops.inject_exception. CR2 is in the VMCB's save area, loaded
+ * at VMRUN before the event is delivered (the clean bits are always 0).
+ */
+void svm_inject(struct vmm_vcpu *vcpu, u8 vector, u32 error_code, u64 cr2)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+
+	if (vector == X86_TRAP_PF)
+		sv->vmcb->save.cr2 = cr2;
+	svm_inject_exception_code(sv, vector, error_code);
 }
 
 void svm_skip_insn(struct svm_vcpu *sv, unsigned int len)

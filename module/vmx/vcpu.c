@@ -485,6 +485,21 @@ void vmx_inject_exception(struct vmx_vcpu *vx, u8 vector, bool has_error, u32 er
 	vmcs_write32(VM_ENTRY_INTR_INFO, info);
 }
 
+/*
+ * vmm_vendor_ops.inject_exception. VMX does not switch CR2: vx->cr2 goes
+ * into the register before the entry (vmx_enter_exit()), and the
+ * exception is delivered after it.
+ */
+void vmx_inject(struct vmm_vcpu *vcpu, u8 vector, u32 error_code, u64 cr2)
+{
+	struct vmx_vcpu *vx = vmx_vcpu_get(vcpu);
+
+	if (vector == X86_TRAP_PF)
+		vx->cr2 = cr2;
+	vmx_inject_exception(vx, vector, true, error_code);
+	vmx_vcpu_put();
+}
+
 /* Past the exiting instruction; an STI or MOV SS shadow ends with it. */
 void vmx_skip_insn(struct vmx_vcpu *vx)
 {

@@ -216,6 +216,7 @@ const struct vmm_vendor_ops vmm_vmx_ops = {
 	.set_sregs		= vmx_set_sregs,
 	.get_msr		= vmx_get_msr,
 	.set_msr		= vmx_set_msr,
+	.inject_exception	= vmx_inject,
 	.run_begin		= vmx_run_begin,
 	.l1d_flush		= vmx_l1d_flush,
 	.vcpu_run_once		= vmx_vcpu_run_once,

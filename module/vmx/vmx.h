@@ -279,6 +279,7 @@ void vmx_syscall_msrs_init(void);
 extern bool vmx_l1d_flush_wanted;
 bool vmx_l1d_flush(void);
 void vmx_inject_exception(struct vmx_vcpu *vx, u8 vector, bool has_error, u32 error);
+void vmx_inject(struct vmm_vcpu *vcpu, u8 vector, u32 error_code, u64 cr2);
 void vmx_skip_insn(struct vmx_vcpu *vx);
 int vmx_set_cr0(struct vmx_vcpu *vx, unsigned long cr0);
 int vmx_set_cr4(struct vmx_vcpu *vx, unsigned long cr4);

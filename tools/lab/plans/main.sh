@@ -35,18 +35,20 @@ check module caps_report_vendor grep -q "backend: *$want" /tmp/info.out
 check module mitigations_reported grep -Eq "^  mitigations +[a-z]" /tmp/info.out
 echo "---"
 
-# run_results PROGRAM SUITE: runs a test program that prints RESULT lines and
-# exits with its failure count; forwards its results, and checks it ran to
-# the end (a crash or an early exit would otherwise go unnoticed). Under the
-# step watchdog: a hang has its stacks dumped and fails the suite.
+# run_results PROGRAM SUITE [ARGS...]: runs a test program that prints RESULT
+# lines and exits with its failure count; forwards its results, and checks it
+# ran to the end (a crash or an early exit would otherwise go unnoticed).
+# Under the step watchdog: a hang has its stacks dumped and fails the suite.
 run_results() {
-	run_limited "$1"
+	prog=$1 suite=$2
+	shift 2
+	run_limited "$prog" "$@"
 	rc=$?
-	cp "$OUT" /tmp/$2.out
+	cp "$OUT" "/tmp/$suite.out"
 	while IFS= read -r line; do
 		case $line in RESULT*) emit "$line" ;; *) echo "$line" ;; esac
-	done </tmp/$2.out
-	check "$2" completed test $rc -lt 100 -a "$(grep -c '^RESULT FAIL' /tmp/$2.out)" = $rc
+	done <"/tmp/$suite.out"
+	check "$suite" completed test $rc -lt 100 -a "$(grep -c '^RESULT FAIL' "/tmp/$suite.out")" = $rc
 }
 
 # --- ABI from userspace ----------------------------------------------------
@@ -268,6 +270,8 @@ if [ -f $G/GUESTS ] && grep -q "^RESULT PASS run io_out" /tmp/run.out; then
 	mkdir -p /tmp/guests
 	check guests load_kvm load_kvm
 	for_each_guest kvm_guest
+	# isolation's string I/O cases under kvm: the oracle for vmm's values.
+	run_results isolation_test isolation_kvm --kvm
 	kvm_gap fpu_isolation || fpu_isolation kvm
 	check guests unload_kvm unload_kvm
 	for_each_guest vmm_guest
