@@ -40,10 +40,12 @@ const char *vmm_spec_report(void)
 		     "ibpb-vcpu-switch");
 	vmm_spec_add(report, sizeof(report), vmm_ops->l1d_flush && vmm_ops->l1d_flush(),
 		     "l1d-flush");
-#ifdef X86_FEATURE_CLEAR_BHB_LOOP_ON_VMEXIT
-	vmm_spec_add(missing, sizeof(missing),
-		     boot_cpu_has(X86_FEATURE_CLEAR_BHB_LOOP_ON_VMEXIT), "bhb-clear");
-#endif
+	vmm_spec_add(report, sizeof(report), vmm_spec_bhb_clear_wanted(), "bhb-clear");
+	vmm_spec_add(report, sizeof(report), vmm_ops->vendor == VMM_VENDOR_INTEL_VMX &&
+		     !vmm_spec_bhb_clear_wanted() && vmm_spec_force_bhb_clear,
+		     "bhb-clear(forced)");
+	vmm_spec_add(report, sizeof(report), boot_cpu_has(X86_FEATURE_CLEAR_BHB_HW),
+		     "bhi-dis-s");
 #ifdef X86_FEATURE_UNRET
 	vmm_spec_add(missing, sizeof(missing), boot_cpu_has(X86_FEATURE_UNRET),
 		     "untrain-ret");
@@ -58,6 +60,11 @@ const char *vmm_spec_report(void)
 	}
 	return report;
 }
+
+bool vmm_spec_force_bhb_clear;
+module_param_named(force_bhb_clear, vmm_spec_force_bhb_clear, bool, 0444);
+MODULE_PARM_DESC(force_bhb_clear,
+		 "Clear the branch history after every VMX exit even where the kernel does not ask (testing)");
 
 static int vmm_spec_param_get(char *buf, const struct kernel_param *kp)
 {

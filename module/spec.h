@@ -15,6 +15,20 @@
 #ifndef VMM_SPEC_H
 #define VMM_SPEC_H
 
+#include <asm/cpufeatures.h>
+
+/*
+ * The kernel's "clear the branch history on VM exit" (BHI): named so on
+ * 7.x, ..._LOOP_ON_VMEXIT on 6.12 and Debian's 6.1. Also for vmenter.S.
+ */
+#if defined(X86_FEATURE_CLEAR_BHB_VMEXIT)
+#define VMM_FEATURE_CLEAR_BHB_VMEXIT	X86_FEATURE_CLEAR_BHB_VMEXIT
+#elif defined(X86_FEATURE_CLEAR_BHB_LOOP_ON_VMEXIT)
+#define VMM_FEATURE_CLEAR_BHB_VMEXIT	X86_FEATURE_CLEAR_BHB_LOOP_ON_VMEXIT
+#endif
+
+#ifndef __ASSEMBLER__
+
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/segment.h>
@@ -60,7 +74,21 @@ static __always_inline void vmm_spec_exit(void)
 		vmm_ibpb();
 }
 
+/* The kernel has VMX exits clear the branch history (vmenter.S). */
+static __always_inline bool vmm_spec_bhb_clear_wanted(void)
+{
+#ifdef VMM_FEATURE_CLEAR_BHB_VMEXIT
+	return cpu_feature_enabled(VMM_FEATURE_CLEAR_BHB_VMEXIT);
+#else
+	return false;
+#endif
+}
+
+/* vmm.force_bhb_clear: run the sequence where the kernel does not ask. */
+extern bool vmm_spec_force_bhb_clear;
+
 /* The matrix for this host, one line (Documentation/security.rst). */
 const char *vmm_spec_report(void);
 
+#endif /* __ASSEMBLER__ */
 #endif /* VMM_SPEC_H */

@@ -27,6 +27,7 @@
 #include "../spec.h"
 #include "../vmm.h"
 #include "vmcs.h"
+#include "vmenter.h"
 #include "vmx.h"
 
 static const u32 vmx_switched_msr_index[VMX_NR_SWITCHED_MSRS] = {
@@ -624,6 +625,7 @@ static int vmx_entry_insn_failed(struct vmm_vcpu *vcpu)
 static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
 	int cpu = smp_processor_id();
+	unsigned int flags;
 	bool flush;
 	int fail;
 
@@ -659,7 +661,10 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	} else {
 		vmm_spec_enter();
 	}
-	fail = vmx_vmenter(vx->regs, vx->launched, &vx->host_rsp);
+	flags = vx->launched ? VMX_ENTER_RESUME : 0;
+	if (unlikely(vmm_spec_force_bhb_clear))
+		flags |= VMX_ENTER_CLEAR_BHB;
+	fail = vmx_vmenter(vx->regs, flags, &vx->host_rsp);
 	vmm_spec_exit();
 
 	vx->cr2 = native_read_cr2();
