@@ -25,6 +25,9 @@ const char *vmm_spec_report(void)
 {
 	static char report[256];
 	char missing[128] = "";
+	/* Which sequence entry_untrain_ret() runs (the kernel's choice). */
+	const char *untrain = boot_cpu_has(X86_FEATURE_SRSO_ALIAS) ? "untrain-ret(srso-alias)" :
+			      boot_cpu_has(X86_FEATURE_SRSO) ? "untrain-ret(srso)" : "untrain-ret";
 
 	if (!vmm_ops)
 		return "none";
@@ -34,6 +37,8 @@ const char *vmm_spec_report(void)
 		     "rsb-fill");
 	vmm_spec_add(report, sizeof(report), boot_cpu_has(X86_FEATURE_RSB_VMEXIT_LITE),
 		     "pbrsb");
+	vmm_spec_add(report, sizeof(report), vmm_spec_untrain_ret_wanted() && VMM_HAVE_UNTRAIN_RET,
+		     untrain);
 	vmm_spec_add(report, sizeof(report), boot_cpu_has(X86_FEATURE_IBPB_ON_VMEXIT),
 		     "ibpb-on-exit");
 	vmm_spec_add(report, sizeof(report), boot_cpu_has(VMM_FEATURE_IBPB),
@@ -46,9 +51,12 @@ const char *vmm_spec_report(void)
 		     "bhb-clear(forced)");
 	vmm_spec_add(report, sizeof(report), boot_cpu_has(X86_FEATURE_CLEAR_BHB_HW),
 		     "bhi-dis-s");
-#ifdef X86_FEATURE_UNRET
-	vmm_spec_add(missing, sizeof(missing), boot_cpu_has(X86_FEATURE_UNRET),
-		     "untrain-ret");
+	vmm_spec_add(missing, sizeof(missing),
+		     vmm_spec_untrain_ret_wanted() && !VMM_HAVE_UNTRAIN_RET, "untrain-ret");
+#ifdef X86_FEATURE_SRSO_BP_SPEC_REDUCE
+	/* The kernel leaves BP_CFG[BpSpecReduce] to the hypervisor (Zen 5). */
+	vmm_spec_add(missing, sizeof(missing), boot_cpu_has(X86_FEATURE_SRSO_BP_SPEC_REDUCE),
+		     "bp-spec-reduce");
 #endif
 	vmm_spec_add(missing, sizeof(missing), boot_cpu_has_bug(X86_BUG_L1TF) &&
 		     !(vmm_ops->l1d_flush && vmm_ops->l1d_flush()), "l1d-flush");

@@ -6,9 +6,11 @@
  * Documentation/security.rst has the matrix.
  *
  * Around the entry (interrupts off): VERW clears the CPU buffers a guest
- * could sample (MDS, TAA, MMIO stale data, RFDS, TSA). After the exit: the
- * RSB is refilled in vmenter.S before the first RET (Spectre-RSB, PBRSB),
- * and an IBPB is issued where the kernel asks for one on every exit (SRSO).
+ * could sample (MDS, TAA, MMIO stale data, RFDS, TSA). After the exit, in
+ * vmenter.S before the first RET: the RSB is refilled (Spectre-RSB,
+ * PBRSB); on VMX the branch history is overwritten (BHI); on SVM the
+ * return predictions are untrained (retbleed, SRSO) or an IBPB issued
+ * where the kernel asks for one on every exit (SRSO).
  * Between two vCPUs on one CPU: an IBPB, so that one guest cannot train
  * the branch predictor against the next (vm.c).
  */
@@ -67,13 +69,6 @@ static __always_inline void vmm_ibpb(void)
 	wrmsrq(MSR_IA32_PRED_CMD, PRED_CMD_IBPB);
 }
 
-/* First C after the exit (the RSB is refilled already, in vmenter.S). */
-static __always_inline void vmm_spec_exit(void)
-{
-	if (cpu_feature_enabled(X86_FEATURE_IBPB_ON_VMEXIT))
-		vmm_ibpb();
-}
-
 /* The kernel has VMX exits clear the branch history (vmenter.S). */
 static __always_inline bool vmm_spec_bhb_clear_wanted(void)
 {
@@ -83,6 +78,24 @@ static __always_inline bool vmm_spec_bhb_clear_wanted(void)
 	return false;
 #endif
 }
+
+/*
+ * The kernel untrains return predictions on its entries, so SVM exits do
+ * too (svm/vmenter.S, CALL_UNTRAIN_RET: the kernel's macro, built only
+ * with these options; 6.1 names the first CONFIG_CPU_UNRET_ENTRY).
+ */
+static __always_inline bool vmm_spec_untrain_ret_wanted(void)
+{
+	return cpu_feature_enabled(X86_FEATURE_UNRET) ||
+	       cpu_feature_enabled(X86_FEATURE_SRSO_ALIAS);
+}
+
+#if defined(CONFIG_CPU_UNRET_ENTRY) || defined(CONFIG_MITIGATION_UNRET_ENTRY) || \
+	defined(CONFIG_MITIGATION_SRSO)
+#define VMM_HAVE_UNTRAIN_RET	1
+#else
+#define VMM_HAVE_UNTRAIN_RET	0
+#endif
 
 /* vmm.force_bhb_clear: run the sequence where the kernel does not ask. */
 extern bool vmm_spec_force_bhb_clear;

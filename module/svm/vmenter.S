@@ -11,7 +11,10 @@
  * Called with interrupts off and GIF clear; returns the same way.
  */
 #include <linux/linkage.h>
+#include <linux/stringify.h>
 #include <asm/asm.h>
+#include <asm/cpufeatures.h>
+#include <asm/msr-index.h>
 #include <asm/nospec-branch.h>
 
 /* Offsets in the vCPU's register array (struct svm_vcpu.regs, u64 each). */
@@ -96,6 +99,20 @@ SYM_FUNC_START(svm_vmrun)
 	vmload	%rax
 	/* No RET before the RSB holds only the host's entries (Spectre-RSB). */
 	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
+	/*
+	 * Nor before the return predictions the guest could have trained
+	 * are overwritten, where the kernel untrains them on its own entries
+	 * (AMD retbleed: UNRET; SRSO: SRSO, SRSO_ALIAS): the kernel's
+	 * untraining sequence, through its exported entry points. Where the
+	 * kernel chose an IBPB on every VM exit for SRSO instead, the IBPB
+	 * is here, before the first RET, too: written out, as the kernel's
+	 * IBPB helper is exported to KVM only on 7.x. Clobbers RAX, RCX, RDX
+	 * (the guest's, saved above).
+	 */
+	CALL_UNTRAIN_RET
+	ALTERNATIVE "", __stringify(mov $MSR_IA32_PRED_CMD, %ecx; \
+		mov $PRED_CMD_IBPB, %eax; xor %edx, %edx; wrmsr), \
+		X86_FEATURE_IBPB_ON_VMEXIT
 
 	/* Leave no guest values in registers the host does not restore. */
 	xor	%ecx, %ecx
