@@ -43,6 +43,10 @@ const char *vmm_spec_report(void)
 		     "ibpb-on-exit");
 	vmm_spec_add(report, sizeof(report), boot_cpu_has(VMM_FEATURE_IBPB),
 		     "ibpb-vcpu-switch");
+#ifdef X86_FEATURE_IBPB_EXIT_TO_USER
+	vmm_spec_add(report, sizeof(report), boot_cpu_has(X86_FEATURE_IBPB_EXIT_TO_USER),
+		     "ibpb-exit-to-user");
+#endif
 	vmm_spec_add(report, sizeof(report), vmm_ops->l1d_flush && vmm_ops->l1d_flush(),
 		     "l1d-flush");
 	vmm_spec_add(report, sizeof(report), vmm_spec_bhb_clear_wanted(), "bhb-clear");

@@ -10,7 +10,8 @@
  * vmenter.S before the first RET: the RSB is refilled (Spectre-RSB,
  * PBRSB); on VMX the branch history is overwritten (BHI); on SVM the
  * return predictions are untrained (retbleed, SRSO) or an IBPB issued
- * where the kernel asks for one on every exit (SRSO).
+ * where the kernel asks for one on every exit (SRSO). Before the return
+ * to userspace: an IBPB where the kernel does one after guests (VMSCAPE).
  * Between two vCPUs on one CPU: an IBPB, so that one guest cannot train
  * the branch predictor against the next (vm.c).
  */
@@ -31,8 +32,10 @@
 
 #ifndef __ASSEMBLER__
 
+#include <linux/percpu.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
+#include <asm/nospec-branch.h>
 #include <asm/segment.h>
 
 #include "compat.h"
@@ -67,6 +70,20 @@ static __always_inline void vmm_spec_enter(void)
 static __always_inline void vmm_ibpb(void)
 {
 	wrmsrq(MSR_IA32_PRED_CMD, PRED_CMD_IBPB);
+}
+
+/*
+ * After the exit, interrupts still off (this CPU ran the guest): where the
+ * kernel flushes the branch predictors before returning to userspace once
+ * a guest ran (VMSCAPE: a guest training the predictions of the userspace
+ * VMM, vmctl), mark this CPU as needing it, as kvm does.
+ */
+static __always_inline void vmm_spec_exit(void)
+{
+#ifdef X86_FEATURE_IBPB_EXIT_TO_USER
+	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
+		this_cpu_write(x86_ibpb_exit_to_user, true);
+#endif
 }
 
 /* The kernel has VMX exits clear the branch history (vmenter.S). */

@@ -321,6 +321,7 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	asm volatile("clgi" ::: "memory");
 	vmm_spec_enter();
 	svm_vmrun(sv->vmcb_pa, sv->regs, page_to_phys(__this_cpu_read(svm_host_save)));
+	vmm_spec_exit();
 	if (unlikely(c->exit_code == SVM_EXIT_EXCP_BASE + X86_TRAP_MC))
 		vmm_machine_check();
 	asm volatile("stgi" ::: "memory");

@@ -665,6 +665,7 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	if (unlikely(vmm_spec_force_bhb_clear))
 		flags |= VMX_ENTER_CLEAR_BHB;
 	fail = vmx_vmenter(vx->regs, flags, &vx->host_rsp);
+	vmm_spec_exit();
 
 	vx->cr2 = native_read_cr2();
 	if (unlikely(vcpu->dbg.owned)) {
