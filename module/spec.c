@@ -41,6 +41,11 @@ const char *vmm_spec_report(void)
 		     untrain);
 	vmm_spec_add(report, sizeof(report), boot_cpu_has(X86_FEATURE_IBPB_ON_VMEXIT),
 		     "ibpb-on-exit");
+#ifdef X86_FEATURE_SRSO_BP_SPEC_REDUCE
+	/* BP_CFG[BpSpecReduce] while SVM is on (svm/svm.c; Zen 5). */
+	vmm_spec_add(report, sizeof(report), boot_cpu_has(X86_FEATURE_SRSO_BP_SPEC_REDUCE),
+		     "bp-spec-reduce");
+#endif
 	vmm_spec_add(report, sizeof(report), boot_cpu_has(VMM_FEATURE_IBPB),
 		     "ibpb-vcpu-switch");
 #ifdef X86_FEATURE_IBPB_EXIT_TO_USER
@@ -57,11 +62,6 @@ const char *vmm_spec_report(void)
 		     "bhi-dis-s");
 	vmm_spec_add(missing, sizeof(missing),
 		     vmm_spec_untrain_ret_wanted() && !VMM_HAVE_UNTRAIN_RET, "untrain-ret");
-#ifdef X86_FEATURE_SRSO_BP_SPEC_REDUCE
-	/* The kernel leaves BP_CFG[BpSpecReduce] to the hypervisor (Zen 5). */
-	vmm_spec_add(missing, sizeof(missing), boot_cpu_has(X86_FEATURE_SRSO_BP_SPEC_REDUCE),
-		     "bp-spec-reduce");
-#endif
 	vmm_spec_add(missing, sizeof(missing), boot_cpu_has_bug(X86_BUG_L1TF) &&
 		     !(vmm_ops->l1d_flush && vmm_ops->l1d_flush()), "l1d-flush");
 	if (!report[0])
