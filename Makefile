@@ -6,6 +6,7 @@
 #   make check           every test, in the emulated Intel and AMD machines
 #   make demo            boots both emulated machines and shows what vmm does there
 #   make bench           exit costs under vmm and kvm.ko in both machines, a table
+#                        (BENCH_ARGS="--append 'mitigations=off' --sequential": bench.sh)
 #   make help            the other targets
 #
 KDIR	?= /lib/modules/$(shell uname -r)/build
@@ -41,7 +42,7 @@ demo: lab-deps
 	tools/lab/demo.sh
 
 bench: lab-deps
-	tools/lab/bench.sh
+	tools/lab/bench.sh $(BENCH_ARGS)
 
 shell-amd: lab-deps
 	tools/lab/shell.sh amd

@@ -25,6 +25,9 @@ const char *vmm_spec_report(void)
 {
 	static char report[256];
 	char missing[128] = "";
+	/* Which sequence entry_untrain_ret() runs (the kernel's choice). */
+	const char *untrain = boot_cpu_has(X86_FEATURE_SRSO_ALIAS) ? "untrain-ret(srso-alias)" :
+			      boot_cpu_has(X86_FEATURE_SRSO) ? "untrain-ret(srso)" : "untrain-ret";
 
 	if (!vmm_ops)
 		return "none";
@@ -34,20 +37,31 @@ const char *vmm_spec_report(void)
 		     "rsb-fill");
 	vmm_spec_add(report, sizeof(report), boot_cpu_has(X86_FEATURE_RSB_VMEXIT_LITE),
 		     "pbrsb");
+	vmm_spec_add(report, sizeof(report), vmm_spec_untrain_ret_wanted() && VMM_HAVE_UNTRAIN_RET,
+		     untrain);
 	vmm_spec_add(report, sizeof(report), boot_cpu_has(X86_FEATURE_IBPB_ON_VMEXIT),
 		     "ibpb-on-exit");
+#ifdef X86_FEATURE_SRSO_BP_SPEC_REDUCE
+	/* BP_CFG[BpSpecReduce] while SVM is on (svm/svm.c; Zen 5). */
+	vmm_spec_add(report, sizeof(report), boot_cpu_has(X86_FEATURE_SRSO_BP_SPEC_REDUCE),
+		     "bp-spec-reduce");
+#endif
 	vmm_spec_add(report, sizeof(report), boot_cpu_has(VMM_FEATURE_IBPB),
 		     "ibpb-vcpu-switch");
+#ifdef X86_FEATURE_IBPB_EXIT_TO_USER
+	vmm_spec_add(report, sizeof(report), boot_cpu_has(X86_FEATURE_IBPB_EXIT_TO_USER),
+		     "ibpb-exit-to-user");
+#endif
 	vmm_spec_add(report, sizeof(report), vmm_ops->l1d_flush && vmm_ops->l1d_flush(),
 		     "l1d-flush");
-#ifdef X86_FEATURE_CLEAR_BHB_LOOP_ON_VMEXIT
+	vmm_spec_add(report, sizeof(report), vmm_spec_bhb_clear_wanted(), "bhb-clear");
+	vmm_spec_add(report, sizeof(report), vmm_ops->vendor == VMM_VENDOR_INTEL_VMX &&
+		     !vmm_spec_bhb_clear_wanted() && vmm_spec_force_bhb_clear,
+		     "bhb-clear(forced)");
+	vmm_spec_add(report, sizeof(report), boot_cpu_has(X86_FEATURE_CLEAR_BHB_HW),
+		     "bhi-dis-s");
 	vmm_spec_add(missing, sizeof(missing),
-		     boot_cpu_has(X86_FEATURE_CLEAR_BHB_LOOP_ON_VMEXIT), "bhb-clear");
-#endif
-#ifdef X86_FEATURE_UNRET
-	vmm_spec_add(missing, sizeof(missing), boot_cpu_has(X86_FEATURE_UNRET),
-		     "untrain-ret");
-#endif
+		     vmm_spec_untrain_ret_wanted() && !VMM_HAVE_UNTRAIN_RET, "untrain-ret");
 	vmm_spec_add(missing, sizeof(missing), boot_cpu_has_bug(X86_BUG_L1TF) &&
 		     !(vmm_ops->l1d_flush && vmm_ops->l1d_flush()), "l1d-flush");
 	if (!report[0])
@@ -58,6 +72,11 @@ const char *vmm_spec_report(void)
 	}
 	return report;
 }
+
+bool vmm_spec_force_bhb_clear;
+module_param_named(force_bhb_clear, vmm_spec_force_bhb_clear, bool, 0444);
+MODULE_PARM_DESC(force_bhb_clear,
+		 "Clear the branch history after every VMX exit even where the kernel does not ask (testing)");
 
 static int vmm_spec_param_get(char *buf, const struct kernel_param *kp)
 {

@@ -129,6 +129,37 @@ static bool svm_cpu_enabled(void)
 	return efer & SVM_EFER_SVME;
 }
 
+/*
+ * SRSO on Zen 5: where the kernel chose "reduced speculation" for guests
+ * (its X86_FEATURE_SRSO_BP_SPEC_REDUCE stays set only then), it leaves
+ * BP_CFG[BpSpecReduce] to the hypervisor, for as long as guests can run:
+ * set for as long as SVM is on in this CPU, i.e. while VMs exist (virt.c).
+ * 6.1 has neither the flag nor the bit.
+ */
+#ifdef X86_FEATURE_SRSO_BP_SPEC_REDUCE
+static DEFINE_PER_CPU(bool, svm_bp_spec_reduce_set);
+
+static void svm_bp_spec_reduce(bool on)
+{
+	u64 cfg;
+
+	if (!cpu_feature_enabled(X86_FEATURE_SRSO_BP_SPEC_REDUCE) ||
+	    __this_cpu_read(svm_bp_spec_reduce_set) == on)
+		return;
+	rdmsrq(MSR_ZEN4_BP_CFG, cfg);
+	if (on)
+		cfg |= BIT_ULL(MSR_ZEN4_BP_CFG_BP_SPEC_REDUCE_BIT);
+	else
+		cfg &= ~BIT_ULL(MSR_ZEN4_BP_CFG_BP_SPEC_REDUCE_BIT);
+	wrmsrq(MSR_ZEN4_BP_CFG, cfg);
+	__this_cpu_write(svm_bp_spec_reduce_set, on);
+}
+#else
+static void svm_bp_spec_reduce(bool on)
+{
+}
+#endif
+
 static int svm_cpu_enable(void)
 {
 	u64 efer;
@@ -139,6 +170,7 @@ static int svm_cpu_enable(void)
 		return -EBUSY;
 	wrmsrq(MSR_EFER, efer | SVM_EFER_SVME);
 	wrmsrq(SVM_MSR_VM_HSAVE_PA, page_to_phys(__this_cpu_read(svm_hsave)));
+	svm_bp_spec_reduce(true);
 	return 0;
 }
 
@@ -158,6 +190,7 @@ fault:
 	wrmsrq(SVM_MSR_VM_HSAVE_PA, 0);
 	rdmsrq(MSR_EFER, efer);
 	wrmsrq(MSR_EFER, efer & ~SVM_EFER_SVME);
+	svm_bp_spec_reduce(false);
 }
 
 const struct vmm_vendor_ops vmm_svm_ops = {

@@ -11,7 +11,10 @@
  * Called with interrupts off and GIF clear; returns the same way.
  */
 #include <linux/linkage.h>
+#include <linux/stringify.h>
 #include <asm/asm.h>
+#include <asm/cpufeatures.h>
+#include <asm/msr-index.h>
 #include <asm/nospec-branch.h>
 
 /* Offsets in the vCPU's register array (struct svm_vcpu.regs, u64 each). */
@@ -46,10 +49,10 @@ SYM_FUNC_START(svm_vmrun)
 	push	%rdi		/*  0(%rsp): VMCB */
 
 	mov	%rdx, %rax
-1:	vmsave	%rax
-2:	mov	(%rsp), %rax
-3:	vmload	%rax
-4:
+.Lhsave:	vmsave	%rax
+.Lhsave_done:	mov	(%rsp), %rax
+.Lgload:	vmload	%rax
+.Lgload_done:
 
 	mov	8(%rsp), %rax
 	mov	R_RCX(%rax), %rcx
@@ -74,11 +77,11 @@ SYM_FUNC_START(svm_vmrun)
 	 * it must be set. GIF is clear, so nothing is taken here meanwhile.
 	 */
 	sti
-5:	vmrun	%rax
-6:	cli
+.Lvmrun:	vmrun	%rax
+.Lvmrun_done:	cli
 
-7:	vmsave	%rax
-8:
+.Lgsave:	vmsave	%rax
+.Lgsave_done:
 	mov	8(%rsp), %rax
 	mov	%rcx, R_RCX(%rax)
 	mov	%rdx, R_RDX(%rax)
@@ -95,10 +98,24 @@ SYM_FUNC_START(svm_vmrun)
 	mov	%r14, R_R14(%rax)
 	mov	%r15, R_R15(%rax)
 	mov	16(%rsp), %rax
-9:	vmload	%rax
-10:
+.Lhload:	vmload	%rax
+.Lhload_done:
 	/* No RET before the RSB holds only the host's entries (Spectre-RSB). */
 	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
+	/*
+	 * Nor before the return predictions the guest could have trained
+	 * are overwritten, where the kernel untrains them on its own entries
+	 * (AMD retbleed: UNRET; SRSO: SRSO, SRSO_ALIAS): the kernel's
+	 * untraining sequence, through its exported entry points. Where the
+	 * kernel chose an IBPB on every VM exit for SRSO instead, the IBPB
+	 * is here, before the first RET, too: written out, as the kernel's
+	 * IBPB helper is exported to KVM only on 7.x. Clobbers RAX, RCX, RDX
+	 * (the guest's, saved above).
+	 */
+	CALL_UNTRAIN_RET
+	ALTERNATIVE "", __stringify(mov $MSR_IA32_PRED_CMD, %ecx; \
+		mov $PRED_CMD_IBPB, %eax; xor %edx, %edx; wrmsr), \
+		X86_FEATURE_IBPB_ON_VMEXIT
 
 	/* Leave no guest values in registers the host does not restore. */
 	xor	%ecx, %ecx
@@ -125,9 +142,9 @@ SYM_FUNC_START(svm_vmrun)
 	 * emergency one; should it happen all the same, carry on with the
 	 * next instruction rather than oops.
 	 */
-	_ASM_EXTABLE(1b, 2b)
-	_ASM_EXTABLE(3b, 4b)
-	_ASM_EXTABLE(5b, 6b)
-	_ASM_EXTABLE(7b, 8b)
-	_ASM_EXTABLE(9b, 10b)
+	_ASM_EXTABLE(.Lhsave, .Lhsave_done)
+	_ASM_EXTABLE(.Lgload, .Lgload_done)
+	_ASM_EXTABLE(.Lvmrun, .Lvmrun_done)
+	_ASM_EXTABLE(.Lgsave, .Lgsave_done)
+	_ASM_EXTABLE(.Lhload, .Lhload_done)
 SYM_FUNC_END(svm_vmrun)

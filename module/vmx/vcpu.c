@@ -29,6 +29,7 @@
 #include "../spec.h"
 #include "../vmm.h"
 #include "vmcs.h"
+#include "vmenter.h"
 #include "vmx.h"
 
 static const u32 vmx_switched_msr_index[VMX_NR_SWITCHED_MSRS] = {
@@ -668,6 +669,7 @@ static void vmx_forward_nmi(void)
 static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
 	int cpu = smp_processor_id();
+	unsigned int flags;
 	bool flush;
 	int fail;
 
@@ -707,7 +709,10 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	} else {
 		vmm_spec_enter();
 	}
-	fail = vmx_vmenter(vx->regs, vx->launched, &vx->host_rsp);
+	flags = vx->launched ? VMX_ENTER_RESUME : 0;
+	if (unlikely(vmm_spec_force_bhb_clear))
+		flags |= VMX_ENTER_CLEAR_BHB;
+	fail = vmx_vmenter(vx->regs, flags, &vx->host_rsp);
 	vmm_spec_exit();
 
 	vx->cr2 = native_read_cr2();

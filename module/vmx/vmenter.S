@@ -10,10 +10,15 @@
  * Called with interrupts off; returns the same way (VM exit clears RFLAGS).
  */
 #include <linux/linkage.h>
+#include <linux/objtool.h>
+#include <linux/stringify.h>
 #include <asm/asm.h>
 #include <asm/ibt.h>
 #include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
+
+#include "../spec.h"
+#include "vmenter.h"
 
 #define VMCS_HOST_RSP	0x6c14
 
@@ -36,7 +41,55 @@
 
 .text
 
-/* int vmx_vmenter(u64 *regs, bool launched, unsigned long *host_rsp) */
+/*
+ * Overwrite the branch history with a fixed pattern before the host's
+ * first indirect branch after an exit, so that the history the guest left
+ * cannot steer where the host's indirect branches are predicted to go
+ * (Branch History Injection, which eIBRS alone does not stop). This is the
+ * software sequence of Intel's "Branch History Injection and Intra-mode
+ * Branch Target Injection" guidance: five rounds, each a CALL and a RET
+ * around five taken JMP/Jcc pairs, every branch at an address fixed by the
+ * 64-byte alignment, enough taken branches to replace the whole history;
+ * then LFENCE, so that nothing after it is predicted from the old history
+ * before the sequence has retired. The CALLs and RETs pair up: the return
+ * stack buffer, filled just before, predicts every RET. The RETs sit in
+ * the upper half of their 64-byte line, where CPUs with Indirect Target
+ * Selection need no return thunk detour. Clobbers RAX, RCX.
+ */
+SYM_FUNC_START_LOCAL(vmx_clear_bhb)
+	mov	$5, %ecx
+	ANNOTATE_INTRA_FUNCTION_CALL
+	call	.Lbhb_round
+	jmp	.Lbhb_fence
+	.p2align 6, 0xcc
+	.skip	32 - (.Lbhb_round_ret - .Lbhb_round), 0xcc
+.Lbhb_round:
+	ANNOTATE_INTRA_FUNCTION_CALL
+	call	.Lbhb_branches
+.Lbhb_round_ret:
+	RET
+	.p2align 6, 0xcc
+	.skip	32 - (.Lbhb_branches_ret - .Lbhb_branches), 0xcc
+.Lbhb_branches:
+	mov	$5, %eax
+.Lbhb_jmp:
+	jmp	.Lbhb_taken
+	nop
+.Lbhb_taken:
+	dec	%eax
+	jnz	.Lbhb_jmp
+	dec	%ecx
+	jnz	.Lbhb_round
+.Lbhb_branches_ret:
+	RET
+.Lbhb_fence:
+	lfence
+	RET
+SYM_FUNC_END(vmx_clear_bhb)
+/* Calls inside the function and unpaired RETs: beyond objtool's model. */
+STACK_FRAME_NON_STANDARD vmx_clear_bhb
+
+/* int vmx_vmenter(u64 *regs, unsigned int flags, unsigned long *host_rsp) */
 SYM_FUNC_START(vmx_vmenter)
 	push	%rbp
 	mov	%rsp, %rbp
@@ -45,6 +98,7 @@ SYM_FUNC_START(vmx_vmenter)
 	push	%r13
 	push	%r12
 	push	%rbx
+	push	%rsi		/* 8(%rsp): flags (VMX_ENTER_*) */
 	push	%rdi		/* 0(%rsp): regs */
 
 	/* HOST_RSP: this frame. Rewritten only when it moved. */
@@ -55,7 +109,7 @@ SYM_FUNC_START(vmx_vmenter)
 	vmwrite	%rsp, %rax
 1:
 	/* ZF says which of VMLAUNCH/VMRESUME; the MOVs below keep it. */
-	test	%sil, %sil
+	test	$VMX_ENTER_RESUME, %esi
 	mov	%rdi, %rax
 	mov	R_RCX(%rax), %rcx
 	mov	R_RDX(%rax), %rdx
@@ -112,7 +166,25 @@ SYM_INNER_LABEL(vmx_vmexit, SYM_L_GLOBAL)
 	 * No RET before the return stack buffer holds only the host's own
 	 * entries (Spectre-RSB; PBRSB with eIBRS): the kernel's choice.
 	 */
-	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, X86_FEATURE_RSB_VMEXIT_LITE
+	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
+		X86_FEATURE_RSB_VMEXIT_LITE
+	/*
+	 * Nor any indirect branch (the RET below is one) with the guest's
+	 * branch history, where the kernel clears it on VM exit (BHI). When
+	 * the kernel uses the hardware control instead (BHI_DIS_S in its
+	 * SPEC_CTRL, which guests cannot write here), nothing is needed.
+	 * The kernel's choice patches the test out: no conditional branch
+	 * left for a guest to mistrain around the clearing.
+	 */
+#ifdef VMM_FEATURE_CLEAR_BHB_VMEXIT
+	ALTERNATIVE __stringify(testl $VMX_ENTER_CLEAR_BHB, 8(%rsp); jz .Lbhb_done), \
+		"", VMM_FEATURE_CLEAR_BHB_VMEXIT
+#else
+	testl	$VMX_ENTER_CLEAR_BHB, 8(%rsp)
+	jz	.Lbhb_done
+#endif
+	call	vmx_clear_bhb
+.Lbhb_done:
 	xor	%eax, %eax
 
 .Lout:
@@ -126,7 +198,7 @@ SYM_INNER_LABEL(vmx_vmexit, SYM_L_GLOBAL)
 	xor	%r10d, %r10d
 	xor	%r11d, %r11d
 
-	add	$8, %rsp
+	add	$16, %rsp
 	pop	%rbx
 	pop	%r12
 	pop	%r13

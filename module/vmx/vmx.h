@@ -305,8 +305,11 @@ int vmx_handle_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);
 int vmx_handle_exit_slow(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);
 u64 *vmx_guest_rax(struct vmm_vcpu *vcpu);
 
-/* vmenter.S: 0 after a VM exit, 1 if VMLAUNCH/VMRESUME failed. */
-int vmx_vmenter(u64 *regs, bool launched, unsigned long *host_rsp);
+/*
+ * vmenter.S: 0 after a VM exit, 1 if VMLAUNCH/VMRESUME failed. flags:
+ * VMX_ENTER_* (vmenter.h).
+ */
+int vmx_vmenter(u64 *regs, unsigned int flags, unsigned long *host_rsp);
 extern const char vmx_vmexit[];
 
 void vmx_caps_decode(const u64 raw[VMM_RAW_WORDS], struct vmm_caps *caps);

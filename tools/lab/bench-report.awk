@@ -181,6 +181,10 @@ END {
 		}
 		printf "- %s: %s; Linux %s, %s, %s CPU(s), TSC %s; vmm: %s.\n", vname(v), machine_of(v),
 			info[v, "kernel"], info[v, "cpu"], info[v, "cpus"], info[v, "tsc"], info[v, "vmm"] >md
+		if ((v, "cmdline") in info)
+			printf "  Kernel command line: `%s`.\n", info[v, "cmdline"] >md
+		if ((v, "mitigations") in info)
+			printf "  Mitigations on the world switch (vmm's report): %s.\n", info[v, "mitigations"] >md
 		if ((v, "touch2m") in info)
 			printf "  2 MiB frames: %s.\n", info[v, "touch2m"] >md
 		if ((v, "retried") in info)

@@ -5,8 +5,15 @@
 # per instruction) and the emulated Intel PC (Bochs: time follows the
 # instruction count). Documentation/bench.rst explains the method.
 #
-#   bench.sh            build, boot both machines, write and print the report
+#   bench.sh [--append 'ARGS'] [--sequential]
+#                       build, boot both machines, write and print the report
 #   bench.sh --report   only the report, from the last run's results
+#
+#   --append ARGS  extra kernel command line for both machines, e.g.
+#                  'mitigations=off' (kvm and vmm run in the same boot, so
+#                  both see it; the report lists each machine's mitigations)
+#   --sequential   boot the machines one after the other, not side by side
+#                  (a host shared with other emulators; about 2 minutes more)
 #
 # Output in build/bench: results.md (printed at the end), results.json,
 # results.png (the ratios vmm/kvm), and per machine amd/ and intel/ with the
@@ -59,7 +66,7 @@ run_machine() {
 }
 
 run_all() {
-	local t
+	local t amd intel
 	rm -rf "$OUT"
 	mkdir -p "$OUT"
 	log "building vmm.ko for Debian's stock kernel, vmctl and the benchmark guest"
@@ -67,13 +74,22 @@ run_all() {
 	build_userspace || exit 1
 	make_initramfs stock "$LAB/plans/bench.sh" "$OUT/initrd.gz" || exit 1
 	kernel_info stock
-	log "booting the AMD machine (QEMU, -icount) and the Intel machine (Bochs) in parallel"
+	log "booting the AMD machine (QEMU, -icount) and the Intel machine (Bochs)" \
+		"$([ $SEQUENTIAL = 1 ] && echo "one after the other" || echo "in parallel")${APPEND:+, kernel command line + '$APPEND'}"
 	log "(QEMU about 1 minute; Bochs boots for about 2 minutes and then runs the benchmarks)"
 	t=$(date +%s)
-	run_machine amd qemu-amd --icount --smp 1 --timeout 900 &
-	local amd=$!
-	run_machine intel bochs-intel --timeout 2400 &
-	local intel=$!
+	run_machine amd qemu-amd --icount --smp 1 --timeout 900 ${APPEND:+--append "$APPEND"} &
+	amd=$!
+	if [ $SEQUENTIAL = 1 ]; then
+		wait $amd
+		log "AMD machine done after $(( $(date +%s) - t )) s: $(tail -n 1 "$OUT/amd/run.err")"
+		t=$(date +%s)
+		run_machine intel bochs-intel --timeout 2400 ${APPEND:+--append "$APPEND"}
+		log "Intel machine done after $(( $(date +%s) - t )) s: $(tail -n 1 "$OUT/intel/run.err")"
+		return
+	fi
+	run_machine intel bochs-intel --timeout 2400 ${APPEND:+--append "$APPEND"} &
+	intel=$!
 	wait $amd
 	log "AMD machine done after $(( $(date +%s) - t )) s: $(tail -n 1 "$OUT/amd/run.err")"
 	wait $intel
@@ -159,14 +175,22 @@ plot() {
 	EOF
 }
 
-case ${1:-} in
---report) ;;
-"") run_all ;;
-*) echo "usage: bench.sh [--report]" >&2; exit 2 ;;
-esac
+usage() { echo "usage: bench.sh [--append 'ARGS'] [--sequential] | --report" >&2; exit 2; }
+APPEND= SEQUENTIAL=0 ONLY_REPORT=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--report) ONLY_REPORT=1 ;;
+	--append) [ $# -ge 2 ] || usage; APPEND=$2; shift ;;
+	--append=*) APPEND=${1#*=} ;;
+	--sequential) SEQUENTIAL=1 ;;
+	*) usage ;;
+	esac
+	shift
+done
+[ $ONLY_REPORT = 1 ] || run_all
 report || exit 1
 echo
 echo "Written: $OUT/results.md, results.json, results.png; logs in $OUT/amd and $OUT/intel"
-[ "${1:-}" = --report ] || echo "make bench took $(( $(date +%s) - start )) s"
+[ $ONLY_REPORT = 1 ] || echo "make bench took $(( $(date +%s) - start )) s"
 # Failing only when no machine produced a number: n/a cells are results.
 grep -q '"median": [0-9]' "$OUT/results.json"

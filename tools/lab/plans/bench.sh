@@ -24,12 +24,14 @@ emit "BENCHINFO tsc $(dmesg | sed -n 's/.*tsc: Detected \([0-9.]*\) MHz.*/\1/p' 
 emit "BENCHINFO cpus $(grep -c ^processor /proc/cpuinfo)"
 emit "BENCHINFO mem_kb $(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)"
 emit "BENCHINFO thp $(cat $THP 2>/dev/null || echo none)"
+emit "BENCHINFO cmdline $(cat /proc/cmdline)"
 
 # Which backends can run at all, and if not, why (what the load printed).
 kvm_err= vmm_err=
 load_kvm >$T/load-kvm.out 2>&1 || kvm_err="kvm.ko did not load: $(tail -n 1 $T/load-kvm.out)"
 insmod "$MODDIR/vmm.ko" >$T/load-vmm.out 2>&1 || vmm_err="vmm.ko did not load: $(tail -n 1 $T/load-vmm.out)"
 emit "BENCHINFO vmm $(own_log_lines | grep -m 1 'backend ready' || echo "${vmm_err:-loaded}")"
+emit "BENCHINFO mitigations $(cat /sys/module/vmm/parameters/mitigations 2>/dev/null || echo unknown)"
 
 # stats FILE: "MIN MEDIAN N" of the numbers in FILE, one per line; nothing
 # if there are none.
