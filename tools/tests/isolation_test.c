@@ -102,17 +102,35 @@ GUEST_CODE(exits_guest, "16",
 	   "cpuid\n"			/* an exit handled in the kernel */
 	   "out %al, $0x10\n");		/* one for userspace */
 
+/* Runs this thread on @cpu only (per-CPU state under test). Return: 0 or -1. */
+static int pin_to_cpu(int cpu)
+{
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(cpu, &cpus);
+	return sched_setaffinity(0, sizeof(cpus), &cpus);
+}
+
+static void unpin(void)
+{
+	cpu_set_t cpus;
+	int i;
+
+	CPU_ZERO(&cpus);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		CPU_SET(i, &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+}
+
 static void test_gdt_limit(int dev)
 {
 	unsigned int before, after;
-	cpu_set_t cpus;
 	struct guest g;
 	int ret;
 
 	/* The guest and the check on one CPU: the limit is per CPU. */
-	CPU_ZERO(&cpus);
-	CPU_SET(sched_getcpu(), &cpus);
-	if (sched_setaffinity(0, sizeof(cpus), &cpus)) {
+	if (pin_to_cpu(sched_getcpu())) {
 		result(0, "gdt_limit_restored", "sched_setaffinity: errno %d", errno);
 		return;
 	}
@@ -127,10 +145,7 @@ static void test_gdt_limit(int dev)
 	       "selectors past the GDT accepted by LSL: %u before, %u after a guest ran",
 	       before, after);
 	guest_teardown(&g);
-	CPU_ZERO(&cpus);
-	for (ret = 0; ret < CPU_SETSIZE; ret++)
-		CPU_SET(ret, &cpus);
-	sched_setaffinity(0, sizeof(cpus), &cpus);
+	unpin();
 }
 
 /* ---- SYSCALL and SWAPGS MSRs: the guest's own from the first entry ---- */
@@ -351,14 +366,11 @@ static void test_tsc_aux(int dev)
 	static const char *const insn[] = { "rdtscp", "rdpid" };
 	int cpu = sysconf(_SC_NPROCESSORS_ONLN) - 1;
 	unsigned int i, got, aux, want;
-	cpu_set_t cpus;
 	struct guest g;
 	int ret;
 
 	/* The last CPU: its TSC_AUX is not 0 where there are several. */
-	CPU_ZERO(&cpus);
-	CPU_SET(cpu, &cpus);
-	if (sched_setaffinity(0, sizeof(cpus), &cpus)) {
+	if (pin_to_cpu(cpu)) {
 		result(0, "tsc_aux", "sched_setaffinity: errno %d", errno);
 		return;
 	}
@@ -386,10 +398,7 @@ static void test_tsc_aux(int dev)
 	result(get_msr(g.vcpu, MSR_TSC_AUX) == TA_VALUE, "tsc_aux_kept",
 	       "VMM_GET_MSRS TSC_AUX %#llx", get_msr(g.vcpu, MSR_TSC_AUX));
 	guest_teardown(&g);
-	CPU_ZERO(&cpus);
-	for (i = 0; i < CPU_SETSIZE; i++)
-		CPU_SET(i, &cpus);
-	sched_setaffinity(0, sizeof(cpus), &cpus);
+	unpin();
 }
 
 /*
