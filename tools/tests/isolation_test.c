@@ -421,11 +421,12 @@ GUEST_CODE(spin_guest, "16",
 	   "cpuid\n"
 	   "jmp 1b\n");
 
-static volatile sig_atomic_t got_signal;
+/* Written by the handler, read after VMM_RUN returns: atomics, not volatile. */
+static int got_signal;
 
 static void on_timer(int sig)
 {
-	got_signal = sig;
+	__atomic_store_n(&got_signal, sig, __ATOMIC_RELAXED);
 }
 
 /* Fields 14 (utime), 15 (stime) and 43 (guest_time) of the thread's stat. */
@@ -459,7 +460,7 @@ static void test_guest_time(int dev)
 	struct sigaction sa = { .sa_handler = on_timer };
 	unsigned long t0[3], t1[3];
 	struct guest g;
-	int ret;
+	int ret, sig;
 
 	if (guest_setup(&g, dev, spin_guest, spin_guest_end - spin_guest) ||
 	    thread_times(t0)) {
@@ -467,7 +468,7 @@ static void test_guest_time(int dev)
 		guest_teardown(&g);
 		return;
 	}
-	got_signal = 0;
+	__atomic_store_n(&got_signal, 0, __ATOMIC_RELAXED);
 	sigaction(SIGPROF, &sa, NULL);
 	sigaction(SIGALRM, &sa, NULL);
 	setitimer(ITIMER_REAL, &backstop, NULL);
@@ -477,9 +478,10 @@ static void test_guest_time(int dev)
 	setitimer(ITIMER_REAL, &off, NULL);
 	signal(SIGPROF, SIG_DFL);
 	signal(SIGALRM, SIG_DFL);
-	result(ret == -EINTR && got_signal == SIGPROF, "cpu_timer_fires",
+	sig = __atomic_load_n(&got_signal, __ATOMIC_RELAXED);
+	result(ret == -EINTR && sig == SIGPROF, "cpu_timer_fires",
 	       "VMM_RUN returned %d on signal %d, want -EINTR on SIGPROF (%d)",
-	       ret, (int)got_signal, SIGPROF);
+	       ret, sig, SIGPROF);
 	if (thread_times(t1)) {
 		result(0, "guest_time", "/proc/thread-self/stat unreadable");
 		guest_teardown(&g);
