@@ -14,6 +14,7 @@
 #include <asm/debugreg.h>
 #include <asm/mce.h>
 #include <asm/ptrace.h>
+#include <asm/trapnr.h>
 
 #include "../uapi/vmm.h"
 #include "mmu/mmu.h"
@@ -209,6 +210,16 @@ static inline void vmm_debugregs_exit(struct vmm_debugregs *d)
 		native_set_debugreg(7, __this_cpu_read(cpu_dr7));
 	d->loaded = false;
 }
+
+/*
+ * The exceptions every vCPU intercepts, on both vendors. #DB and #AC: their
+ * delivery can raise them again without end, a loop inside the CPU that no
+ * interrupt breaks (CVE-2015-8104, CVE-2015-5307), so each exits and is
+ * reflected. #MC: the host's to handle (vmm_machine_check()), never the
+ * guest's.
+ */
+#define VMM_INTERCEPTED_EXCEPTIONS \
+	(BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) | BIT(X86_TRAP_MC))
 
 /*
  * A machine check that the guest's execution met (it made the guest exit,

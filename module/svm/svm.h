@@ -8,6 +8,7 @@
 
 #include <linux/bits.h>
 #include <linux/types.h>
+#include <asm/trapnr.h>
 
 #include "../../uapi/vmm.h"
 #include "../x86/regs.h"
@@ -30,6 +31,12 @@
 static inline bool svm_exit_is_invalid(u64 exit_code)
 {
 	return (u32)exit_code == (u32)SVM_EXIT_INVALID;
+}
+
+/* A #MC intercepted: the host's, handed to it right after the exit. */
+static inline bool svm_exit_is_machine_check(u64 exit_code)
+{
+	return exit_code == SVM_EXIT_EXCP_BASE + X86_TRAP_MC;
 }
 
 /* CPUID Fn8000_000A EDX */

@@ -70,7 +70,7 @@ static void svm_vmcb_reset(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	 */
 	c->intercept_cr = SVM_INTERCEPT_CR4_WRITE;
 	c->intercept_dr = SVM_INTERCEPT_DR_ALL;
-	c->intercept_exceptions = BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) | BIT(X86_TRAP_MC);
+	c->intercept_exceptions = VMM_INTERCEPTED_EXCEPTIONS;
 	c->intercept_misc1 = SVM_INTERCEPT1_INTR | SVM_INTERCEPT1_NMI |
 			     SVM_INTERCEPT1_SMI | SVM_INTERCEPT1_INIT |
 			     SVM_INTERCEPT1_RDPMC | SVM_INTERCEPT1_CPUID |
@@ -368,7 +368,7 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	vmm_spec_enter();
 	svm_vmrun(sv->vmcb_pa, sv->regs, page_to_phys(__this_cpu_read(svm_host_save)));
 	vmm_spec_exit();
-	if (unlikely(c->exit_code == SVM_EXIT_EXCP_BASE + X86_TRAP_MC))
+	if (unlikely(svm_exit_is_machine_check(c->exit_code)))
 		vmm_machine_check();
 	svm_stgi();
 	svm_put_guest_msrs();

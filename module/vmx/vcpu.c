@@ -724,23 +724,28 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	vmm_debugregs_exit(&vcpu->dbg);
 	vmm_vcpu_exit_guest_mode(vcpu);
 	if (!fail) {
+		u32 info = 0;
+
 		vx->exit.reason = vmcs_read32(VM_EXIT_REASON);
 		if (!(vx->exit.reason & EXIT_REASON_ENTRY_FAILED))
 			vx->launched = true;
+		if (vx->exit.reason == EXIT_EXCEPTION_NMI)
+			info = vmcs_read32(VM_EXIT_INTR_INFO);
 		/*
-		 * An NMI that made the guest exit was taken by the exit: hand
-		 * it to the host's handler now, NMIs being blocked until it
-		 * returns, as hardware delivery would leave them.
+		 * An NMI or a machine check that made the guest exit was taken
+		 * by the exit: hand it to the host's handler now, NMIs being
+		 * blocked until it returns, as hardware delivery would leave
+		 * them.
 		 */
-		if (vx->exit.reason == EXIT_EXCEPTION_NMI) {
-			u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
-
-			if ((info & INTR_INFO_TYPE) == INTR_TYPE_NMI)
-				vmx_forward_nmi();
-			else if ((info & INTR_INFO_VECTOR) == X86_TRAP_MC)
-				vmm_machine_check();
-		} else if (EXIT_REASON_BASIC(vx->exit.reason) == EXIT_MACHINE_CHECK) {
+		switch (vmx_exit_owner(vx->exit.reason, info)) {
+		case VMX_HOST_EVENT_NMI:
+			vmx_forward_nmi();
+			break;
+		case VMX_HOST_EVENT_MC:
 			vmm_machine_check();
+			break;
+		case VMX_HOST_EVENT_NONE:
+			break;
 		}
 	}
 	vmx_restore_host(vx);

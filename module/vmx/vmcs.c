@@ -372,14 +372,7 @@ void vmx_vmcs_init(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 					   vmx_ctl.proc2 & ~VMX_PROC2_VPID);
 	vmcs_write32(VM_EXIT_CONTROLS, vmx_ctl.exit);
 	vmcs_write32(VM_ENTRY_CONTROLS, vmx_entry_controls(false));
-	/*
-	 * #DB and #AC: their delivery can raise them again without end, a
-	 * loop inside the CPU that no interrupt breaks (CVE-2015-8104,
-	 * CVE-2015-5307): exit on each and reflect it (exit.c). #MC: the
-	 * host's to handle (vmm_machine_check()), never the guest's.
-	 */
-	vmcs_write32(EXCEPTION_BITMAP, BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) |
-		     BIT(X86_TRAP_MC));
+	vmcs_write32(EXCEPTION_BITMAP, VMM_INTERCEPTED_EXCEPTIONS);
 	vmcs_write32(CR3_TARGET_COUNT, 0);
 	if (vx->vpid)
 		vmcs_write16(VMCS_VPID, vx->vpid);

@@ -11,6 +11,7 @@
 #include <linux/list.h>
 #include <linux/types.h>
 #include <asm/desc_defs.h>
+#include <asm/trapnr.h>
 
 #include "../../uapi/vmm.h"
 #include "../x86/regs.h"
@@ -176,6 +177,35 @@ enum vmx_exit_reason {
 	EXIT_VMFUNC			= 59,
 	EXIT_REASON_MAX
 };
+
+/* What an exit took that is the host's, to be handed over right after it. */
+enum vmx_host_event {
+	VMX_HOST_EVENT_NONE,
+	VMX_HOST_EVENT_NMI,
+	VMX_HOST_EVENT_MC,
+};
+
+/*
+ * @intr_info is VM_EXIT_INTR_INFO, meaningful for exit 0 only. Exit 41
+ * counts whether or not bit 31 is set: a machine check during VM entry
+ * ends the entry as a failed one with that reason (SDM "VM-Entry Failures
+ * During or After Loading Guest State"), but is no fault of the guest's.
+ */
+static inline enum vmx_host_event vmx_exit_owner(u32 reason, u32 intr_info)
+{
+	u32 type = intr_info & INTR_INFO_TYPE;
+
+	if (EXIT_REASON_BASIC(reason) == EXIT_MACHINE_CHECK)
+		return VMX_HOST_EVENT_MC;
+	if (reason != EXIT_EXCEPTION_NMI)
+		return VMX_HOST_EVENT_NONE;
+	if (type == INTR_TYPE_NMI)
+		return VMX_HOST_EVENT_NMI;
+	if (type == INTR_TYPE_HW_EXCEPTION &&
+	    (intr_info & INTR_INFO_VECTOR) == X86_TRAP_MC)
+		return VMX_HOST_EVENT_MC;
+	return VMX_HOST_EVENT_NONE;
+}
 
 /*
  * The guest MSRs that VMX does not switch: SYSCALL's and SWAPGS's. They
