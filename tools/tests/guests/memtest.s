@@ -2,18 +2,27 @@
 #
 # memtest: 64-bit, entered in long mode on the runner's identity page tables
 # (or the Multiboot entry's own, under QEMU). Writes every 4 KiB page of
-# [2 MiB, 2 MiB + 256 MiB) with a pattern derived from its address, then
-# reads all of them back. Needs 512 MiB of RAM; the runner's page tables,
-# GDT and stack must lie outside that range.
+# [2 MiB, 2 MiB + MEM_MIB MiB) with a pattern derived from its address, then
+# reads all of them back. MEM_MIB is 256 (memtest.elf: needs 512 MiB of RAM)
+# or 64 (memtest64.elf, for the Bochs machines, where each 256 MiB pass
+# costs minutes: 128 MiB of RAM); the runner's page tables, GDT and stack
+# must lie outside that range.
 
 	.include "guest.inc"
 
+	.ifndef MEM_MIB
+	.set MEM_MIB, 256
+	.endif
 	.set MEM_START, 0x00200000
-	.set MEM_END, MEM_START + 256 * 1024 * 1024
+	.set MEM_END, MEM_START + MEM_MIB * 1024 * 1024
 	.set GOLDEN, 0x9e3779b97f4a7c15	# page address * GOLDEN: the pattern
 
 	START64
-	PRINT64 "memtest: 0x00200000-0x10200000, 4 KiB pages\n"
+	PRINT64 "memtest: 0x00200000-"
+	mov $MEM_END, %eax
+	mov $8, %ecx
+	call puthex64
+	PRINT64 ", 4 KiB pages\n"
 	movabs $GOLDEN, %r13
 	mov $MEM_START, %ebx
 1:	mov %rbx, %rax			# every qword of a page: its pattern
