@@ -325,20 +325,22 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	struct vmcb_control *c = &sv->vmcb->control;
 	enum svm_asid_flush flush;
 
-	/*
-	 * The guest may use the FPU, SSE and AVX registers: save the task's
-	 * state first, so that only the guest sees what it leaves there.
-	 * This also keeps us on this CPU until the exit is read.
-	 */
-	kernel_fpu_begin();
-	vmm_fpu_load_guest(&vcpu->fpu);
 	local_irq_disable();
 	if (vmm_virt_going_down()) {
 		local_irq_enable();
-		vmm_fpu_save_guest(&vcpu->fpu);
-		kernel_fpu_end();
 		return -ESHUTDOWN;
 	}
+	/*
+	 * The guest may use the FPU, SSE and AVX registers: save the task's
+	 * state first, so that only the guest sees what it leaves there.
+	 * This also keeps us on this CPU until the exit is read. Begun and
+	 * ended with interrupts off: on 7.x kernels a bracket opened with
+	 * them on also disables softirqs, and the tick that ends the guest's
+	 * time slice, taken once they are back on, would be counted as
+	 * system time, not guest time (and softirqs would wait for it).
+	 */
+	kernel_fpu_begin();
+	vmm_fpu_load_guest(&vcpu->fpu);
 	/* CR4 writes exit (svm_exit_write_cr4()): CR4.OSXSAVE is current. */
 	vmm_fpu_load_xcr0(&vcpu->fpu, sv->vmcb->save.cr4 & X86_CR4_OSXSAVE);
 	flush = svm_asid_assign(this_cpu_ptr(&svm_asids), &sv->asid,
@@ -386,10 +388,10 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	}
 	vmm_fpu_put_xcr0(&vcpu->fpu, sv->vmcb->save.cr4 & X86_CR4_OSXSAVE);
 	vmm_vcpu_exit_guest_mode(vcpu);
-	local_irq_enable();
-	vmm_guest_timing_exit();
 	vmm_fpu_save_guest(&vcpu->fpu);
 	kernel_fpu_end();
+	local_irq_enable();
+	vmm_guest_timing_exit();
 
 	return svm_handle_exit(vcpu);
 }
