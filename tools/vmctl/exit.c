@@ -119,6 +119,14 @@ static enum exit_action exit_internal(struct run_ctx *ctx, struct vmctl_exit *ex
 	return EXIT_STOP;
 }
 
+/* Only with an irqchip, which the PC's I/O APIC (pc/) answers. */
+static enum exit_action exit_eoi(struct run_ctx *ctx, struct vmctl_exit *exit)
+{
+	(void)ctx;
+	(void)exit;
+	return EXIT_RESUME;
+}
+
 static enum exit_action (*const exit_handlers[VMCTL_EXIT_NR_KINDS])(struct run_ctx *ctx,
 								    struct vmctl_exit *exit) = {
 	[VMCTL_EXIT_IO]			= exit_io,
@@ -129,6 +137,7 @@ static enum exit_action (*const exit_handlers[VMCTL_EXIT_NR_KINDS])(struct run_c
 	[VMCTL_EXIT_FAIL_ENTRY]		= exit_fail_entry,
 	[VMCTL_EXIT_INTERNAL_ERROR]	= exit_internal,
 	[VMCTL_EXIT_UNKNOWN]		= exit_internal,
+	[VMCTL_EXIT_EOI]		= exit_eoi,
 };
 
 static unsigned long long mmio_value(const struct vmctl_exit *exit)
