@@ -124,6 +124,23 @@ static void build_multiboot_info(unsigned char *ram, const struct load_opts *o)
 	memcpy(ram + BOOT_MB_CMDLINE, cmdline, strlen(cmdline) + 1);
 }
 
+/*
+ * The GDT Linux's 64-bit boot protocol asks for: flat __BOOT_CS (0x10,
+ * 64-bit code) and __BOOT_DS (0x18), and our TSS at 0x20 as above.
+ */
+static void build_gdt_linux(unsigned char *ram)
+{
+	memset(ram + BOOT_GDT, 0, 0x30);
+	put64(ram, BOOT_GDT + BOOT_LINUX_CS,
+	      descriptor(0, 0xfffff, SEG_TYPE_CODE_RX, true, true, false, true));
+	put64(ram, BOOT_GDT + BOOT_LINUX_DS,
+	      descriptor(0, 0xfffff, SEG_TYPE_DATA_RW, true, false, true, true));
+	put64(ram, BOOT_GDT + BOOT_SEL_TSS,
+	      descriptor(BOOT_TSS, TSS_SIZE - 1, SEG_TYPE_TSS_BUSY, false, false, false, false));
+	memset(ram + BOOT_TSS, 0, TSS_SIZE);
+	ram[BOOT_TSS + 0x66] = TSS_SIZE;
+}
+
 static struct vmctl_segment flat_segment(uint16_t selector, unsigned int type, bool l)
 {
 	return (struct vmctl_segment){
@@ -202,6 +219,40 @@ static void protected_mode(const struct image *img, unsigned char *ram,
 	}
 	regs->rip = img->entry;
 	regs->rsp = BOOT_STACK_TOP;
+}
+
+/*
+ * Linux's 64-bit entry (Documentation/arch/x86/boot.rst, "64-bit Boot
+ * Protocol"): long mode with the loaded kernel, boot_params and the command
+ * line identity mapped, the GDT above with CS = __BOOT_CS and the data
+ * segments __BOOT_DS, interrupts off, RSI = boot_params.
+ */
+void boot_linux_state(unsigned char *ram, uint64_t entry, uint64_t boot_params,
+		      struct vmctl_regs *regs, struct vmctl_sregs *sregs)
+{
+	memset(regs, 0, sizeof(*regs));
+	memset(sregs, 0, sizeof(*sregs));
+	build_gdt_linux(ram);
+	build_page_tables(ram);
+	sregs->cs = flat_segment(BOOT_LINUX_CS, SEG_TYPE_CODE_RX, true);
+	sregs->ds = flat_segment(BOOT_LINUX_DS, SEG_TYPE_DATA_RW, false);
+	sregs->es = sregs->ds;
+	sregs->fs = sregs->ds;
+	sregs->gs = sregs->ds;
+	sregs->ss = sregs->ds;
+	sregs->tr = (struct vmctl_segment){
+		.base = BOOT_TSS, .limit = TSS_SIZE - 1, .selector = BOOT_SEL_TSS,
+		.type = SEG_TYPE_TSS_BUSY, .present = 1,
+	};
+	sregs->ldtr = (struct vmctl_segment){ .type = SEG_TYPE_LDT };
+	sregs->gdt = (struct vmctl_dtable){ .base = BOOT_GDT, .limit = 0x2f };
+	sregs->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_PG;
+	sregs->cr3 = BOOT_PML4;
+	sregs->cr4 = CR4_PAE;
+	sregs->efer = EFER_LME | EFER_LMA;
+	regs->rflags = RFLAGS_FIXED;
+	regs->rip = entry;
+	regs->rsi = boot_params;
 }
 
 void boot_setup(const struct image *img, const struct load_opts *o, unsigned char *ram,

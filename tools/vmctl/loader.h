@@ -43,6 +43,9 @@ enum image_format { FORMAT_AUTO, FORMAT_FLAT, FORMAT_ELF, FORMAT_MULTIBOOT };
 #define BOOT_SEL_DATA		0x10
 #define BOOT_SEL_CODE64		0x18
 #define BOOT_SEL_TSS		0x20
+/* The Linux boot protocol's __BOOT_CS and __BOOT_DS (boot_linux_state). */
+#define BOOT_LINUX_CS		0x10
+#define BOOT_LINUX_DS		0x18
 
 #define MULTIBOOT_BOOTLOADER_MAGIC	0x2badb002
 
@@ -89,5 +92,8 @@ const char *format_name(enum image_format format);
 /* boot.c: writes the mode's structures to ram and the initial state. */
 void boot_setup(const struct image *img, const struct load_opts *o, unsigned char *ram,
 		struct vmctl_regs *regs, struct vmctl_sregs *sregs);
+/* boot.c: Linux's 64-bit entry state; the GDT and page tables in ram. */
+void boot_linux_state(unsigned char *ram, uint64_t entry, uint64_t boot_params,
+		      struct vmctl_regs *regs, struct vmctl_sregs *sregs);
 
 #endif
