@@ -24,8 +24,8 @@ module:
 
 vmctl: tools/vmctl/vmctl
 
-tools/vmctl/vmctl: $(wildcard tools/vmctl/*.c tools/vmctl/*.h) uapi/vmm.h
-	$(CC) $(CFLAGS) $(VMCTL_CFLAGS) -o $@ $(filter %.c,$^)
+tools/vmctl/vmctl: $(wildcard tools/vmctl/*.c tools/vmctl/*.h tools/vmctl/pc/*.c tools/vmctl/pc/*.h) uapi/vmm.h
+	$(CC) $(CFLAGS) $(VMCTL_CFLAGS) -pthread -o $@ $(filter %.c,$^)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true
