@@ -30,6 +30,16 @@ static void record_sample(struct run_ctx *ctx, uint32_t val)
 	ctx->samples[ctx->nr_samples++] = val;
 }
 
+/* The guest powered the PC off (ACPI S5) or reset it: the run ends. */
+static enum exit_action pc_power_stop(struct run_ctx *ctx)
+{
+	bool off = ctx->pc->power == PC_POWEROFF;
+
+	fprintf(stderr, "%s: guest %s\n", progname, off ? "powered off" : "reset the machine");
+	ctx->status = off ? EXIT_OK : EXIT_RESET;
+	return EXIT_STOP;
+}
+
 static enum exit_action exit_io(struct run_ctx *ctx, struct vmctl_exit *exit)
 {
 	bool is_write = exit->io.dir == VMCTL_IO_OUT;
@@ -53,9 +63,12 @@ static enum exit_action exit_io(struct run_ctx *ctx, struct vmctl_exit *exit)
 		uint32_t val = 0;
 
 		memcpy(&val, p, size);
-		devices_io(&ctx->dev, exit->io.port, size, is_write, &val);
+		if (!ctx->pc || !pc_io(ctx->pc, exit->io.port, size, is_write, &val))
+			devices_io(&ctx->dev, exit->io.port, size, is_write, &val);
 		if (!is_write)
 			memcpy(p, &val, size);
+		if (ctx->pc && ctx->pc->power != PC_RUNNING)
+			return pc_power_stop(ctx);
 		if (ctx->dev.exit_requested) {
 			ctx->status = ctx->dev.exit_status;
 			return EXIT_STOP;
@@ -72,6 +85,9 @@ static enum exit_action exit_mmio(struct run_ctx *ctx, struct vmctl_exit *exit)
 		return EXIT_RESUME;
 	if (gpa >= MMIO_TEST_BASE && gpa - MMIO_TEST_BASE < MMIO_TEST_SIZE)
 		ctx->mmio_test_accesses++;
+	if (ctx->pc && pc_mmio(ctx->pc, gpa, exit->mmio.len, exit->mmio.is_write,
+			       exit->mmio.data))
+		return EXIT_RESUME;
 	devices_mmio(&ctx->dev, gpa, exit->mmio.len, exit->mmio.is_write, exit->mmio.data);
 	return EXIT_RESUME;
 }
@@ -122,8 +138,8 @@ static enum exit_action exit_internal(struct run_ctx *ctx, struct vmctl_exit *ex
 /* Only with an irqchip, which the PC's I/O APIC (pc/) answers. */
 static enum exit_action exit_eoi(struct run_ctx *ctx, struct vmctl_exit *exit)
 {
-	(void)ctx;
-	(void)exit;
+	if (ctx->pc)
+		pc_eoi(ctx->pc, exit->eoi.vector);
 	return EXIT_RESUME;
 }
 
@@ -187,6 +203,9 @@ static void trace_exit(struct run_ctx *ctx, const struct vmctl_exit *exit)
 		break;
 	case VMCTL_EXIT_UNKNOWN:
 		fprintf(stderr, " code %llu", (unsigned long long)exit->unknown.code);
+		break;
+	case VMCTL_EXIT_EOI:
+		fprintf(stderr, " vector %#x", exit->eoi.vector);
 		break;
 	default:
 		break;
