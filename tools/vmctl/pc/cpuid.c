@@ -17,6 +17,7 @@
 #define LEAF_HV_BASE		0x40000000
 #define LEAF_HV_TIMING		0x40000010
 #define LEAF_TSC_CRYSTAL	0x15
+#define CPUID_1_ECX_HYPERVISOR	BIT(31)
 
 static struct vmctl_cpuid_entry *find(struct vmctl_cpuid_entry *e, unsigned int nr,
 				      uint32_t fn, uint32_t index)
@@ -52,15 +53,22 @@ static bool is_intel(struct vmctl_cpuid_entry *e, unsigned int nr)
 	return l0 && l0->ebx == 0x756e6547 && l0->edx == 0x49656e69 && l0->ecx == 0x6c65746e;
 }
 
-/* APIC IDs: the vCPU's index, as the MADT says; one logical CPU per package. */
+/*
+ * APIC IDs: the vCPU's index, as the MADT says; one logical CPU per package.
+ * And the hypervisor bit, which kvm leaves to userspace: without it Linux
+ * looks for no hypervisor leaves, so no kvm-clock, and calibrates the TSC
+ * against the PIT, which fails under nested emulation.
+ */
 static void pc_cpuid_topology(struct vmctl_cpuid_entry *e, unsigned int nr, unsigned int id)
 {
 	struct vmctl_cpuid_entry *x;
 	unsigned int i;
 
 	x = find(e, nr, 1, 0);
-	if (x)
+	if (x) {
 		x->ebx = (x->ebx & 0xffff) | 1 << 16 | id << 24;
+		x->ecx |= CPUID_1_ECX_HYPERVISOR;
+	}
 	for (i = 0; i < nr; i++) {
 		if (e[i].function == 0xb || e[i].function == 0x1f)
 			e[i].edx = id;		/* x2APIC ID */
