@@ -193,6 +193,10 @@ static void parse_run_args(int argc, char **argv, struct run_opts *o)
 			o->thp = true;
 		} else if (!strcmp(a, "--samples")) {
 			o->samples = opt_value(argc, argv, &i);
+		} else if (!strcmp(a, "--module")) {
+			if (o->load.nr_modules == MB_MODULES_MAX)
+				die_usage("run: too many --module (16 at most):", argv[i]);
+			o->load.modules[o->load.nr_modules++] = opt_value(argc, argv, &i);
 		} else if (!strcmp(a, "--kernel")) {
 			o->kernel = opt_value(argc, argv, &i);
 		} else if (!strcmp(a, "--initrd")) {
@@ -208,8 +212,9 @@ static void parse_run_args(int argc, char **argv, struct run_opts *o)
 	if (!o->kernel && (o->initrd || o->append))
 		die_usage("run: --initrd and --append need --kernel", NULL);
 	if (o->kernel && (o->load.format || o->load.mode >= 0 || o->load.has_load ||
-			  o->load.has_entry || o->load.cmdline))
-		die_usage("run: --format, --mode, --load, --entry, --cmdline: IMAGE only", NULL);
+			  o->load.has_entry || o->load.cmdline || o->load.nr_modules))
+		die_usage("run: --format, --mode, --load, --entry, --cmdline, --module: IMAGE only",
+			  NULL);
 	if (!o->image && !o->kernel)
 		die_usage("run: missing IMAGE", NULL);
 }
