@@ -15,7 +15,7 @@ CC	?= cc
 CFLAGS	?= -O2 -g
 VMCTL_CFLAGS := -Wall -Wextra -Werror -std=gnu11 -I$(PWD)
 
-.PHONY: all module vmctl clean check demo bench lab-deps help shell-amd shell-intel
+.PHONY: all module vmctl clean check linux-check demo bench lab-deps help shell-amd shell-intel
 
 all: module vmctl
 
@@ -38,6 +38,11 @@ lab-deps:
 check: lab-deps
 	tools/lab/check.sh
 
+# Linux as a guest of vmctl run --kernel, nested under kvm.ko in the
+# emulated AMD machine (tools/lab/plans/linux.sh).
+linux-check: lab-deps
+	tools/lab/linux-check.sh
+
 demo: lab-deps
 	tools/lab/demo.sh
 
@@ -52,6 +57,7 @@ shell-intel: lab-deps
 
 help:
 	@sed -n '3,10p' Makefile
+	@echo "  make linux-check     Linux booted by vmctl run --kernel, nested under kvm.ko"
 	@echo "  make shell-amd       a root shell in the emulated AMD machine, vmm.ko loaded"
 	@echo "  make shell-intel     the same in the emulated Intel machine (Bochs)"
 	@echo "  make lab-deps        install the lab's Debian packages"

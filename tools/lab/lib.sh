@@ -64,10 +64,11 @@ build_userspace() {
 		done
 }
 
-# make_initramfs NAME PLAN OUT: vmm.ko for NAME, kvm.ko and friends from
-# that kernel, vmctl and the tests, and PLAN as the plan.
+# make_initramfs NAME PLAN OUT [initramfs.sh args]: vmm.ko for NAME, kvm.ko
+# and friends from that kernel, vmctl and the tests, and PLAN as the plan.
 make_initramfs() {
 	local name=$1 plan=$2 out=$3 m f args=()
+	shift 3
 	kernel_info "$name" || return 1
 	for m in virt/lib/irqbypass arch/x86/kvm/kvm arch/x86/kvm/kvm-intel \
 		 arch/x86/kvm/kvm-amd drivers/crypto/ccp/ccp; do
@@ -94,5 +95,5 @@ make_initramfs() {
 	for g in "$BUILD"/bench-bin/bench.elf "$BUILD"/bench-bin/bench-lifecycle; do
 		[ -f "$g" ] && args+=(-f "$g:/lib/vmm-lab/bench/")
 	done
-	"$LAB/initramfs.sh" -o "$out" "${args[@]}" -p "$plan"
+	"$LAB/initramfs.sh" -o "$out" "${args[@]}" "$@" -p "$plan"
 }
