@@ -56,7 +56,7 @@ build_userspace() {
 	# a dynamic build that make considers up to date.
 	cc -O2 -static -pthread -Wall -Wextra -Werror -std=gnu11 -I"$TOP" \
 		-o "$BUILD/bin/vmctl" "$TOP"/tools/vmctl/*.c "$TOP"/tools/vmctl/pc/*.c &&
-		make -s -C "$TOP/tools/tests/guests" >&2 &&
+		make -s -C "$TOP/tools/tests/guests" O="$BUILD/guests" >&2 &&
 		make -s -C "$TOP/tools/bench" O="$BUILD/bench-bin" >&2 &&
 		for t in abi_test run_test stress_test fpu_check isolation_test; do
 			cc -O2 -static -pthread -Wall -Wextra -Werror -I"$TOP" \
