@@ -321,4 +321,8 @@ void print_stats(const struct run_ctx *ctx)
 	print_count("unhandled out", ctx->dev.unhandled_io_writes);
 	print_count("unbacked read", ctx->dev.unbacked_mmio_reads);
 	print_count("unbacked write", ctx->dev.unbacked_mmio_writes);
+	if (ctx->pc) {
+		print_count("i/o apic msis", ctx->pc->msis);
+		print_count("msi errors", ctx->pc->msi_errors);
+	}
 }

@@ -116,7 +116,6 @@ static void *console_thread(void *arg)
 			n = console_filter(pc, buf, n);
 		console_deliver(pc, buf, n);
 	}
-	pc->input_eof = true;
 	return NULL;
 }
 

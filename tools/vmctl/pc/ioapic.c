@@ -100,6 +100,7 @@ static void ioapic_send(struct pc *pc, unsigned int pin)
 		*rte |= RTE_REMOTE_IRR;
 	}
 	msi = rte_to_msi(*rte);
+	pc->msis++;
 	if (pc->ops->signal_msi(pc->vm, &msi))
 		pc->msi_errors++;
 }

@@ -121,11 +121,13 @@ struct pc {
 
 	/* Console input (console.c). */
 	pthread_t input_thread;
-	bool input_started, input_eof;
+	bool input_started;
 	int stop_pipe[2];
 	bool escape;			/* Ctrl-A x on a terminal ends the run */
 
+	/* MSIs and route updates the backend refused; --stats shows them. */
 	uint64_t msi_errors;
+	uint64_t msis;
 };
 
 /* pc.c: lifetime and the dispatch of exits. */
