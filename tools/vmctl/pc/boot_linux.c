@@ -137,13 +137,16 @@ static int linux_check_layout(struct linux_boot *lb)
 	max = (uint64_t)get32(d, BP_INITRD_ADDR_MAX) + 1;
 	if (top > max)
 		top = max;
-	lb->initrd_gpa = top;
-	if (lb->initrd.data)
-		lb->initrd_gpa = (top - lb->initrd.size) & ~0xfffULL;
-	if (lb->initrd.data && lb->initrd.size > top) {
+	if (lb->initrd.data && lb->initrd.size > top - PC_KERNEL_LOAD) {
 		lb_error(lb->initrd.path, "does not fit below %#llx", (unsigned long long)top);
 		return -1;
 	}
+	lb->initrd_gpa = top;
+	if (lb->initrd.data)
+		lb->initrd_gpa = (top - lb->initrd.size) & ~0xfffULL;
+	/* The file's payload too, whatever init_size claims. */
+	if (kernel_end < PC_KERNEL_LOAD + lb->kernel.size - lb->setup_size)
+		kernel_end = PC_KERNEL_LOAD + lb->kernel.size - lb->setup_size;
 	if (kernel_end > lb->initrd_gpa) {
 		lb_error(lb->kernel.path,
 			 "needs RAM up to %#llx to unpack, and the initrd starts at %#llx: give more --mem",
