@@ -52,8 +52,8 @@ run_in_guest() {
 	wait_out "^@@$mark" "$limit"
 }
 
-# noxsave: QEMU's TCG (7.2) runs a nested guest's XSETBV without the SVM
-# intercept, so kvm never learns the guest's XCR0 (it stays 1, and so does
+# noxsave: QEMU before 8.2 runs a nested guest's XSETBV without the SVM
+# intercept (as plans/main.sh notes), so kvm never learns the guest's XCR0 (it stays 1, and so does
 # CPUID 0xD's size for it) and reloads XCR0 = 1 at every VMRUN: Linux's
 # XSAVE check WARNs at boot, and a guest that used XSAVE would lose its
 # SSE/AVX state. Without XSAVE the guest uses FXSAVE, which is right
