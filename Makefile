@@ -15,7 +15,7 @@ CC	?= cc
 CFLAGS	?= -O2 -g
 VMCTL_CFLAGS := -Wall -Wextra -Werror -std=gnu11 -I$(PWD)
 
-.PHONY: all module vmctl clean check demo bench lab-deps help shell-amd shell-intel
+.PHONY: all module vmctl clean check linux-check demo bench lab-deps help shell-amd shell-intel
 
 all: module vmctl
 
@@ -24,8 +24,8 @@ module:
 
 vmctl: tools/vmctl/vmctl
 
-tools/vmctl/vmctl: $(wildcard tools/vmctl/*.c tools/vmctl/*.h) uapi/vmm.h
-	$(CC) $(CFLAGS) $(VMCTL_CFLAGS) -o $@ $(filter %.c,$^)
+tools/vmctl/vmctl: $(wildcard tools/vmctl/*.c tools/vmctl/*.h tools/vmctl/pc/*.c tools/vmctl/pc/*.h) uapi/vmm.h
+	$(CC) $(CFLAGS) $(VMCTL_CFLAGS) -pthread -o $@ $(filter %.c,$^)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true
@@ -37,6 +37,11 @@ lab-deps:
 
 check: lab-deps
 	tools/lab/check.sh
+
+# Linux as a guest of vmctl run --kernel, nested under kvm.ko in the
+# emulated AMD machine (tools/lab/plans/linux.sh).
+linux-check: lab-deps
+	tools/lab/linux-check.sh
 
 demo: lab-deps
 	tools/lab/demo.sh
@@ -52,6 +57,7 @@ shell-intel: lab-deps
 
 help:
 	@sed -n '3,10p' Makefile
+	@echo "  make linux-check     Linux booted by vmctl run --kernel, nested under kvm.ko"
 	@echo "  make shell-amd       a root shell in the emulated AMD machine, vmm.ko loaded"
 	@echo "  make shell-intel     the same in the emulated Intel machine (Bochs)"
 	@echo "  make lab-deps        install the lab's Debian packages"

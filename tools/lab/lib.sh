@@ -54,9 +54,9 @@ build_userspace() {
 	mkdir -p "$BUILD/bin"
 	# Built here, not through the Makefile's tools/vmctl/vmctl, which may be
 	# a dynamic build that make considers up to date.
-	cc -O2 -static -Wall -Wextra -Werror -std=gnu11 -I"$TOP" \
-		-o "$BUILD/bin/vmctl" "$TOP"/tools/vmctl/*.c &&
-		make -s -C "$TOP/tools/tests/guests" >&2 &&
+	cc -O2 -static -pthread -Wall -Wextra -Werror -std=gnu11 -I"$TOP" \
+		-o "$BUILD/bin/vmctl" "$TOP"/tools/vmctl/*.c "$TOP"/tools/vmctl/pc/*.c &&
+		make -s -C "$TOP/tools/tests/guests" O="$BUILD/guests" >&2 &&
 		make -s -C "$TOP/tools/bench" O="$BUILD/bench-bin" >&2 &&
 		for t in abi_test run_test stress_test fpu_check isolation_test; do
 			cc -O2 -static -pthread -Wall -Wextra -Werror -I"$TOP" \
@@ -64,10 +64,11 @@ build_userspace() {
 		done
 }
 
-# make_initramfs NAME PLAN OUT: vmm.ko for NAME, kvm.ko and friends from
-# that kernel, vmctl and the tests, and PLAN as the plan.
+# make_initramfs NAME PLAN OUT [initramfs.sh args]: vmm.ko for NAME, kvm.ko
+# and friends from that kernel, vmctl and the tests, and PLAN as the plan.
 make_initramfs() {
 	local name=$1 plan=$2 out=$3 m f args=()
+	shift 3
 	kernel_info "$name" || return 1
 	for m in virt/lib/irqbypass arch/x86/kvm/kvm arch/x86/kvm/kvm-intel \
 		 arch/x86/kvm/kvm-amd drivers/crypto/ccp/ccp; do
@@ -94,5 +95,5 @@ make_initramfs() {
 	for g in "$BUILD"/bench-bin/bench.elf "$BUILD"/bench-bin/bench-lifecycle; do
 		[ -f "$g" ] && args+=(-f "$g:/lib/vmm-lab/bench/")
 	done
-	"$LAB/initramfs.sh" -o "$out" "${args[@]}" -p "$plan"
+	"$LAB/initramfs.sh" -o "$out" "${args[@]}" "$@" -p "$plan"
 }

@@ -22,6 +22,7 @@ static const char *const exit_kind_names[VMCTL_EXIT_NR_KINDS] = {
 	[VMCTL_EXIT_FAIL_ENTRY]		= "fail-entry",
 	[VMCTL_EXIT_INTERNAL_ERROR]	= "internal-error",
 	[VMCTL_EXIT_UNKNOWN]		= "unknown",
+	[VMCTL_EXIT_EOI]		= "eoi",
 };
 
 const char *exit_kind_name(enum vmctl_exit_kind kind)

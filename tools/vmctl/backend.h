@@ -58,6 +58,7 @@ enum vmctl_exit_kind {
 	VMCTL_EXIT_FAIL_ENTRY,		/* the hardware refused the guest state */
 	VMCTL_EXIT_INTERNAL_ERROR,	/* the hypervisor could not go on */
 	VMCTL_EXIT_UNKNOWN,		/* a backend exit vmctl has no kind for */
+	VMCTL_EXIT_EOI,			/* a level-triggered vector's EOI (irqchip) */
 	VMCTL_EXIT_NR_KINDS
 };
 
@@ -104,7 +105,26 @@ struct vmctl_exit {
 			uint64_t code;		/* the backend's own exit code */
 			uint64_t hw_reason;	/* the hardware's, where known */
 		} unknown;
+		struct {
+			uint8_t vector;		/* the local APIC's EOI of it */
+		} eoi;
 	};
+};
+
+/*
+ * A message signalled interrupt as the local APIC receives it (the SDM's
+ * "Message Signalled Interrupts"): address 0xfee00000 with the destination,
+ * data with the vector, delivery mode and trigger mode.
+ */
+struct vmctl_msi {
+	uint64_t address;
+	uint32_t data;
+};
+
+/* The MSI that global system interrupt gsi (an I/O APIC pin) sends. */
+struct vmctl_irq_route {
+	uint32_t gsi;
+	struct vmctl_msi msi;
 };
 
 /* Backends embed these in their own VM and vCPU state (container_of). */
@@ -163,6 +183,26 @@ struct vmctl_backend_ops {
 	 * return -1 with errno EINTR.
 	 */
 	void (*kick)(struct vmctl_vcpu *vcpu);
+
+	/*
+	 * The interrupt path of a PC (pc/): the local APICs live in the
+	 * hypervisor, the I/O APIC and the 8259s in vmctl. A backend without
+	 * an in-kernel local APIC fails these with errno EOPNOTSUPP and says
+	 * which capability it lacks.
+	 *
+	 * create_irqchip: before the first create_vcpu. nr_pins I/O APIC
+	 * pins (GSIs 0..nr_pins-1) get routes through set_irq_routes; the
+	 * EOI of a vector that a level-triggered route sends comes back as
+	 * VMCTL_EXIT_EOI, so that the I/O APIC can clear its remote IRR.
+	 */
+	int (*create_irqchip)(struct vmctl_vm *vm, unsigned int nr_pins);
+	/* Replaces all routes; a pin without one is masked. */
+	int (*set_irq_routes)(struct vmctl_vm *vm, const struct vmctl_irq_route *routes,
+			      unsigned int nr);
+	/* Any thread: delivers msi to the local APICs it addresses. */
+	int (*signal_msi)(struct vmctl_vm *vm, const struct vmctl_msi *msi);
+	/* The guest's TSC frequency, in kHz, as the hypervisor runs it. */
+	int (*get_tsc_khz)(struct vmctl_vcpu *vcpu, uint32_t *khz);
 };
 
 #define container_of(ptr, type, member) \

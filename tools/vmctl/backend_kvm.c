@@ -560,6 +560,10 @@ static void kvm_exit_to_vmctl(const struct kvm_run *run, struct vmctl_exit *exit
 		for (i = 0; i < exit->internal.ndata; i++)
 			exit->internal.data[i] = run->internal.data[i];
 		break;
+	case KVM_EXIT_IOAPIC_EOI:
+		exit->kind = VMCTL_EXIT_EOI;
+		exit->eoi.vector = run->eoi.vector;
+		break;
 	case KVM_EXIT_UNKNOWN:
 		exit->kind = VMCTL_EXIT_UNKNOWN;
 		exit->unknown.code = run->exit_reason;
@@ -614,6 +618,91 @@ static void kvm_be_kick(struct vmctl_vcpu *vcpu)
 		vc->run->immediate_exit = 1;
 }
 
+/*
+ * The split irqchip: kvm keeps the local APICs (timer, IPIs, EOI) and leaves
+ * the I/O APIC and the PIC to userspace, which sends their interrupts as
+ * MSIs. kvm computes which vectors need an EOI exit from the MSI routes of
+ * the first nr_pins GSIs, hence set_irq_routes.
+ */
+static int kvm_be_create_irqchip(struct vmctl_vm *vm, unsigned int nr_pins)
+{
+	struct kvm_be_vm *kvm = to_kvm_vm(vm);
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_SPLIT_IRQCHIP,
+		.args[0] = nr_pins,
+	};
+
+	if (ioctl(kvm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_SIGNAL_MSI) <= 0 ||
+	    ioctl(kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_SPLIT_IRQCHIP) <= 0) {
+		fprintf(stderr, "%s: kvm: no KVM_CAP_SPLIT_IRQCHIP or KVM_CAP_SIGNAL_MSI\n",
+			progname);
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	if (ioctl(kvm->fd, KVM_ENABLE_CAP, &cap) < 0) {
+		warn_errno("kvm: KVM_ENABLE_CAP KVM_CAP_SPLIT_IRQCHIP");
+		return -1;
+	}
+	return 0;
+}
+
+static int kvm_be_set_irq_routes(struct vmctl_vm *vm, const struct vmctl_irq_route *routes,
+				 unsigned int nr)
+{
+	struct kvm_irq_routing *table;
+	unsigned int i;
+	int ret;
+
+	table = calloc(1, sizeof(*table) + nr * sizeof(table->entries[0]));
+	if (!table) {
+		warn_errno("calloc");
+		return -1;
+	}
+	table->nr = nr;
+	for (i = 0; i < nr; i++) {
+		struct kvm_irq_routing_entry *e = &table->entries[i];
+
+		e->gsi = routes[i].gsi;
+		e->type = KVM_IRQ_ROUTING_MSI;
+		e->u.msi.address_lo = (uint32_t)routes[i].msi.address;
+		e->u.msi.address_hi = routes[i].msi.address >> 32;
+		e->u.msi.data = routes[i].msi.data;
+	}
+	ret = ioctl(to_kvm_vm(vm)->fd, KVM_SET_GSI_ROUTING, table);
+	if (ret < 0)
+		warn_errno("kvm: KVM_SET_GSI_ROUTING");
+	free(table);
+	return ret < 0 ? -1 : 0;
+}
+
+/* 0 from kvm means no APIC took it (software-disabled): not an error. */
+static int kvm_be_signal_msi(struct vmctl_vm *vm, const struct vmctl_msi *msi)
+{
+	struct kvm_msi m = {
+		.address_lo = (uint32_t)msi->address,
+		.address_hi = msi->address >> 32,
+		.data = msi->data,
+	};
+
+	if (ioctl(to_kvm_vm(vm)->fd, KVM_SIGNAL_MSI, &m) < 0) {
+		warn_errno("kvm: KVM_SIGNAL_MSI");
+		return -1;
+	}
+	return 0;
+}
+
+static int kvm_be_get_tsc_khz(struct vmctl_vcpu *vcpu, uint32_t *khz)
+{
+	int ret = ioctl(to_kvm_vcpu(vcpu)->fd, KVM_GET_TSC_KHZ, 0);
+
+	if (ret <= 0) {
+		warn_errno("kvm: KVM_GET_TSC_KHZ");
+		return -1;
+	}
+	*khz = ret;
+	return 0;
+}
+
 const struct vmctl_backend_ops kvm_backend_ops = {
 	.name = "kvm",
 	.create_vm = kvm_be_create_vm,
@@ -629,4 +718,8 @@ const struct vmctl_backend_ops kvm_backend_ops = {
 	.set_sregs = kvm_be_set_sregs,
 	.run = kvm_be_run,
 	.kick = kvm_be_kick,
+	.create_irqchip = kvm_be_create_irqchip,
+	.set_irq_routes = kvm_be_set_irq_routes,
+	.signal_msi = kvm_be_signal_msi,
+	.get_tsc_khz = kvm_be_get_tsc_khz,
 };

@@ -445,6 +445,53 @@ static void vmm_kick(struct vmctl_vcpu *vcpu)
 	to_vcpu(vcpu)->run->immediate_exit = 1;
 }
 
+/*
+ * The interrupt path needs a local APIC in the module, with a way to send it
+ * an MSI (VMM_SIGNAL_MSI) and an exit for the EOIs of level-triggered
+ * vectors; uapi/vmm.h has neither yet. Until it does, these say so, and
+ * vmctl run --kernel stops before creating the vCPU.
+ */
+static int vmm_no_irqchip(const char *what)
+{
+	fprintf(stderr,
+		"%s: vmm: %s: the module has no in-kernel local APIC yet (needs VMM_SIGNAL_MSI and an EOI exit)\n",
+		progname, what);
+	errno = EOPNOTSUPP;
+	return -1;
+}
+
+static int vmm_create_irqchip(struct vmctl_vm *vm, unsigned int nr_pins)
+{
+	(void)vm;
+	(void)nr_pins;
+	return vmm_no_irqchip("create_irqchip");
+}
+
+static int vmm_set_irq_routes(struct vmctl_vm *vm, const struct vmctl_irq_route *routes,
+			      unsigned int nr)
+{
+	(void)vm;
+	(void)routes;
+	(void)nr;
+	return vmm_no_irqchip("set_irq_routes");
+}
+
+static int vmm_signal_msi(struct vmctl_vm *vm, const struct vmctl_msi *msi)
+{
+	(void)vm;
+	(void)msi;
+	return vmm_no_irqchip("signal_msi");
+}
+
+/* The module reports no TSC frequency yet; the caller falls back to none. */
+static int vmm_get_tsc_khz(struct vmctl_vcpu *vcpu, uint32_t *khz)
+{
+	(void)vcpu;
+	(void)khz;
+	errno = EOPNOTSUPP;
+	return -1;
+}
+
 const struct vmctl_backend_ops vmm_backend_ops = {
 	.name		= "vmm",
 	.create_vm	= vmm_create_vm,
@@ -459,5 +506,9 @@ const struct vmctl_backend_ops vmm_backend_ops = {
 	.get_sregs	= vmm_get_sregs,
 	.set_sregs	= vmm_set_sregs,
 	.run		= vmm_run,
+	.create_irqchip	= vmm_create_irqchip,
+	.set_irq_routes	= vmm_set_irq_routes,
+	.signal_msi	= vmm_signal_msi,
+	.get_tsc_khz	= vmm_get_tsc_khz,
 	.kick		= vmm_kick,
 };

@@ -35,9 +35,14 @@
 
 #define MB_INFO_MEMORY		BIT(0)
 #define MB_INFO_CMDLINE		BIT(2)
+#define MB_INFO_MODS		BIT(3)
 #define MB_INFO_MMAP		BIT(6)
 #define MB_INFO_LOADER_NAME	BIT(9)
 #define MB_MEMORY_AVAILABLE	1
+#define MB_MEMORY_RESERVED	2
+#define MB_MMAP_ENTRY		24	/* size field, then 20 bytes */
+#define LEGACY_HOLE		0xa0000ULL	/* VGA and BIOS, up to 1 MiB */
+#define LEGACY_HOLE_END		0x100000ULL
 
 static void put32(unsigned char *ram, uint64_t gpa, uint32_t v)
 {
@@ -94,34 +99,111 @@ static void build_page_tables(unsigned char *ram)
 		put64(ram, BOOT_PD + (addr >> 21) * 8, addr | PTE_P | PTE_RW | PTE_PS);
 }
 
+static void mmap_entry(unsigned char *ram, uint64_t *at, uint64_t base, uint64_t len,
+		       uint32_t type)
+{
+	put32(ram, *at, MB_MMAP_ENTRY - 4);	/* size of the rest */
+	put64(ram, *at + 4, base);
+	put64(ram, *at + 12, len);
+	put32(ram, *at + 20, type);
+	*at += MB_MMAP_ENTRY;
+}
+
 /*
- * The Multiboot information structure: memory sizes, a one-entry memory map
- * (all of RAM), the command line and our name. Offsets are the Multiboot
+ * The memory map as a PC's firmware gives it: low RAM, the legacy hole
+ * (reserved, though backed by RAM here), and RAM from 1 MiB; the boot
+ * structures and modules lie in available RAM, as with GRUB.
+ */
+static uint32_t build_multiboot_mmap(unsigned char *ram, uint64_t ram_size)
+{
+	uint64_t at = BOOT_MB_MMAP;
+
+	if (ram_size <= LEGACY_HOLE) {
+		mmap_entry(ram, &at, 0, ram_size, MB_MEMORY_AVAILABLE);
+	} else {
+		mmap_entry(ram, &at, 0, LEGACY_HOLE, MB_MEMORY_AVAILABLE);
+		mmap_entry(ram, &at, LEGACY_HOLE, LEGACY_HOLE_END - LEGACY_HOLE,
+			   MB_MEMORY_RESERVED);
+		if (ram_size > LEGACY_HOLE_END)
+			mmap_entry(ram, &at, LEGACY_HOLE_END, ram_size - LEGACY_HOLE_END,
+				   MB_MEMORY_AVAILABLE);
+	}
+	return at - BOOT_MB_MMAP;
+}
+
+/* The module list at img->mb_mods_list, each module's string after it. */
+static void build_multiboot_modules(unsigned char *ram, const struct image *img)
+{
+	uint64_t list = img->mb_mods_list;
+	uint64_t str = list + img->nr_modules * 16;
+	unsigned int i;
+
+	for (i = 0; i < img->nr_modules; i++) {
+		const struct mb_module *m = &img->modules[i];
+		size_t len = strlen(m->path);
+
+		put32(ram, list + 16 * i, m->gpa);			/* mod_start */
+		put32(ram, list + 16 * i + 4, m->gpa + m->size);	/* mod_end */
+		put32(ram, list + 16 * i + 8, str);			/* string */
+		put32(ram, list + 16 * i + 12, 0);
+		memcpy(ram + str, m->path, len);
+		str += len;
+		if (m->cmdline) {
+			ram[str++] = ' ';
+			memcpy(ram + str, m->cmdline, strlen(m->cmdline));
+			str += strlen(m->cmdline);
+		}
+		ram[str++] = 0;
+	}
+}
+
+/*
+ * The Multiboot information structure: memory sizes, the memory map, the
+ * command line, our name and the modules. Offsets are the Multiboot
  * specification's.
  */
-static void build_multiboot_info(unsigned char *ram, const struct load_opts *o)
+static void build_multiboot_info(unsigned char *ram, const struct image *img,
+				 const struct load_opts *o)
 {
 	const char *cmdline = o->cmdline ? o->cmdline : "";
 	uint64_t ram_kib = o->ram_size >> 10;
+	uint32_t flags = MB_INFO_MEMORY | MB_INFO_CMDLINE | MB_INFO_MMAP | MB_INFO_LOADER_NAME;
 
 	memset(ram + BOOT_MB_INFO, 0, BOOT_CMDLINE_MAX + BOOT_MB_CMDLINE - BOOT_MB_INFO);
-	put32(ram, BOOT_MB_INFO + 0, MB_INFO_MEMORY | MB_INFO_CMDLINE | MB_INFO_MMAP |
-	      MB_INFO_LOADER_NAME);
+	if (img->nr_modules) {
+		flags |= MB_INFO_MODS;
+		put32(ram, BOOT_MB_INFO + 20, img->nr_modules);		/* mods_count */
+		put32(ram, BOOT_MB_INFO + 24, img->mb_mods_list);	/* mods_addr */
+		build_multiboot_modules(ram, img);
+	}
+	put32(ram, BOOT_MB_INFO + 0, flags);
 	put32(ram, BOOT_MB_INFO + 4, ram_kib < 640 ? ram_kib : 640);	/* mem_lower */
 	put32(ram, BOOT_MB_INFO + 8, ram_kib > 1024 ? ram_kib - 1024 : 0); /* mem_upper */
 	put32(ram, BOOT_MB_INFO + 16, BOOT_MB_CMDLINE);
-	put32(ram, BOOT_MB_INFO + 44, 24);		/* mmap_length */
+	put32(ram, BOOT_MB_INFO + 44, build_multiboot_mmap(ram, o->ram_size)); /* mmap_length */
 	put32(ram, BOOT_MB_INFO + 48, BOOT_MB_MMAP);	/* mmap_addr */
 	put32(ram, BOOT_MB_INFO + 64, BOOT_MB_LOADER_NAME);
-
-	put32(ram, BOOT_MB_MMAP + 0, 20);		/* size of the rest */
-	put64(ram, BOOT_MB_MMAP + 4, 0);		/* base_addr */
-	put64(ram, BOOT_MB_MMAP + 12, o->ram_size);	/* length */
-	put32(ram, BOOT_MB_MMAP + 20, MB_MEMORY_AVAILABLE);
 
 	memcpy(ram + BOOT_MB_LOADER_NAME, "vmctl", sizeof("vmctl"));
 	/* The loader checked that it fits below BOOT_CMDLINE_MAX. */
 	memcpy(ram + BOOT_MB_CMDLINE, cmdline, strlen(cmdline) + 1);
+}
+
+/*
+ * The GDT Linux's 64-bit boot protocol asks for: flat __BOOT_CS (0x10,
+ * 64-bit code) and __BOOT_DS (0x18), and our TSS at 0x20 as above.
+ */
+static void build_gdt_linux(unsigned char *ram)
+{
+	memset(ram + BOOT_GDT, 0, 0x30);
+	put64(ram, BOOT_GDT + BOOT_LINUX_CS,
+	      descriptor(0, 0xfffff, SEG_TYPE_CODE_RX, true, true, false, true));
+	put64(ram, BOOT_GDT + BOOT_LINUX_DS,
+	      descriptor(0, 0xfffff, SEG_TYPE_DATA_RW, true, false, true, true));
+	put64(ram, BOOT_GDT + BOOT_SEL_TSS,
+	      descriptor(BOOT_TSS, TSS_SIZE - 1, SEG_TYPE_TSS_BUSY, false, false, false, false));
+	memset(ram + BOOT_TSS, 0, TSS_SIZE);
+	ram[BOOT_TSS + 0x66] = TSS_SIZE;
 }
 
 static struct vmctl_segment flat_segment(uint16_t selector, unsigned int type, bool l)
@@ -204,6 +286,40 @@ static void protected_mode(const struct image *img, unsigned char *ram,
 	regs->rsp = BOOT_STACK_TOP;
 }
 
+/*
+ * Linux's 64-bit entry (Documentation/arch/x86/boot.rst, "64-bit Boot
+ * Protocol"): long mode with the loaded kernel, boot_params and the command
+ * line identity mapped, the GDT above with CS = __BOOT_CS and the data
+ * segments __BOOT_DS, interrupts off, RSI = boot_params.
+ */
+void boot_linux_state(unsigned char *ram, uint64_t entry, uint64_t boot_params,
+		      struct vmctl_regs *regs, struct vmctl_sregs *sregs)
+{
+	memset(regs, 0, sizeof(*regs));
+	memset(sregs, 0, sizeof(*sregs));
+	build_gdt_linux(ram);
+	build_page_tables(ram);
+	sregs->cs = flat_segment(BOOT_LINUX_CS, SEG_TYPE_CODE_RX, true);
+	sregs->ds = flat_segment(BOOT_LINUX_DS, SEG_TYPE_DATA_RW, false);
+	sregs->es = sregs->ds;
+	sregs->fs = sregs->ds;
+	sregs->gs = sregs->ds;
+	sregs->ss = sregs->ds;
+	sregs->tr = (struct vmctl_segment){
+		.base = BOOT_TSS, .limit = TSS_SIZE - 1, .selector = BOOT_SEL_TSS,
+		.type = SEG_TYPE_TSS_BUSY, .present = 1,
+	};
+	sregs->ldtr = (struct vmctl_segment){ .type = SEG_TYPE_LDT };
+	sregs->gdt = (struct vmctl_dtable){ .base = BOOT_GDT, .limit = 0x2f };
+	sregs->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_PG;
+	sregs->cr3 = BOOT_PML4;
+	sregs->cr4 = CR4_PAE;
+	sregs->efer = EFER_LME | EFER_LMA;
+	regs->rflags = RFLAGS_FIXED;
+	regs->rip = entry;
+	regs->rsi = boot_params;
+}
+
 void boot_setup(const struct image *img, const struct load_opts *o, unsigned char *ram,
 		struct vmctl_regs *regs, struct vmctl_sregs *sregs)
 {
@@ -216,7 +332,7 @@ void boot_setup(const struct image *img, const struct load_opts *o, unsigned cha
 	}
 	protected_mode(img, ram, regs, sregs);
 	if (img->multiboot) {
-		build_multiboot_info(ram, o);
+		build_multiboot_info(ram, img, o);
 		regs->rax = MULTIBOOT_BOOTLOADER_MAGIC;
 		regs->rbx = BOOT_MB_INFO;
 	}

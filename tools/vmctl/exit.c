@@ -30,6 +30,16 @@ static void record_sample(struct run_ctx *ctx, uint32_t val)
 	ctx->samples[ctx->nr_samples++] = val;
 }
 
+/* The guest powered the PC off (ACPI S5) or reset it: the run ends. */
+static enum exit_action pc_power_stop(struct run_ctx *ctx)
+{
+	bool off = ctx->pc->power == PC_POWEROFF;
+
+	fprintf(stderr, "%s: guest %s\n", progname, off ? "powered off" : "reset the machine");
+	ctx->status = off ? EXIT_OK : EXIT_RESET;
+	return EXIT_STOP;
+}
+
 static enum exit_action exit_io(struct run_ctx *ctx, struct vmctl_exit *exit)
 {
 	bool is_write = exit->io.dir == VMCTL_IO_OUT;
@@ -53,9 +63,12 @@ static enum exit_action exit_io(struct run_ctx *ctx, struct vmctl_exit *exit)
 		uint32_t val = 0;
 
 		memcpy(&val, p, size);
-		devices_io(&ctx->dev, exit->io.port, size, is_write, &val);
+		if (!ctx->pc || !pc_io(ctx->pc, exit->io.port, size, is_write, &val))
+			devices_io(&ctx->dev, exit->io.port, size, is_write, &val);
 		if (!is_write)
 			memcpy(p, &val, size);
+		if (ctx->pc && ctx->pc->power != PC_RUNNING)
+			return pc_power_stop(ctx);
 		if (ctx->dev.exit_requested) {
 			ctx->status = ctx->dev.exit_status;
 			return EXIT_STOP;
@@ -72,6 +85,9 @@ static enum exit_action exit_mmio(struct run_ctx *ctx, struct vmctl_exit *exit)
 		return EXIT_RESUME;
 	if (gpa >= MMIO_TEST_BASE && gpa - MMIO_TEST_BASE < MMIO_TEST_SIZE)
 		ctx->mmio_test_accesses++;
+	if (ctx->pc && pc_mmio(ctx->pc, gpa, exit->mmio.len, exit->mmio.is_write,
+			       exit->mmio.data))
+		return EXIT_RESUME;
 	devices_mmio(&ctx->dev, gpa, exit->mmio.len, exit->mmio.is_write, exit->mmio.data);
 	return EXIT_RESUME;
 }
@@ -119,6 +135,14 @@ static enum exit_action exit_internal(struct run_ctx *ctx, struct vmctl_exit *ex
 	return EXIT_STOP;
 }
 
+/* Only with an irqchip, which the PC's I/O APIC (pc/) answers. */
+static enum exit_action exit_eoi(struct run_ctx *ctx, struct vmctl_exit *exit)
+{
+	if (ctx->pc)
+		pc_eoi(ctx->pc, exit->eoi.vector);
+	return EXIT_RESUME;
+}
+
 static enum exit_action (*const exit_handlers[VMCTL_EXIT_NR_KINDS])(struct run_ctx *ctx,
 								    struct vmctl_exit *exit) = {
 	[VMCTL_EXIT_IO]			= exit_io,
@@ -129,6 +153,7 @@ static enum exit_action (*const exit_handlers[VMCTL_EXIT_NR_KINDS])(struct run_c
 	[VMCTL_EXIT_FAIL_ENTRY]		= exit_fail_entry,
 	[VMCTL_EXIT_INTERNAL_ERROR]	= exit_internal,
 	[VMCTL_EXIT_UNKNOWN]		= exit_internal,
+	[VMCTL_EXIT_EOI]		= exit_eoi,
 };
 
 static unsigned long long mmio_value(const struct vmctl_exit *exit)
@@ -178,6 +203,9 @@ static void trace_exit(struct run_ctx *ctx, const struct vmctl_exit *exit)
 		break;
 	case VMCTL_EXIT_UNKNOWN:
 		fprintf(stderr, " code %llu", (unsigned long long)exit->unknown.code);
+		break;
+	case VMCTL_EXIT_EOI:
+		fprintf(stderr, " vector %#x", exit->eoi.vector);
 		break;
 	default:
 		break;
@@ -293,4 +321,8 @@ void print_stats(const struct run_ctx *ctx)
 	print_count("unhandled out", ctx->dev.unhandled_io_writes);
 	print_count("unbacked read", ctx->dev.unbacked_mmio_reads);
 	print_count("unbacked write", ctx->dev.unbacked_mmio_writes);
+	if (ctx->pc) {
+		print_count("i/o apic msis", ctx->pc->msis);
+		print_count("msi errors", ctx->pc->msi_errors);
+	}
 }

@@ -119,6 +119,13 @@ err_close:
 
 void image_free(struct image *img)
 {
+	unsigned int i;
+
+	for (i = 0; i < img->nr_modules; i++) {
+		free(img->modules[i].data);
+		free((char *)img->modules[i].path);
+	}
+	img->nr_modules = 0;
 	free(img->data);
 	img->data = NULL;
 }
@@ -472,6 +479,64 @@ static int check_layout(struct image *img, const struct load_opts *o)
 	return 0;
 }
 
+/* The whole of a module file, as image_read reads an image. */
+static int read_module(struct mb_module *m)
+{
+	struct image file;
+
+	if (image_read(&file, m->path))
+		return -1;
+	m->data = file.data;
+	m->size = file.size;
+	return 0;
+}
+
+#define PAGE_ALIGN(x)	(((x) + 0xfffULL) & ~0xfffULL)
+#define MB_MODULE_ENTRY	16	/* mod_start, mod_end, string, reserved */
+
+/*
+ * Multiboot modules: each file page aligned (the spec's flag 0, which we
+ * honour whether asked or not) from the first page above both the image
+ * and 1 MiB, then one area with the module list and the strings ("FILE
+ * CMDLINE", as GRUB gives them). Everything must fit in RAM.
+ */
+static int load_modules(struct image *img, const struct load_opts *o)
+{
+	uint64_t next = 0x100000, strings = 0;
+	unsigned int i;
+
+	for (i = 0; i < img->nr_segs; i++)
+		if (img->segs[i].gpa + img->segs[i].memsz > next)
+			next = img->segs[i].gpa + img->segs[i].memsz;
+	next = PAGE_ALIGN(next);
+	for (i = 0; i < o->nr_modules; i++) {
+		struct mb_module *m = &img->modules[i];
+		const char *comma = strchr(o->modules[i], ',');
+		size_t len = comma ? (size_t)(comma - o->modules[i]) : strlen(o->modules[i]);
+
+		m->path = strndup(o->modules[i], len);
+		if (!m->path) {
+			warn_errno("strndup");
+			return -1;
+		}
+		m->cmdline = comma ? comma + 1 : NULL;
+		img->nr_modules++;
+		if (read_module(m))
+			return -1;
+		m->gpa = next;
+		next = PAGE_ALIGN(next + m->size);
+		strings += strlen(m->path) + 1 + (m->cmdline ? strlen(m->cmdline) + 1 : 0);
+	}
+	img->mb_mods_list = next;
+	next += o->nr_modules * MB_MODULE_ENTRY + strings;
+	if (next > o->ram_size) {
+		image_error(img, "multiboot: the modules need RAM up to %#llx (see --mem)",
+			    (unsigned long long)next);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * --format auto: a valid Multiboot header wins (Multiboot kernels are often
  * ELF files too), then the ELF magic; anything else is a flat binary.
@@ -494,6 +559,11 @@ int image_parse(struct image *img, const struct load_opts *o)
 	if (img->format != FORMAT_FLAT &&
 	    (o->mode >= 0 || o->has_load || o->has_entry)) {
 		image_error(img, "--mode, --load and --entry are for flat binaries, this is %s",
+			    format_name(img->format));
+		return -1;
+	}
+	if (img->format != FORMAT_MULTIBOOT && o->nr_modules) {
+		image_error(img, "--module is for multiboot kernels, this is %s",
 			    format_name(img->format));
 		return -1;
 	}
@@ -524,7 +594,9 @@ int image_parse(struct image *img, const struct load_opts *o)
 		ret = parse_flat(img, o);
 		break;
 	}
-	return ret ? ret : check_layout(img, o);
+	if (ret || check_layout(img, o))
+		return -1;
+	return img->multiboot ? load_modules(img, o) : 0;
 }
 
 /* RAM is a fresh anonymous mapping: the bss parts are zero already. */
@@ -535,4 +607,6 @@ void image_copy(const struct image *img, unsigned char *ram)
 	for (i = 0; i < img->nr_segs; i++)
 		memcpy(ram + img->segs[i].gpa, img->data + img->segs[i].file_off,
 		       img->segs[i].filesz);
+	for (i = 0; i < img->nr_modules; i++)
+		memcpy(ram + img->modules[i].gpa, img->modules[i].data, img->modules[i].size);
 }

@@ -25,8 +25,8 @@ enum image_format { FORMAT_AUTO, FORMAT_FLAT, FORMAT_ELF, FORMAT_MULTIBOOT };
 #define BOOT_GDT		0x500	/* 6 descriptors, see boot.c */
 #define BOOT_TSS		0x580	/* 104 bytes */
 #define BOOT_MB_INFO		0x600	/* multiboot information */
-#define BOOT_MB_MMAP		0x680	/* its memory map: one entry */
-#define BOOT_MB_LOADER_NAME	0x6c0	/* "vmctl" */
+#define BOOT_MB_MMAP		0x680	/* its memory map: up to 3 entries */
+#define BOOT_MB_LOADER_NAME	0x6e0	/* "vmctl" */
 #define BOOT_MB_CMDLINE		0x700	/* --cmdline, up to 0x1000 */
 #define BOOT_CMDLINE_MAX	(0x1000 - BOOT_MB_CMDLINE)	/* with the NUL */
 #define BOOT_PML4		0x1000
@@ -43,10 +43,14 @@ enum image_format { FORMAT_AUTO, FORMAT_FLAT, FORMAT_ELF, FORMAT_MULTIBOOT };
 #define BOOT_SEL_DATA		0x10
 #define BOOT_SEL_CODE64		0x18
 #define BOOT_SEL_TSS		0x20
+/* The Linux boot protocol's __BOOT_CS and __BOOT_DS (boot_linux_state). */
+#define BOOT_LINUX_CS		0x10
+#define BOOT_LINUX_DS		0x18
 
 #define MULTIBOOT_BOOTLOADER_MAGIC	0x2badb002
 
 #define IMAGE_MAX_SEGS		32
+#define MB_MODULES_MAX		16
 
 /* A piece of the file copied to guest memory; the rest of memsz is zero. */
 struct image_seg {
@@ -54,6 +58,15 @@ struct image_seg {
 	uint64_t file_off;
 	uint64_t filesz;
 	uint64_t memsz;
+};
+
+/* A Multiboot boot module (--module FILE[,CMDLINE]), page aligned in RAM. */
+struct mb_module {
+	const char *path;
+	const char *cmdline;	/* NULL: none */
+	unsigned char *data;
+	size_t size;
+	uint64_t gpa;
 };
 
 struct image {
@@ -66,6 +79,10 @@ struct image {
 	bool multiboot;
 	unsigned int nr_segs;
 	struct image_seg segs[IMAGE_MAX_SEGS];
+	/* Multiboot modules, and the page with their list and strings. */
+	unsigned int nr_modules;
+	struct mb_module modules[MB_MODULES_MAX];
+	uint64_t mb_mods_list;
 };
 
 /* The command line's say in loading; mode < 0, !has_* mean "default". */
@@ -76,6 +93,8 @@ struct load_opts {
 	uint64_t load, entry;
 	const char *cmdline;
 	uint64_t ram_size;
+	unsigned int nr_modules;
+	const char *modules[MB_MODULES_MAX];	/* --module FILE[,CMDLINE] */
 };
 
 /* loader.c: -1 after printing why; all failures are bad input (status 2). */
@@ -89,5 +108,8 @@ const char *format_name(enum image_format format);
 /* boot.c: writes the mode's structures to ram and the initial state. */
 void boot_setup(const struct image *img, const struct load_opts *o, unsigned char *ram,
 		struct vmctl_regs *regs, struct vmctl_sregs *sregs);
+/* boot.c: Linux's 64-bit entry state; the GDT and page tables in ram. */
+void boot_linux_state(unsigned char *ram, uint64_t entry, uint64_t boot_params,
+		      struct vmctl_regs *regs, struct vmctl_sregs *sregs);
 
 #endif

@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 
 #include "loader.h"
+#include "pc/boot_linux.h"
 #include "run.h"
 
 #define RAM_DEFAULT	(64ULL << 20)
@@ -26,10 +27,14 @@
 #define RAM_ALIGN	4096ULL
 #define THP_SIZE	(2ULL << 20)
 
+/* kvm's local APIC timer counts at 1 GHz (its APIC bus clock). */
+#define KVM_APIC_KHZ	1000000
+
 struct run_opts {
 	enum backend backend;
 	struct load_opts load;
 	const char *image;
+	const char *kernel, *initrd, *append;	/* --kernel: a PC booting Linux */
 	const char *samples;	/* --samples FILE */
 	bool stats, trace, resume_on_hlt, thp;
 };
@@ -188,11 +193,29 @@ static void parse_run_args(int argc, char **argv, struct run_opts *o)
 			o->thp = true;
 		} else if (!strcmp(a, "--samples")) {
 			o->samples = opt_value(argc, argv, &i);
+		} else if (!strcmp(a, "--module")) {
+			if (o->load.nr_modules == MB_MODULES_MAX)
+				die_usage("run: too many --module (16 at most):", argv[i]);
+			o->load.modules[o->load.nr_modules++] = opt_value(argc, argv, &i);
+		} else if (!strcmp(a, "--kernel")) {
+			o->kernel = opt_value(argc, argv, &i);
+		} else if (!strcmp(a, "--initrd")) {
+			o->initrd = opt_value(argc, argv, &i);
+		} else if (!strcmp(a, "--append")) {
+			o->append = opt_value(argc, argv, &i);
 		} else {
 			die_usage("run: unknown option", a);
 		}
 	}
-	if (!o->image)
+	if (o->kernel && o->image)
+		die_usage("run: --kernel boots a PC, not an IMAGE as well:", o->image);
+	if (!o->kernel && (o->initrd || o->append))
+		die_usage("run: --initrd and --append need --kernel", NULL);
+	if (o->kernel && (o->load.format || o->load.mode >= 0 || o->load.has_load ||
+			  o->load.has_entry || o->load.cmdline || o->load.nr_modules))
+		die_usage("run: --format, --mode, --load, --entry, --cmdline, --module: IMAGE only",
+			  NULL);
+	if (!o->image && !o->kernel)
 		die_usage("run: missing IMAGE", NULL);
 }
 
@@ -279,6 +302,20 @@ static int write_samples(const struct run_ctx *ctx, const char *path)
 	return 0;
 }
 
+/*
+ * The PC's CPUID: its topology, and the TSC frequency where the backend
+ * tells it (only kvm for now: without it the guest calibrates).
+ */
+static int pc_setup_cpuid(struct run_ctx *ctx, struct vmctl_cpuid_entry **cpuid,
+			  unsigned int *nr)
+{
+	uint32_t tsc_khz = 0;
+
+	if (ctx->ops->get_tsc_khz(ctx->vcpu, &tsc_khz))
+		tsc_khz = 0;
+	return pc_cpuid(cpuid, nr, ctx->vcpu->id, tsc_khz, KVM_APIC_KHZ);
+}
+
 /* The vCPU as the image expects it: CPUID first, hypervisors check CR4/EFER against it. */
 static int setup_vcpu(struct run_ctx *ctx, struct vmctl_vm *vm,
 		      const struct vmctl_regs *regs, const struct vmctl_sregs *sregs)
@@ -290,6 +327,10 @@ static int setup_vcpu(struct run_ctx *ctx, struct vmctl_vm *vm,
 
 	if (ops->supported_cpuid(vm, &cpuid, &nr))
 		return -1;
+	if (ctx->pc && pc_setup_cpuid(ctx, &cpuid, &nr)) {
+		free(cpuid);
+		return -1;
+	}
 	ret = ops->set_cpuid(ctx->vcpu, cpuid, nr);
 	free(cpuid);
 	if (ret || ops->set_sregs(ctx->vcpu, sregs) || ops->set_regs(ctx->vcpu, regs))
@@ -297,8 +338,32 @@ static int setup_vcpu(struct run_ctx *ctx, struct vmctl_vm *vm,
 	return 0;
 }
 
+/*
+ * --kernel: the PC's interrupt controllers first (the backend must have a
+ * local APIC before the vCPU exists), then its tables and Linux in RAM.
+ */
+static int setup_pc(struct run_ctx *ctx, struct vmctl_vm *vm, const struct linux_boot *lb,
+		    unsigned char *ram, struct vmctl_regs *regs, struct vmctl_sregs *sregs)
+{
+	ctx->pc = calloc(1, sizeof(*ctx->pc));
+	if (!ctx->pc) {
+		warn_errno("calloc");
+		return -1;
+	}
+	if (pc_init(ctx->pc, ctx->ops, vm, lb->ram_size)) {
+		fprintf(stderr, "%s: %s: run --kernel needs an in-kernel local APIC (%s)\n",
+			progname, ctx->ops->name, "create_irqchip");
+		pc_destroy(ctx->pc);
+		free(ctx->pc);
+		ctx->pc = NULL;
+		return -1;
+	}
+	linux_load(lb, ram, acpi_build(ram, 1), regs, sregs);
+	return 0;
+}
+
 static int run_image(const struct run_opts *o, const struct image *img,
-		     const struct vmctl_backend_ops *ops)
+		     const struct linux_boot *lb, const struct vmctl_backend_ops *ops)
 {
 	const uint64_t ram_size = o->load.ram_size;
 	struct vmctl_sregs sregs;
@@ -332,18 +397,24 @@ static int run_image(const struct run_opts *o, const struct image *img,
 		warn_errno("mmap guest RAM");
 		goto err_ctx;
 	}
-	image_copy(img, ram);
-	boot_setup(img, &o->load, ram, &regs, &sregs);
+	if (img) {
+		image_copy(img, ram);
+		boot_setup(img, &o->load, ram, &regs, &sregs);
+	}
 
 	vm = ops->create_vm();
 	if (!vm)
 		goto err_ram;
 	if (ops->add_memory(vm, 0, ram_size, ram))
 		goto err_vm;
+	if (lb && setup_pc(ctx, vm, lb, ram, &regs, &sregs))
+		goto err_vm;
 	ctx->vcpu = ops->create_vcpu(vm, 0);
 	if (!ctx->vcpu)
-		goto err_vm;
+		goto err_pc;
 	if (setup_vcpu(ctx, vm, &regs, &sregs))
+		goto err_vcpu;
+	if (ctx->pc && pc_start(ctx->pc))
 		goto err_vcpu;
 
 	status = run_loop(ctx);
@@ -353,15 +424,36 @@ static int run_image(const struct run_opts *o, const struct image *img,
 		status = EXIT_FAIL;
 
 err_vcpu:
+	/* The device threads first: they may still send MSIs to the VM. */
+	if (ctx->pc)
+		pc_destroy(ctx->pc);
 	ops->destroy_vcpu(ctx->vcpu);
+	goto err_vm;
+err_pc:
+	if (ctx->pc)
+		pc_destroy(ctx->pc);
 err_vm:
 	ops->destroy_vm(vm);
 err_ram:
 	munmap(ram, ram_size);
 err_ctx:
+	free(ctx->pc);
 	free(ctx->samples);
 	free(ctx->io_counts);
 	free(ctx);
+	return status;
+}
+
+/* --kernel: the files first, bad input is status 2 whatever the backend. */
+static int cmd_run_linux(const struct run_opts *o)
+{
+	struct linux_boot lb;
+	int status;
+
+	if (linux_prepare(&lb, o->kernel, o->initrd, o->append, o->load.ram_size))
+		return EXIT_USAGE;
+	status = run_image(o, NULL, &lb, backend_ops(o->backend));
+	linux_free(&lb);
 	return status;
 }
 
@@ -373,6 +465,8 @@ int cmd_run(int argc, char **argv)
 	int status;
 
 	parse_run_args(argc, argv, &o);
+	if (o.kernel)
+		return cmd_run_linux(&o);
 	/* The image first: bad input is status 2 whatever the backend. */
 	if (image_read(&img, o.image))
 		return EXIT_USAGE;
@@ -392,7 +486,7 @@ int cmd_run(int argc, char **argv)
 			progname, o.image, format_name(img.format), mode_name(img.mode),
 			(unsigned long long)img.entry,
 			(unsigned long long)(o.load.ram_size >> 20));
-	status = run_image(&o, &img, ops);
+	status = run_image(&o, &img, NULL, ops);
 	image_free(&img);
 	return status;
 }

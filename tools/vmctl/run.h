@@ -8,6 +8,7 @@
 
 #include "backend.h"
 #include "devices.h"
+#include "pc/pc.h"
 
 /*
  * The hypercall ABI of vmctl run (VMCALL on Intel, VMMCALL on AMD): rax is
@@ -26,6 +27,7 @@ struct run_ctx {
 	const struct vmctl_backend_ops *ops;
 	struct vmctl_vcpu *vcpu;
 	struct devices dev;
+	struct pc *pc;			/* --kernel: the PC, tried before dev */
 	bool trace, stats;
 	bool resume_on_hlt;		/* --resume-on-hlt */
 	int status;			/* the exit status, once stopping */

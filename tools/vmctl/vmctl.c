@@ -23,6 +23,10 @@ static const char usage[] =
 	"                               with CMD, run it while the VM exists and\n"
 	"                               exit with its status\n"
 	"  run [OPTIONS] IMAGE          run a guest image with a UART on stdin/stdout\n"
+	"  run [OPTIONS] --kernel BZIMAGE [--initrd FILE] [--append CMDLINE]\n"
+	"                               boot Linux on a small PC (ACPI, I/O APIC,\n"
+	"                               PIT, RTC, UART with interrupts); needs a\n"
+	"                               backend with an in-kernel local APIC (kvm)\n"
 	"\n"
 	"run options:\n"
 	"  --backend vmm|kvm            the hypervisor (default vmm)\n"
@@ -36,6 +40,7 @@ static const char usage[] =
 	"                               real mode, 0x100000 otherwise)\n"
 	"  --entry ADDR                 flat images: entry point (default ADDR)\n"
 	"  --cmdline S                  multiboot: the kernel command line\n"
+	"  --module FILE[,CMDLINE]      multiboot: a boot module (up to 16)\n"
 	"  --stats                      exit counts on stderr at the end\n"
 	"  --trace                      each exit on stderr\n"
 	"  --resume-on-hlt              HLT resumes the guest at once instead of\n"
@@ -51,7 +56,8 @@ static const char usage[] =
 	"exit status: 0 success (run: the guest halted), 1 the operation failed,\n"
 	"2 bad usage or bad image, 4 guest shutdown (triple fault), 6 VM entry\n"
 	"failed, 8 hypervisor internal error or unknown exit, odd values from the\n"
-	"debug-exit port, 130/143 stopped by SIGINT/SIGTERM\n";
+	"debug-exit port, 130/143 stopped by SIGINT/SIGTERM (--kernel: Ctrl-A x\n"
+	"on a terminal too); --kernel: 0 the guest powered off, 10 it reset\n";
 
 void die_usage(const char *msg, const char *arg)
 {

@@ -18,6 +18,7 @@ enum backend { BACKEND_VMM, BACKEND_KVM };
 #define EXIT_SHUTDOWN		4	/* triple fault */
 #define EXIT_ENTRY_FAILED	6	/* the hardware refused the guest state */
 #define EXIT_INTERNAL		8	/* hypervisor internal error, unknown exit */
+#define EXIT_RESET		10	/* --kernel: the guest reset the PC (reboot) */
 #define EXIT_SIGNAL_BASE	128	/* + SIGINT or SIGTERM */
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
