@@ -362,8 +362,10 @@ int vmm_set_vcpu_events(struct vmm_vcpu *vcpu, const struct vmm_vcpu_events __us
 	if (u.flags & VMM_EVENTS_EXCEPTION)
 		k.exception = u.exception;
 	if (u.flags & VMM_EVENTS_INTERRUPT) {
-		u.interrupt.shadow = k.interrupt.shadow;
+		u8 shadow = k.interrupt.shadow;
+
 		k.interrupt = u.interrupt;
+		k.interrupt.shadow = shadow;
 	} else {
 		memcpy(k.interrupt.pad, u.interrupt.pad, sizeof(k.interrupt.pad));
 	}
