@@ -43,6 +43,8 @@
 #define NMI_COUNT	0x5000	/* NMI handler: entries so far */
 #define NMI_REARM	0x5004	/* ...it asks for NMI_ACTION while count <= this */
 #define NMI_ACTION	0x5008
+#define NMI_IRET_FRAME	0x500c	/* ...its first IRET pops IRET_FRAME instead */
+#define IRET_FRAME	0x6ffd8	/* on a page the guest never touched */
 #define IRQ_VECTOR	0x40
 
 enum action {
@@ -56,8 +58,10 @@ enum action {
 /*
  * The handlers. Exceptions report 0x100 + vector, then the error code and
  * for #PF CR2; the external interrupt 0x200 + vector and RBX (what the
- * interrupted code had counted); the NMI handler 0x300 on entry and 0x301
- * before its IRET, and asks for NMI_ACTION on its first NMI_REARM entries.
+ * interrupted code had counted); the NMI handler 0x300 and the RIP it
+ * interrupted on entry (a nested NMI shows the handler's), 0x301 before
+ * its IRET, asks for NMI_ACTION on its first NMI_REARM entries, and with
+ * NMI_IRET_FRAME set returns the first time through IRET_FRAME.
  */
 GUEST_CODE(ev_handlers, "64",
 	   ".macro exc v, ec\n"
@@ -79,9 +83,13 @@ GUEST_CODE(ev_handlers, "64",
 	   "push %rax\n mov $0x240, %eax\n out %eax, $0x81\n"
 	   "mov %ebx, %eax\n out %eax, $0x82\n pop %rax\n iretq\n"
 	   "9: push %rax\n mov $0x300, %eax\n out %eax, $0x81\n"
+	   "mov 8(%rsp), %eax\n out %eax, $0x82\n"
 	   "incl 0x5000\n mov 0x5000, %eax\n cmp 0x5004, %eax\n ja 1f\n"
 	   "mov 0x5008, %al\n out %al, $0x90\n"
-	   "1: mov $0x301, %eax\n out %eax, $0x81\n pop %rax\n iretq\n"
+	   "1: mov $0x301, %eax\n out %eax, $0x81\n pop %rax\n"
+	   "cmpl $0, 0x500c\n je 2f\n"
+	   "movl $0, 0x500c\n mov $0x6ffd8, %rsp\n"
+	   "2: iretq\n"
 	   ".purgem exc\n");
 
 /* The offset in ev_handlers of each vector's handler (the IRQ's: 32). */
@@ -102,6 +110,13 @@ GUEST_CODE(g_pf_fresh_stack, "64", "mov $0x60000, %rsp\n" M(1) ACT(4) M(2) DONE)
 /* #GP through a not-present gate: #NP during its delivery, a #DF. */
 GUEST_CODE(g_df, "64", M(1) ACT(5) M(2) DONE);
 GUEST_CODE(g_nmi, "64", M(1) ACT(2) M(2) DONE);
+/*
+ * The NMI handler's IRET reads a frame from a page never touched: it exits
+ * (EPT violation, NPF) after unblocking NMIs, and runs again. The NMI the
+ * handler raised must wait for it (VMX: "NMI unblocking due to IRET"),
+ * then come at the frame's RIP, the 1: label (0x100d).
+ */
+GUEST_CODE(g_nmi_iret, "64", M(1) ACT(2) "2: jmp 2b\n 1:\n" M(2) DONE);
 /* STI's shadow covers one instruction: the interrupt comes after it. */
 GUEST_CODE(g_sti_inc, "64",
 	   "xor %ebx, %ebx\n cli\n" ACT(1) M(1)
@@ -134,6 +149,7 @@ struct ev_case {
 	const unsigned char *code, *end;
 	const char *want;		/* the trace */
 	unsigned int nmi_rearm, nmi_action;
+	unsigned int nmi_iret_frame;
 	int no_gp_gate;
 	int vmm_only;			/* kvm differs by design: vmm's result only */
 };
@@ -146,12 +162,15 @@ static const struct ev_case cases[] = {
 	CASE("exception_ud", g_ud, "M1 E6 M2"),
 	CASE("reinject_fresh_stack", g_pf_fresh_stack, "M1 E14 v2 vdead000 M2"),
 	CASE("double_fault", g_df, "M1 E8 v0 M2", .no_gp_gate = 1),
-	CASE("nmi", g_nmi, "M1 N n M2"),
-	CASE("nmi_blocked_until_iret", g_nmi, "M1 N n N n M2", .nmi_rearm = 1,
+	/* The NMIs interrupt the code at 0x100b, right after the OUT. */
+	CASE("nmi", g_nmi, "M1 N v100b n M2"),
+	CASE("nmi_blocked_until_iret", g_nmi, "M1 N v100b n N v100b n M2", .nmi_rearm = 1,
 	     .nmi_action = ACT_NMI),
 	/* A11: two NMIs per handler run, three times: one pending each time. */
-	CASE("nmi_storm", g_nmi, "M1 N n N n N n N n M2", .nmi_rearm = 3,
-	     .nmi_action = ACT_NMI_TWICE),
+	CASE("nmi_storm", g_nmi, "M1 N v100b n N v100b n N v100b n N v100b n M2",
+	     .nmi_rearm = 3, .nmi_action = ACT_NMI_TWICE),
+	CASE("nmi_iret_exits", g_nmi_iret, "M1 N v100b n N v100d n M2", .nmi_rearm = 1,
+	     .nmi_action = ACT_NMI, .nmi_iret_frame = 1),
 	CASE("irq_sti_shadow", g_sti_inc, "M1 I64 v1 M2"),
 	CASE("irq_sti_hlt", g_sti_hlt, "M1 I64 v0 M2"),
 	CASE("irq_sti_wbinvd", g_sti_wbinvd, "M1 I64 v0 M2"),
@@ -204,6 +223,13 @@ static void case_memory(unsigned char *mem, const struct ev_case *c)
 	memset(mem + NMI_COUNT, 0, 16);
 	memcpy(mem + NMI_REARM, &c->nmi_rearm, 4);
 	mem[NMI_ACTION] = c->nmi_action;
+	memcpy(mem + NMI_IRET_FRAME, &c->nmi_iret_frame, 4);
+	/* RIP (g_nmi_iret's 1:), CS, RFLAGS, RSP, SS, for an IRETQ at CPL 0. */
+	put64(mem, IRET_FRAME, CODE + 0xd);
+	put64(mem, IRET_FRAME + 8, SEL_CODE64);
+	put64(mem, IRET_FRAME + 16, 2);
+	put64(mem, IRET_FRAME + 24, STACK_TOP);
+	put64(mem, IRET_FRAME + 32, SEL_DATA);
 }
 
 struct trace {
