@@ -177,4 +177,5 @@ void vmm_mmio_complete(struct vmm_vcpu *vcpu)
 	if (advance)
 		r.rip += insn->len;
 	vmm_ops->set_regs(vcpu, &r);
+	vmm_events_insn_done(vcpu);
 }

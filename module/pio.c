@@ -188,6 +188,7 @@ int vmm_pio_string_begin(struct vmm_vcpu *vcpu, u16 port, unsigned int size, boo
 	if (!count) {
 		r.rip += insn->len;
 		vmm_ops->set_regs(vcpu, &r);
+		vmm_events_insn_done(vcpu);
 		return VMM_RESUME;
 	}
 	down = r.rflags & EFLAGS_DF;
@@ -300,4 +301,5 @@ void vmm_pio_string_complete(struct vmm_vcpu *vcpu)
 	if (!insn->rep || !(r.rcx & amask))
 		r.rip += insn->len;
 	vmm_ops->set_regs(vcpu, &r);
+	vmm_events_insn_done(vcpu);
 }

@@ -351,6 +351,12 @@ static long vmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 	case VMM_SET_XCRS:
 		ret = vmm_fpu_set_xcrs_user(&vcpu->fpu, argp);
 		break;
+	case VMM_GET_VCPU_EVENTS:
+		ret = vmm_get_vcpu_events(vcpu, argp);
+		break;
+	case VMM_SET_VCPU_EVENTS:
+		ret = vmm_set_vcpu_events(vcpu, argp);
+		break;
 	default:
 		ret = -ENOTTY;
 	}

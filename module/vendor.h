@@ -17,6 +17,33 @@ struct vmm_regs;
 struct vmm_sregs;
 struct vmm_vcpu;
 
+/* An event for the next entry to deliver, in the terms both vendors share. */
+enum vmm_event_type {
+	VMM_EVENT_NONE,
+	VMM_EVENT_INTR,			/* external interrupt */
+	VMM_EVENT_NMI,
+	VMM_EVENT_EXCEPTION,		/* hardware exception */
+	VMM_EVENT_SOFT_INTR,		/* INT n: insn_len */
+	VMM_EVENT_SOFT_EXCEPTION,	/* INT3, INTO: insn_len */
+	VMM_EVENT_PRIV_SOFT_EXCEPTION,	/* INT1 (ICEBP): insn_len */
+};
+
+struct vmm_event {
+	u8 type;			/* enum vmm_event_type */
+	u8 vector;
+	bool has_error_code;
+	bool has_payload;		/* exceptions: set CR2 (#PF) or DR6 (#DB) */
+	u32 error_code;
+	u32 insn_len;			/* software events */
+	u64 payload;
+};
+
+/* What blocks events now, get_/set_interruptibility(). */
+#define VMM_INTR_STI		BIT(0)	/* STI shadow */
+#define VMM_INTR_MOV_SS		BIT(1)	/* MOV SS / POP SS shadow */
+#define VMM_INTR_NMI_MASKED	BIT(2)	/* an NMI handler has not IRETed yet */
+#define VMM_INTR_SHADOW		(VMM_INTR_STI | VMM_INTR_MOV_SS)
+
 /* What the core does after a backend ran the guest once. */
 enum vmm_exit_action {
 	VMM_RESUME,	/* handled in the kernel: enter the guest again */
@@ -80,14 +107,26 @@ struct vmm_vendor_ops {
 	int (*set_msr)(struct vmm_vcpu *vcpu, u32 index, u64 value);
 
 	/*
-	 * Deliver hardware exception @vector at the next entry, in place of
-	 * the instruction that exited (a fault: RIP stays on it). The
-	 * exceptions that push an error code push @error_code (in protected
-	 * mode only, as the processor does); a #PF sets the guest's CR2 to
-	 * @cr2 first. Preemptible; from exit handling, before the next entry.
+	 * Event injection (events.c), all preemptible or not, with or
+	 * without the backend's state loaded: each takes what it needs.
+	 *
+	 * get_injected() reads the event the next entry delivers (an exit
+	 * handler's exception, or one whose delivery an exit interrupted,
+	 * which the backend put back), set_injected() replaces it (type
+	 * VMM_EVENT_NONE: none). Injecting an NMI masks NMIs until the
+	 * guest's IRET.
 	 */
-	void (*inject_exception)(struct vmm_vcpu *vcpu, u8 vector, u32 error_code,
-				 u64 cr2);
+	void (*get_injected)(struct vmm_vcpu *vcpu, struct vmm_event *ev);
+	void (*set_injected)(struct vmm_vcpu *vcpu, const struct vmm_event *ev);
+	/* VMM_INTR_* */
+	u32 (*get_interruptibility)(struct vmm_vcpu *vcpu);
+	void (*set_interruptibility)(struct vmm_vcpu *vcpu, u32 intr);
+	u64 (*get_rflags)(struct vmm_vcpu *vcpu);
+	/*
+	 * Exit as soon as the guest can take an interrupt (@irq) or an NMI
+	 * (@nmi), so that it is injected then; false turns the exit off.
+	 */
+	void (*request_windows)(struct vmm_vcpu *vcpu, bool irq, bool nmi);
 
 	/*
 	 * Optional: at the start of VMM_RUN, preemptible. For host state that

@@ -13,10 +13,12 @@
 #include <asm/cpufeature.h>
 #include <asm/debugreg.h>
 #include <asm/mce.h>
+#include <asm/trapnr.h>
 #include <asm/ptrace.h>
 #include <asm/trapnr.h>
 
 #include "../uapi/vmm.h"
+#include "events.h"
 #include "mmu/mmu.h"
 #include "mmu/walk.h"
 #include "vendor.h"
@@ -264,6 +266,7 @@ struct vmm_vcpu {
 	void *vendor;
 	struct vmm_fpu fpu;
 	struct vmm_debugregs dbg;
+	struct vmm_events events;	/* events.c: what waits for delivery */
 	int tlb_gen;			/* vm->tlb_gen seen at the last flush */
 	int cpu;			/* where it last entered the guest */
 	bool in_guest;			/* between reading tlb_gen and the exit */
@@ -393,9 +396,11 @@ struct vmm_fault {
 	u64 cr2;			/* #PF */
 };
 
+/* It is combined with an event being delivered, if any (events.c). */
 static inline int vmm_inject_fault(struct vmm_vcpu *vcpu, const struct vmm_fault *f)
 {
-	vmm_ops->inject_exception(vcpu, f->vector, f->error_code, f->cr2);
+	vmm_queue_exception(vcpu, f->vector, true, f->error_code,
+			    f->vector == X86_TRAP_PF, f->cr2);
 	return VMM_RESUME;
 }
 

@@ -44,6 +44,7 @@ enum vmm_vendor {
 #define VMM_FEAT_PAUSE_FILTER	_BITULL(11) /* PAUSE-loop exiting / pause filter */
 #define VMM_FEAT_APIC_VIRT	_BITULL(12) /* APICv / AVIC */
 #define VMM_FEAT_TDP_EXEC_ONLY	_BITULL(13) /* EPT execute-only pages */
+#define VMM_FEAT_VCPU_EVENTS	_BITULL(14) /* VMM_GET/SET_VCPU_EVENTS */
 
 /*
  * Vendor words in struct vmm_caps.raw[], the capability registers as the
@@ -218,6 +219,55 @@ struct vmm_xcrs {
 	__u64 reserved[7];	/* 0 */
 };
 
+/*
+ * VMM_GET_VCPU_EVENTS / VMM_SET_VCPU_EVENTS: the events the vCPU has to
+ * deliver, and what blocks them (Documentation/abi.rst).
+ *
+ * An exception, NMI or interrupt is "pending" while its delivery has not
+ * begun, "injected" once it has (an exit interrupted it: the next entry
+ * delivers it again). At most one event is injected at a time. SET takes
+ * the parts named in flags and leaves the others as they are; GET fills
+ * all and sets every flag.
+ */
+#define VMM_EVENTS_EXCEPTION	_BITUL(0)	/* .exception */
+#define VMM_EVENTS_INTERRUPT	_BITUL(1)	/* .interrupt but its shadow */
+#define VMM_EVENTS_NMI		_BITUL(2)	/* .nmi */
+#define VMM_EVENTS_SHADOW	_BITUL(3)	/* .interrupt.shadow */
+#define VMM_EVENTS_ALL		(VMM_EVENTS_EXCEPTION | VMM_EVENTS_INTERRUPT | \
+				 VMM_EVENTS_NMI | VMM_EVENTS_SHADOW)
+
+#define VMM_SHADOW_STI		_BITUL(0)	/* after STI */
+#define VMM_SHADOW_MOV_SS	_BITUL(1)	/* after MOV SS / POP SS */
+
+struct vmm_vcpu_events {
+	__u32 flags;		/* VMM_EVENTS_* */
+	__u32 pad;		/* 0 */
+	struct {
+		__u8 pending;
+		__u8 injected;
+		__u8 vector;		/* 0-31 but 2 (NMI) */
+		__u8 has_error_code;	/* exactly for the vectors that push one */
+		__u32 error_code;
+		__u8 has_payload;	/* #PF and #DB only */
+		__u8 pad[7];		/* 0 */
+		__u64 payload;		/* #PF: CR2; #DB: DR6 B0-B3, BD, BS, BT */
+	} exception;
+	struct {
+		__u8 pending;		/* delivered once the guest takes interrupts */
+		__u8 injected;
+		__u8 vector;
+		__u8 shadow;		/* VMM_SHADOW_*: interrupts blocked one insn */
+		__u8 pad[4];		/* 0 */
+	} interrupt;
+	struct {
+		__u8 pending;		/* 0 or 1 */
+		__u8 injected;
+		__u8 masked;		/* blocked until the guest's next IRET */
+		__u8 pad[5];		/* 0 */
+	} nmi;
+	__u64 reserved[6];	/* 0 */
+};
+
 /* Why VMM_RUN returned: struct vmm_run.exit_reason. */
 enum vmm_exit_reason {
 	VMM_EXIT_NONE		= 0,	/* interrupted before entering (signal) */
@@ -304,5 +354,7 @@ struct vmm_run {
 #define VMM_SET_FPU		_IOW(VMMIO, 0x29, struct vmm_xsave)
 #define VMM_GET_XCRS		_IOR(VMMIO, 0x2a, struct vmm_xcrs)
 #define VMM_SET_XCRS		_IOW(VMMIO, 0x2b, struct vmm_xcrs)
+#define VMM_GET_VCPU_EVENTS	_IOR(VMMIO, 0x2c, struct vmm_vcpu_events)
+#define VMM_SET_VCPU_EVENTS	_IOW(VMMIO, 0x2d, struct vmm_vcpu_events)
 
 #endif /* _UAPI_VMM_H */

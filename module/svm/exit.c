@@ -26,8 +26,10 @@ enum svm_exit_code {
 	SVM_EXIT_NMI		= 0x061,
 	SVM_EXIT_SMI		= 0x062,
 	SVM_EXIT_INIT		= 0x063,
+	SVM_EXIT_VINTR		= 0x064,
 	SVM_EXIT_RDPMC		= 0x06f,
 	SVM_EXIT_CPUID		= 0x072,
+	SVM_EXIT_IRET		= 0x074,
 	SVM_EXIT_INVD		= 0x076,
 	SVM_EXIT_HLT		= 0x078,
 	SVM_EXIT_INVLPGA	= 0x07a,
@@ -58,8 +60,6 @@ enum svm_exit_code {
 #define IOIO_SIZE_SHIFT		4	/* SZ8, SZ16, SZ32: bits 4..6 */
 #define IOIO_PORT_SHIFT		16
 
-#define SVM_EXITINTINFO_VALID	BIT_ULL(31)
-
 #define UD_VECTOR		6
 #define GP_VECTOR		13
 
@@ -69,7 +69,7 @@ typedef int (*svm_exit_handler)(struct vmm_vcpu *vcpu, struct svm_vcpu *sv);
 static void svm_next_rip(struct svm_vcpu *sv, unsigned int len)
 {
 	if (svm_has_nrips && sv->vmcb->control.next_rip)
-		sv->vmcb->save.rip = sv->vmcb->control.next_rip;
+		svm_set_rip(sv, sv->vmcb->control.next_rip);
 	else
 		svm_skip_insn(sv, len);
 }
@@ -107,11 +107,43 @@ static int svm_exit_cpuid(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	return VMM_RESUME;
 }
 
+/* An event that wakes the HLT is delivered past it, at the next entry. */
 static int svm_exit_hlt(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
 	svm_next_rip(sv, 1);
+	if (vmm_events_wake_from_hlt(vcpu, sv->vmcb->save.rflags))
+		return VMM_RESUME;
 	vcpu->run->exit_reason = VMM_EXIT_HLT;
 	return VMM_TO_USER;
+}
+
+/*
+ * The guest can take the interrupt that waits: the virtual interrupt that
+ * made it exit is withdrawn, and the next entry injects the real one.
+ */
+static int svm_exit_vintr(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	svm_request_windows(vcpu, false, false);
+	return VMM_RESUME;
+}
+
+/*
+ * The guest's IRET while NMIs are masked, intercepted before it runs. With
+ * no NMI waiting, NMIs are unmasked now: none can be injected before the
+ * IRET has run but by userspace, which would need an exit in between. With
+ * one, the guest single-steps the IRET and the #DB that follows unmasks
+ * them (svm_exit_db()), so that the NMI comes after it, not nested.
+ */
+static int svm_exit_iret(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	sv->vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT1_IRET;
+	if (!vcpu->events.nmi_pending) {
+		svm_set_nmi_masked(sv, false);
+		return VMM_RESUME;
+	}
+	svm_nmi_singlestep(sv);
+	sv->nmi_singlestep_iret = true;
+	return VMM_RESUME;
 }
 
 static int svm_exit_ioio(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
@@ -124,7 +156,7 @@ static int svm_exit_ioio(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 		return vmm_pio_string_begin(vcpu, info >> IOIO_PORT_SHIFT, size,
 					    info & IOIO_TYPE_IN);
 	/* EXITINFO2 holds the next RIP for every IOIO intercept. */
-	sv->vmcb->save.rip = sv->vmcb->control.exit_info2;
+	svm_set_rip(sv, sv->vmcb->control.exit_info2);
 	return vmm_exit_io(vcpu, info >> IOIO_PORT_SHIFT, size, info & IOIO_TYPE_IN,
 			   sv->vmcb->save.rax);
 }
@@ -168,6 +200,30 @@ static int svm_exit_gp(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 static int svm_exit_reflect(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
 	svm_inject_exception(sv, sv->vmcb->control.exit_code - 0x40);
+	return VMM_RESUME;
+}
+
+/*
+ * A #DB: the guest's, reflected, or the trap of vmm's single step for an
+ * NMI that waited (svm_nmi_singlestep()): NMIs unmask if that step was
+ * the IRET, the TF the guest had is back if it was not, and the trap is
+ * the guest's only if it was single-stepping itself.
+ */
+static int svm_exit_db(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
+{
+	struct vmcb_save *s = &sv->vmcb->save;
+
+	if (!sv->nmi_singlestep || !(s->dr6 & DR_STEP))
+		return svm_exit_reflect(vcpu, sv);
+	sv->nmi_singlestep = false;
+	if (sv->nmi_singlestep_iret)
+		svm_set_nmi_masked(sv, false);
+	else if (!sv->nmi_guest_tf)
+		s->rflags &= ~X86_EFLAGS_TF;
+	sv->nmi_singlestep_iret = false;
+	if (sv->nmi_guest_tf)
+		return svm_exit_reflect(vcpu, sv);
+	s->dr6 &= ~DR_STEP;
 	return VMM_RESUME;
 }
 
@@ -378,6 +434,17 @@ static int svm_exit_npf(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	 * "Decode Assists": "Nested and intercepted #PF"); without them
 	 * insn_len is never written and stays 0.
 	 */
+	/*
+	 * The delivery of an event (its IDT entry, its stack) is nothing to
+	 * decode: the VM cannot go on (A8 of the adversarial list); hw.info
+	 * says which event, which stays in EVENTINJ for the next VMRUN.
+	 */
+	if (ret == -ENOENT && (c->exit_int_info & SVM_EVTINJ_VALID)) {
+		svm_to_user_hw(vcpu, sv, VMM_EXIT_INTERNAL_ERROR);
+		vcpu->run->hw.qualification = gpa;
+		vcpu->run->hw.info = c->exit_int_info;
+		return VMM_TO_USER;
+	}
 	if (ret == -ENOENT)
 		return vmm_mmio_begin(vcpu, gpa, c->insn_bytes,
 				      svm_has_decode_assists ? c->insn_len : 0);
@@ -399,7 +466,7 @@ static int svm_exit_invalid(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 static const svm_exit_handler svm_exit_handlers[] = {
 	[SVM_EXIT_WRITE_CR4]	= svm_exit_write_cr4,
 	[SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR15] = svm_exit_dr,
-	[SVM_EXIT_EXCP_DB]	= svm_exit_reflect,
+	[SVM_EXIT_EXCP_DB]	= svm_exit_db,
 	[SVM_EXIT_EXCP_AC]	= svm_exit_reflect,
 	/* Taken by the host's handler right at the exit (svm_vcpu_run_once()). */
 	[SVM_EXIT_EXCP_MC]	= svm_exit_host_event,
@@ -408,6 +475,8 @@ static const svm_exit_handler svm_exit_handlers[] = {
 	[SVM_EXIT_INTR]		= svm_exit_host_event,
 	[SVM_EXIT_NMI]		= svm_exit_host_event,
 	[SVM_EXIT_SMI]		= svm_exit_host_event,
+	[SVM_EXIT_VINTR]	= svm_exit_vintr,
+	[SVM_EXIT_IRET]		= svm_exit_iret,
 	[SVM_EXIT_CPUID]	= svm_exit_cpuid,
 	[SVM_EXIT_HLT]		= svm_exit_hlt,
 	[SVM_EXIT_INVLPGA]	= svm_exit_ud,
@@ -431,20 +500,49 @@ static const svm_exit_handler svm_exit_handlers[] = {
 	[SVM_EXIT_RDPRU]	= svm_exit_ud,
 };
 
+/* A software interrupt or exception: INTn, INT3, INTO. */
+static bool svm_soft_event(u64 info)
+{
+	u64 vector = info & SVM_EVTINJ_VECTOR;
+
+	return (info & SVM_EVTINJ_TYPE) == SVM_EVTINJ_TYPE_SOFT ||
+	       ((info & SVM_EVTINJ_TYPE) == SVM_EVTINJ_TYPE_EXCEPTION &&
+		(vector == X86_TRAP_BP || vector == X86_TRAP_OF));
+}
+
+/*
+ * What became of the event the entry injected. An intercept in the middle
+ * of delivering one (an NPF on the IDT, say) loses it unless it is
+ * injected again: EXITINTINFO has EVENTINJ's format (AMD APM vol. 2,
+ * "Event Injection" and "Interrupted Event Delivery"). Not a software
+ * one: RIP is still on its instruction, which runs again (EVENTINJ would
+ * push that address as the return address, without NRIPS). An NMI whose
+ * delivery is done masks NMIs.
+ */
+static void svm_complete_events(struct svm_vcpu *sv)
+{
+	struct vmcb_control *c = &sv->vmcb->control;
+	u64 info = c->exit_int_info;
+	bool nmi_injecting = sv->nmi_injecting;
+
+	c->event_inj = 0;
+	sv->nmi_injecting = false;
+	if ((info & SVM_EVTINJ_VALID) && !svm_soft_event(info)) {
+		c->event_inj = info & (SVM_EVTINJ_VECTOR | SVM_EVTINJ_TYPE | SVM_EVTINJ_EV |
+				       SVM_EVTINJ_VALID | GENMASK_ULL(63, 32));
+		sv->nmi_injecting = (info & SVM_EVTINJ_TYPE) == SVM_EVTINJ_TYPE_NMI;
+	}
+	if (nmi_injecting && !sv->nmi_injecting)
+		svm_set_nmi_masked(sv, true);
+}
+
 int svm_handle_exit(struct vmm_vcpu *vcpu)
 {
 	struct svm_vcpu *sv = vcpu->vendor;
 	struct vmcb_control *c = &sv->vmcb->control;
 	u64 code = c->exit_code;
 
-	/*
-	 * An intercept in the middle of delivering an event to the guest
-	 * (an NPF on its IDT, say) loses the event unless it is injected
-	 * again: EXITINTINFO has EVENTINJ's format (AMD APM vol. 2, "Event
-	 * Injection" and "Interrupted Event Delivery").
-	 */
-	if (c->exit_int_info & SVM_EXITINTINFO_VALID)
-		c->event_inj = c->exit_int_info;
+	svm_complete_events(sv);
 	if (code < ARRAY_SIZE(svm_exit_handlers) && svm_exit_handlers[code])
 		return svm_exit_handlers[code](vcpu, sv);
 	if (code == SVM_EXIT_NPF)

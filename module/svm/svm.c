@@ -211,7 +211,12 @@ const struct vmm_vendor_ops vmm_svm_ops = {
 	.set_sregs		= svm_set_sregs,
 	.get_msr		= svm_get_msr,
 	.set_msr		= svm_set_msr_user,
-	.inject_exception	= svm_inject,
+	.get_injected		= svm_get_injected,
+	.set_injected		= svm_set_injected,
+	.get_interruptibility	= svm_get_interruptibility,
+	.set_interruptibility	= svm_set_interruptibility,
+	.get_rflags		= svm_get_rflags,
+	.request_windows	= svm_request_windows,
 	.vcpu_run_once		= svm_vcpu_run_once,
 	.guest_rax		= svm_guest_rax,
 	/* kvm 6.12+ holds SVM from load unless told otherwise. */

@@ -69,6 +69,20 @@ struct svm_vcpu {
 	u32 entry_int_ctl;
 	u64 entry_int_state;
 	u32 tsc_aux;		/* the guest's; in the register while it runs */
+	/*
+	 * NMI masking, which SVM without vNMI does not keep for the guest:
+	 * from the delivery of an injected NMI (nmi_injecting, until an
+	 * exit shows it done) to the guest's next IRET, intercepted.
+	 */
+	bool nmi_injecting;
+	bool nmi_masked;
+	/*
+	 * An NMI waits for the IRET or shadow that blocks it to complete:
+	 * the guest single-steps once (TF) to exit right after it.
+	 */
+	bool nmi_singlestep;
+	bool nmi_guest_tf;	/* the TF that nmi_singlestep replaced */
+	bool nmi_singlestep_iret;	/* the step is the NMI handler's IRET */
 };
 
 /* svm.c */
@@ -95,6 +109,16 @@ void svm_inject_exception(struct svm_vcpu *sv, u8 vector);
 void svm_inject_exception_code(struct svm_vcpu *sv, u8 vector, u32 error_code);
 void svm_inject(struct vmm_vcpu *vcpu, u8 vector, u32 error_code, u64 cr2);
 void svm_skip_insn(struct svm_vcpu *sv, unsigned int len);
+void svm_set_rip(struct svm_vcpu *sv, u64 rip);
+void svm_set_nmi_masked(struct svm_vcpu *sv, bool masked);
+void svm_nmi_singlestep(struct svm_vcpu *sv);
+struct vmm_event;
+void svm_get_injected(struct vmm_vcpu *vcpu, struct vmm_event *ev);
+void svm_set_injected(struct vmm_vcpu *vcpu, const struct vmm_event *ev);
+u32 svm_get_interruptibility(struct vmm_vcpu *vcpu);
+void svm_set_interruptibility(struct vmm_vcpu *vcpu, u32 intr);
+u64 svm_get_rflags(struct vmm_vcpu *vcpu);
+void svm_request_windows(struct vmm_vcpu *vcpu, bool irq, bool nmi);
 
 /* msr.c */
 int svm_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *value);

@@ -281,10 +281,7 @@ void svm_inject_exception(struct svm_vcpu *sv, u8 vector)
 	svm_inject_exception_code(sv, vector, 0);
 }
 
-/*
- * vmm_vendor_ops.inject_exception. CR2 is in the VMCB's save area, loaded
- * at VMRUN before the event is delivered (the clean bits are always 0).
- */
+/* CR2 is in the VMCB's save area, loaded at VMRUN before the event is delivered. */
 void svm_inject(struct vmm_vcpu *vcpu, u8 vector, u32 error_code, u64 cr2)
 {
 	struct svm_vcpu *sv = vcpu->vendor;
@@ -294,9 +291,169 @@ void svm_inject(struct vmm_vcpu *vcpu, u8 vector, u32 error_code, u64 cr2)
 	svm_inject_exception_code(sv, vector, error_code);
 }
 
+/* The guest's RIP moves on: an STI or MOV SS shadow ends with the instruction. */
+void svm_set_rip(struct svm_vcpu *sv, u64 rip)
+{
+	sv->vmcb->save.rip = rip;
+	sv->vmcb->control.int_state &= ~SVM_INT_STATE_SHADOW;
+}
+
 void svm_skip_insn(struct svm_vcpu *sv, unsigned int len)
 {
-	sv->vmcb->save.rip += len;
+	svm_set_rip(sv, sv->vmcb->save.rip + len);
+}
+
+/* vmm_vendor_ops.get_injected: what EVENTINJ holds for the next VMRUN. */
+void svm_get_injected(struct vmm_vcpu *vcpu, struct vmm_event *ev)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+	u64 inj = sv->vmcb->control.event_inj;
+
+	memset(ev, 0, sizeof(*ev));
+	if (!(inj & SVM_EVTINJ_VALID))
+		return;
+	switch (inj & SVM_EVTINJ_TYPE) {
+	case SVM_EVTINJ_TYPE_INTR:
+		ev->type = VMM_EVENT_INTR;
+		break;
+	case SVM_EVTINJ_TYPE_NMI:
+		ev->type = VMM_EVENT_NMI;
+		break;
+	case SVM_EVTINJ_TYPE_EXCEPTION:
+		ev->type = VMM_EVENT_EXCEPTION;
+		break;
+	default:
+		ev->type = VMM_EVENT_SOFT_INTR;
+		break;
+	}
+	ev->vector = inj & SVM_EVTINJ_VECTOR;
+	if (inj & SVM_EVTINJ_EV) {
+		ev->has_error_code = true;
+		ev->error_code = inj >> SVM_EVTINJ_ERROR_SHIFT;
+	}
+}
+
+/*
+ * vmm_vendor_ops.set_injected. Software events are not injected this way
+ * on SVM: without NRIPS, EVENTINJ would push the address of their
+ * instruction, which then runs again (svm_handle_exit() lets it instead).
+ */
+void svm_set_injected(struct vmm_vcpu *vcpu, const struct vmm_event *ev)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+	struct vmcb_save *s = &sv->vmcb->save;
+	u64 inj = ev->vector | SVM_EVTINJ_VALID;
+
+	switch (ev->type) {
+	case VMM_EVENT_INTR:
+		inj |= SVM_EVTINJ_TYPE_INTR;
+		break;
+	case VMM_EVENT_NMI:
+		inj |= SVM_EVTINJ_TYPE_NMI;
+		break;
+	case VMM_EVENT_EXCEPTION:
+		inj |= SVM_EVTINJ_TYPE_EXCEPTION;
+		if (ev->has_error_code && (s->cr0 & X86_CR0_PE))
+			inj |= SVM_EVTINJ_EV | ((u64)ev->error_code << SVM_EVTINJ_ERROR_SHIFT);
+		if (ev->has_payload && ev->vector == X86_TRAP_PF)
+			s->cr2 = ev->payload;
+		else if (ev->has_payload && ev->vector == X86_TRAP_DB)
+			s->dr6 = (s->dr6 & ~(GENMASK_ULL(3, 0) | GENMASK_ULL(15, 13))) |
+				 ev->payload;
+		break;
+	default:
+		inj = 0;
+	}
+	sv->vmcb->control.event_inj = inj;
+	/* Masked once delivered: svm_handle_exit() sees it done. */
+	sv->nmi_injecting = ev->type == VMM_EVENT_NMI;
+}
+
+/*
+ * NMI masking is ours to keep: while masked, the guest's IRET exits
+ * (svm_exit_iret()), and ends it.
+ */
+void svm_set_nmi_masked(struct svm_vcpu *sv, bool masked)
+{
+	struct vmcb_control *c = &sv->vmcb->control;
+
+	sv->nmi_masked = masked;
+	if (masked)
+		c->intercept_misc1 |= SVM_INTERCEPT1_IRET;
+	else
+		c->intercept_misc1 &= ~SVM_INTERCEPT1_IRET;
+}
+
+/*
+ * The VMCB keeps one shadow bit for STI and MOV SS alike: it reads back as
+ * MOV SS, the one that blocks more (debug exceptions too).
+ */
+u32 svm_get_interruptibility(struct vmm_vcpu *vcpu)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+	u32 intr = 0;
+
+	if (sv->vmcb->control.int_state & SVM_INT_STATE_SHADOW)
+		intr |= VMM_INTR_MOV_SS;
+	if (sv->nmi_masked)
+		intr |= VMM_INTR_NMI_MASKED;
+	return intr;
+}
+
+void svm_set_interruptibility(struct vmm_vcpu *vcpu, u32 intr)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+	struct vmcb_control *c = &sv->vmcb->control;
+
+	if (intr & VMM_INTR_SHADOW)
+		c->int_state |= SVM_INT_STATE_SHADOW;
+	else
+		c->int_state &= ~SVM_INT_STATE_SHADOW;
+	svm_set_nmi_masked(sv, intr & VMM_INTR_NMI_MASKED);
+}
+
+u64 svm_get_rflags(struct vmm_vcpu *vcpu)
+{
+	return ((struct svm_vcpu *)vcpu->vendor)->vmcb->save.rflags;
+}
+
+/*
+ * Exit right after the guest's next instruction: a #DB trap for TF, which
+ * is intercepted (svm_exit_db()). Once: the flag it had is put back then.
+ */
+void svm_nmi_singlestep(struct svm_vcpu *sv)
+{
+	if (sv->nmi_singlestep)
+		return;
+	sv->nmi_singlestep = true;
+	sv->nmi_guest_tf = sv->vmcb->save.rflags & X86_EFLAGS_TF;
+	sv->vmcb->save.rflags |= X86_EFLAGS_TF;
+}
+
+/*
+ * The interrupt window: a virtual interrupt (V_IRQ, above any TPR) that
+ * the guest takes once RFLAGS.IF is set and no shadow blocks, with its
+ * VINTR intercept, which exits instead (AMD APM vol. 2, "Virtual
+ * Interrupt Intercept"). The NMI window: NMIs masked, the IRET intercept
+ * is on already; blocked by a shadow, or at that IRET, a single step
+ * (svm_exit_iret()).
+ */
+void svm_request_windows(struct vmm_vcpu *vcpu, bool irq, bool nmi)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+	struct vmcb_control *c = &sv->vmcb->control;
+
+	if (irq) {
+		c->int_ctl |= SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_INTR_PRIO |
+			      SVM_INT_CTL_V_IGN_TPR;
+		c->intercept_misc1 |= SVM_INTERCEPT1_VINTR;
+	} else {
+		c->int_ctl &= ~(SVM_INT_CTL_V_IRQ | SVM_INT_CTL_V_INTR_PRIO |
+				SVM_INT_CTL_V_IGN_TPR);
+		c->intercept_misc1 &= ~SVM_INTERCEPT1_VINTR;
+	}
+	if (nmi && !sv->nmi_masked && (c->int_state & SVM_INT_STATE_SHADOW))
+		svm_nmi_singlestep(sv);
 }
 
 /*
@@ -324,7 +481,12 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	struct svm_vcpu *sv = vcpu->vendor;
 	struct vmcb_control *c = &sv->vmcb->control;
 	enum svm_asid_flush flush;
+	int ret;
 
+	/* The next event in (events.c); or a triple fault's exit. */
+	ret = vmm_events_before_entry(vcpu);
+	if (ret != VMM_RESUME)
+		return ret;
 	local_irq_disable();
 	if (vmm_virt_going_down()) {
 		local_irq_enable();

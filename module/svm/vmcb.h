@@ -147,8 +147,10 @@ static_assert(sizeof(struct vmcb) == 4096);
 #define SVM_INTERCEPT1_NMI		BIT(1)
 #define SVM_INTERCEPT1_SMI		BIT(2)
 #define SVM_INTERCEPT1_INIT		BIT(3)
+#define SVM_INTERCEPT1_VINTR		BIT(4)
 #define SVM_INTERCEPT1_RDPMC		BIT(15)
 #define SVM_INTERCEPT1_CPUID		BIT(18)
+#define SVM_INTERCEPT1_IRET		BIT(20)
 #define SVM_INTERCEPT1_INVD		BIT(22)
 #define SVM_INTERCEPT1_HLT		BIT(24)
 #define SVM_INTERCEPT1_INVLPGA		BIT(26)
@@ -175,7 +177,22 @@ static_assert(sizeof(struct vmcb) == 4096);
 #define SVM_INTERCEPT_DR_ALL		0xffffffffu	/* reads and writes of DR0-15 */
 
 #define SVM_NESTED_CTL_NP		BIT_ULL(0)
+#define SVM_INT_CTL_V_IRQ		BIT(8)
+#define SVM_INT_CTL_V_INTR_PRIO		GENMASK(19, 16)
+#define SVM_INT_CTL_V_IGN_TPR		BIT(20)
 #define SVM_INT_CTL_V_INTR_MASKING	BIT(24)
+#define SVM_INT_STATE_SHADOW		BIT_ULL(0)	/* int_state: STI or MOV SS */
+
+/* EVENTINJ and EXITINTINFO (AMD APM vol. 2, "Event Injection") */
+#define SVM_EVTINJ_VECTOR		GENMASK_ULL(7, 0)
+#define SVM_EVTINJ_TYPE			GENMASK_ULL(10, 8)
+#define SVM_EVTINJ_TYPE_INTR		(0ULL << 8)
+#define SVM_EVTINJ_TYPE_NMI		(2ULL << 8)
+#define SVM_EVTINJ_TYPE_EXCEPTION	(3ULL << 8)
+#define SVM_EVTINJ_TYPE_SOFT		(4ULL << 8)
+#define SVM_EVTINJ_EV			BIT_ULL(11)
+#define SVM_EVTINJ_VALID		BIT_ULL(31)
+#define SVM_EVTINJ_ERROR_SHIFT		32
 #define SVM_TLB_CONTROL_NONE		0
 #define SVM_TLB_CONTROL_FLUSH_ALL	1
 #define SVM_TLB_CONTROL_FLUSH_ASID	3

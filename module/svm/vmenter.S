@@ -75,8 +75,13 @@ SYM_FUNC_START(svm_vmrun)
 	 * With V_INTR_MASKING, the host's IF at VMRUN decides whether
 	 * physical interrupts reach us (as INTR exits) while the guest runs:
 	 * it must be set. GIF is clear, so nothing is taken here meanwhile.
+	 * Not right before VMRUN, in STI's shadow: QEMU (7.2) carries a
+	 * shadow the host is in into the guest when the VMCB's interrupt
+	 * shadow is clear, and the guest's first instruction then runs in a
+	 * shadow it never set (an STI there opens no shadow of its own).
 	 */
 	sti
+	nop
 .Lvmrun:	vmrun	%rax
 .Lvmrun_done:	cli
 

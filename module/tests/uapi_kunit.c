@@ -117,6 +117,43 @@ static void ioctl_numbers_are_fixed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, _IOC_NR(VMM_SET_FPU), 0x29);
 	KUNIT_EXPECT_EQ(test, _IOC_DIR(VMM_SET_FPU), _IOC_WRITE);
 	KUNIT_EXPECT_EQ(test, _IOC_SIZE(VMM_SET_FPU), sizeof(struct vmm_xsave));
+	KUNIT_EXPECT_EQ(test, _IOC_NR(VMM_GET_VCPU_EVENTS), 0x2c);
+	KUNIT_EXPECT_EQ(test, _IOC_DIR(VMM_GET_VCPU_EVENTS), _IOC_READ);
+	KUNIT_EXPECT_EQ(test, _IOC_SIZE(VMM_GET_VCPU_EVENTS),
+			sizeof(struct vmm_vcpu_events));
+	KUNIT_EXPECT_EQ(test, _IOC_NR(VMM_SET_VCPU_EVENTS), 0x2d);
+	KUNIT_EXPECT_EQ(test, _IOC_DIR(VMM_SET_VCPU_EVENTS), _IOC_WRITE);
+	KUNIT_EXPECT_EQ(test, _IOC_SIZE(VMM_SET_VCPU_EVENTS),
+			sizeof(struct vmm_vcpu_events));
+}
+
+static void vcpu_events_layout_is_fixed(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmm_vcpu_events), 96);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, flags), 0);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, pad), 4);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, exception.pending), 8);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, exception.injected), 9);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, exception.vector), 10);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, exception.has_error_code), 11);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, exception.error_code), 12);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, exception.has_payload), 16);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, exception.pad), 17);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, exception.payload), 24);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, interrupt.pending), 32);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, interrupt.injected), 33);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, interrupt.vector), 34);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, interrupt.shadow), 35);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, interrupt.pad), 36);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, nmi.pending), 40);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, nmi.injected), 41);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, nmi.masked), 42);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, nmi.pad), 43);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_vcpu_events, reserved), 48);
+	KUNIT_EXPECT_EQ(test, VMM_EVENTS_ALL, 0xf);
+	KUNIT_EXPECT_EQ(test, VMM_SHADOW_STI, 1);
+	KUNIT_EXPECT_EQ(test, VMM_SHADOW_MOV_SS, 2);
+	KUNIT_EXPECT_EQ(test, VMM_FEAT_VCPU_EVENTS, 1ULL << 14);
 }
 
 static struct kunit_case vmm_uapi_cases[] = {
@@ -126,6 +163,7 @@ static struct kunit_case vmm_uapi_cases[] = {
 	KUNIT_CASE(xsave_layout_is_fixed),
 	KUNIT_CASE(run_layout_is_fixed),
 	KUNIT_CASE(ioctl_numbers_are_fixed),
+	KUNIT_CASE(vcpu_events_layout_is_fixed),
 	{}
 };
 

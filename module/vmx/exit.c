@@ -35,6 +35,7 @@
 
 /* EPT violation qualification */
 #define EPT_WRITE		BIT(1)
+#define EPT_NMI_UNBLOCK		BIT(12)
 
 typedef int (*vmx_exit_handler)(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);
 
@@ -138,11 +139,30 @@ static int vmx_exit_cpuid(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	return VMM_RESUME;
 }
 
+/* An event that wakes the HLT is delivered past it, at the next entry. */
 static int vmx_exit_hlt(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
 	vmx_skip_insn(vx);
+	if (vmm_events_wake_from_hlt(vcpu, vmcs_readl(GUEST_RFLAGS)))
+		return VMM_RESUME;
 	vcpu->run->exit_reason = VMM_EXIT_HLT;
 	return VMM_TO_USER;
+}
+
+/*
+ * The guest can take the interrupt (or the NMI) that waits: the exit is
+ * off again, and the next entry injects it (vmm_events_before_entry()).
+ */
+static int vmx_exit_interrupt_window(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	vmx_proc_control(PROC_INTR_WINDOW_EXITING, false);
+	return VMM_RESUME;
+}
+
+static int vmx_exit_nmi_window(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	vmx_proc_control(PROC_NMI_WINDOW_EXITING, false);
+	return VMM_RESUME;
 }
 
 /*
@@ -257,6 +277,8 @@ static const vmx_exit_handler vmx_exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_EXCEPTION_NMI]		= vmx_exit_exception_nmi,
 	[EXIT_EXTERNAL_INTERRUPT]	= vmx_exit_host_event,
 	[EXIT_TRIPLE_FAULT]		= vmx_exit_triple_fault,
+	[EXIT_INTERRUPT_WINDOW]		= vmx_exit_interrupt_window,
+	[EXIT_NMI_WINDOW]		= vmx_exit_nmi_window,
 	[EXIT_CPUID]			= vmx_exit_cpuid,
 	[EXIT_GETSEC]			= vmx_exit_ud,
 	[EXIT_HLT]			= vmx_exit_hlt,
@@ -291,11 +313,15 @@ static const vmx_exit_handler vmx_exit_handlers[EXIT_REASON_MAX] = {
 /*
  * An exit in the middle of delivering an event to the guest (say, an EPT
  * violation on its IDT) loses the event unless it is injected again
- * (Intel SDM, "Information for VM Exits During Event Delivery").
+ * (Intel SDM, "Information for VM Exits During Event Delivery"): with its
+ * error code, and for software interrupts and exceptions the length of
+ * their instruction, RIP being still on it. An NMI whose delivery was
+ * cut short did not block NMIs yet; VM entry refuses to inject one while
+ * they are (SDM, "Checks on Guest Non-Register State").
  */
 static void vmx_reinject_vectoring(struct vmx_vcpu *vx)
 {
-	u32 info = vmcs_read32(IDT_VECTORING_INFO);
+	u32 info = vx->exit.vectoring;
 	u32 type = info & INTR_INFO_TYPE;
 
 	if (!(info & INTR_INFO_VALID))
@@ -306,7 +332,36 @@ static void vmx_reinject_vectoring(struct vmx_vcpu *vx)
 	if (type == INTR_TYPE_SW_INTR || type == INTR_TYPE_PRIV_SW_EXCEPTION ||
 	    type == INTR_TYPE_SW_EXCEPTION)
 		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vx->exit.insn_len);
+	if (type == INTR_TYPE_NMI) {
+		u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY);
+
+		if (intr & INTERRUPTIBILITY_NMI)
+			vmcs_write32(GUEST_INTERRUPTIBILITY, intr & ~INTERRUPTIBILITY_NMI);
+	}
 	vmcs_write32(VM_ENTRY_INTR_INFO, info & ~INTR_INFO_NMI_UNBLOCK);
+}
+
+/*
+ * An IRET that unblocked NMIs and then faulted, or exited, before it
+ * completed: it runs again, and NMIs must stay blocked until it has
+ * (SDM, "Exit Qualification for EPT Violations" and "Information for VM
+ * Exits Due to Vectored Events", bit 12). Not when the exit came during
+ * the delivery of an event: the bit is undefined then.
+ */
+static void vmx_nmi_unblocked_by_iret(struct vmx_vcpu *vx, u32 basic)
+{
+	bool unblocked;
+
+	if (vx->exit.vectoring & INTR_INFO_VALID)
+		return;
+	if (basic == EXIT_EXCEPTION_NMI)
+		unblocked = vx->exit.intr_info & INTR_INFO_NMI_UNBLOCK;
+	else
+		unblocked = (basic == EXIT_EPT_VIOLATION) &&
+			    (vx->exit.qualification & EPT_NMI_UNBLOCK);
+	if (unblocked)
+		vmcs_write32(GUEST_INTERRUPTIBILITY,
+			     vmcs_read32(GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
 }
 
 /* Right after the exit: VMCS current, preemption off. */
@@ -323,14 +378,29 @@ int vmx_handle_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 		return vmx_to_user_hw(vcpu, vx, VMM_EXIT_FAIL_ENTRY);
 
 	vx->exit.insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	vx->exit.vectoring = vmcs_read32(IDT_VECTORING_INFO);
 	vmx_reinject_vectoring(vx);
 	if (basic == EXIT_EXCEPTION_NMI)
 		vx->exit.intr_info = vmcs_read32(VM_EXIT_INTR_INFO);
+	vmx_nmi_unblocked_by_iret(vx, basic);
 	if (basic == EXIT_EPT_VIOLATION || basic == EXIT_EPT_MISCONFIG)
 		vx->exit.gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
 	if (basic < ARRAY_SIZE(vmx_exit_handlers) && vmx_exit_handlers[basic])
 		return vmx_exit_handlers[basic](vcpu, vx);
 	return vmx_to_user_hw(vcpu, vx, VMM_EXIT_UNHANDLED);
+}
+
+/*
+ * VMM_EXIT_INTERNAL_ERROR: hw.qualification the guest-physical address,
+ * hw.info the event whose delivery reached it (IDT-vectoring information).
+ * The event stays injected for the next entry, should userspace map it.
+ */
+static int vmx_event_delivery_error(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	vmx_to_user_hw(vcpu, vx, VMM_EXIT_INTERNAL_ERROR);
+	vcpu->run->hw.qualification = vx->exit.gpa;
+	vcpu->run->hw.info = vx->exit.vectoring;
+	return VMM_TO_USER;
 }
 
 static int vmx_exit_ept_violation(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
@@ -341,7 +411,13 @@ static int vmx_exit_ept_violation(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	ret = vmm_vm_fault(vcpu->vm, vx->exit.gpa, write);
 	if (!ret)
 		return VMM_RESUME;
-	/* No slot backs it: MMIO, for userspace once decoded. */
+	/*
+	 * No slot backs it. The delivery of an event (its IDT entry, its
+	 * stack) is nothing to decode: the VM cannot go on (A8 of the
+	 * adversarial list). Else MMIO, for userspace once decoded.
+	 */
+	if (ret == -ENOENT && (vx->exit.vectoring & INTR_INFO_VALID))
+		return vmx_event_delivery_error(vcpu, vx);
 	if (ret == -ENOENT)
 		return vmm_mmio_begin(vcpu, vx->exit.gpa, NULL, 0);
 	return ret;

@@ -112,6 +112,14 @@ void vmx_vcpu_free(struct vmm_vcpu *vcpu)
 	vcpu->vendor = NULL;
 }
 
+static void vmx_clear_sti_shadow(void)
+{
+	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY);
+
+	if (intr & INTERRUPTIBILITY_STI)
+		vmcs_write32(GUEST_INTERRUPTIBILITY, intr & ~INTERRUPTIBILITY_STI);
+}
+
 void vmx_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *r)
 {
 	struct vmx_vcpu *vx = vmx_vcpu_get(vcpu);
@@ -132,6 +140,12 @@ void vmx_set_regs(struct vmm_vcpu *vcpu, const struct vmm_regs *r)
 	vmcs_writel(GUEST_RIP, r->rip);
 	/* Bit 1 is always set; a guest cannot run without it. */
 	vmcs_writel(GUEST_RFLAGS, r->rflags | X86_EFLAGS_FIXED);
+	/*
+	 * STI's shadow with IF clear is a state no guest can reach, and VM
+	 * entry refuses it: it ends with the IF it depended on.
+	 */
+	if (!(r->rflags & X86_EFLAGS_IF))
+		vmx_clear_sti_shadow();
 	vmx_vcpu_put();
 }
 
@@ -486,18 +500,132 @@ void vmx_inject_exception(struct vmx_vcpu *vx, u8 vector, bool has_error, u32 er
 	vmcs_write32(VM_ENTRY_INTR_INFO, info);
 }
 
+/* Interruption types, the entry's and the vendor-neutral ones. */
+static const u32 vmx_event_types[] = {
+	[VMM_EVENT_INTR]		= INTR_TYPE_EXT_INTR,
+	[VMM_EVENT_NMI]			= INTR_TYPE_NMI,
+	[VMM_EVENT_EXCEPTION]		= INTR_TYPE_HW_EXCEPTION,
+	[VMM_EVENT_SOFT_INTR]		= INTR_TYPE_SW_INTR,
+	[VMM_EVENT_SOFT_EXCEPTION]	= INTR_TYPE_SW_EXCEPTION,
+	[VMM_EVENT_PRIV_SOFT_EXCEPTION]	= INTR_TYPE_PRIV_SW_EXCEPTION,
+};
+
+static bool vmx_soft_event(u32 type)
+{
+	return type == INTR_TYPE_SW_INTR || type == INTR_TYPE_SW_EXCEPTION ||
+	       type == INTR_TYPE_PRIV_SW_EXCEPTION;
+}
+
+/* vmm_vendor_ops.get_injected: the VM-entry interruption information. */
+void vmx_get_injected(struct vmm_vcpu *vcpu, struct vmm_event *ev)
+{
+	u32 info, type, i;
+
+	vmx_vcpu_get(vcpu);
+	info = vmcs_read32(VM_ENTRY_INTR_INFO);
+	memset(ev, 0, sizeof(*ev));
+	if (info & INTR_INFO_VALID) {
+		type = info & INTR_INFO_TYPE;
+		for (i = VMM_EVENT_INTR; i < ARRAY_SIZE(vmx_event_types); i++)
+			if (vmx_event_types[i] == type)
+				ev->type = i;
+		ev->vector = info & INTR_INFO_VECTOR;
+		if (info & INTR_INFO_ERROR_CODE) {
+			ev->has_error_code = true;
+			ev->error_code = vmcs_read32(VM_ENTRY_EXCEPTION_ERROR_CODE);
+		}
+		if (vmx_soft_event(type))
+			ev->insn_len = vmcs_read32(VM_ENTRY_INSTRUCTION_LEN);
+	}
+	vmx_vcpu_put();
+}
+
 /*
- * vmm_vendor_ops.inject_exception. VMX does not switch CR2: vx->cr2 goes
- * into the register before the entry (vmx_enter_exit()), and the
- * exception is delivered after it.
+ * vmm_vendor_ops.set_injected. VMX does not switch CR2: a #PF's payload
+ * goes to vx->cr2, which vmx_enter_exit() loads before the entry delivers
+ * the exception; DR6 likewise (vx->dr6, the guest's until it reads it).
  */
-void vmx_inject(struct vmm_vcpu *vcpu, u8 vector, u32 error_code, u64 cr2)
+void vmx_set_injected(struct vmm_vcpu *vcpu, const struct vmm_event *ev)
 {
 	struct vmx_vcpu *vx = vmx_vcpu_get(vcpu);
+	u32 info = 0;
 
-	if (vector == X86_TRAP_PF)
-		vx->cr2 = cr2;
-	vmx_inject_exception(vx, vector, true, error_code);
+	if (ev->type != VMM_EVENT_NONE && ev->type < ARRAY_SIZE(vmx_event_types)) {
+		info = ev->vector | vmx_event_types[ev->type] | INTR_INFO_VALID;
+		/* Real mode delivers no error codes; VM entry checks that too. */
+		if (ev->has_error_code && (vmcs_readl(GUEST_CR0) & X86_CR0_PE)) {
+			info |= INTR_INFO_ERROR_CODE;
+			vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, ev->error_code);
+		}
+		if (vmx_soft_event(vmx_event_types[ev->type]))
+			vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, ev->insn_len);
+	}
+	if (ev->type == VMM_EVENT_EXCEPTION && ev->has_payload) {
+		if (ev->vector == X86_TRAP_PF)
+			vx->cr2 = ev->payload;
+		else if (ev->vector == X86_TRAP_DB)
+			vx->dr6 = (vx->dr6 & ~(GENMASK(3, 0) | GENMASK(15, 13))) | ev->payload;
+	}
+	vmcs_write32(VM_ENTRY_INTR_INFO, info);
+	vmx_vcpu_put();
+}
+
+u32 vmx_get_interruptibility(struct vmm_vcpu *vcpu)
+{
+	u32 hw, intr = 0;
+
+	vmx_vcpu_get(vcpu);
+	hw = vmcs_read32(GUEST_INTERRUPTIBILITY);
+	vmx_vcpu_put();
+	if (hw & INTERRUPTIBILITY_STI)
+		intr |= VMM_INTR_STI;
+	if (hw & INTERRUPTIBILITY_MOV_SS)
+		intr |= VMM_INTR_MOV_SS;
+	if (hw & INTERRUPTIBILITY_NMI)
+		intr |= VMM_INTR_NMI_MASKED;
+	return intr;
+}
+
+/* The other bits of the field (SMI, enclave) are kept as they are. */
+void vmx_set_interruptibility(struct vmm_vcpu *vcpu, u32 intr)
+{
+	u32 hw;
+
+	vmx_vcpu_get(vcpu);
+	hw = vmcs_read32(GUEST_INTERRUPTIBILITY) &
+	     ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS | INTERRUPTIBILITY_NMI);
+	if (intr & VMM_INTR_STI)
+		hw |= INTERRUPTIBILITY_STI;
+	if (intr & VMM_INTR_MOV_SS)
+		hw |= INTERRUPTIBILITY_MOV_SS;
+	if (intr & VMM_INTR_NMI_MASKED)
+		hw |= INTERRUPTIBILITY_NMI;
+	vmcs_write32(GUEST_INTERRUPTIBILITY, hw);
+	vmx_vcpu_put();
+}
+
+u64 vmx_get_rflags(struct vmm_vcpu *vcpu)
+{
+	u64 rflags;
+
+	vmx_vcpu_get(vcpu);
+	rflags = vmcs_readl(GUEST_RFLAGS);
+	vmx_vcpu_put();
+	return rflags;
+}
+
+/*
+ * Interrupt-window exiting: an exit at the first instruction boundary
+ * where RFLAGS.IF is set and no shadow blocks; NMI-window exiting: where
+ * no virtual-NMI blocking and no shadow does (Intel SDM, "VM Exits
+ * Caused by Interrupt-Window and NMI-Window Exiting"). Both come after
+ * the delivery of an event the entry injects.
+ */
+void vmx_request_windows(struct vmm_vcpu *vcpu, bool irq, bool nmi)
+{
+	vmx_vcpu_get(vcpu);
+	vmx_proc_control(PROC_INTR_WINDOW_EXITING, irq);
+	vmx_proc_control(PROC_NMI_WINDOW_EXITING, nmi);
 	vmx_vcpu_put();
 }
 
@@ -781,6 +909,10 @@ int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
 	 * or has a signal for the task.
 	 */
 	do {
+		/* The next event in (events.c); or a triple fault's exit. */
+		ret = vmm_events_before_entry(vcpu);
+		if (ret != VMM_RESUME)
+			break;
 		ret = vmx_enter_exit(vcpu, vx);
 		if (ret) {
 			if (ret > 0)

@@ -246,11 +246,23 @@ void vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps)
 	vmx_has_invept_single = raw[VMM_RAW_VMX_EPT_VPID] & VMX_EPT_INVEPT_SINGLE;
 	vmx_has_invvpid_single = raw[VMM_RAW_VMX_EPT_VPID] & VMX_VPID_INVVPID_SINGLE;
 
+	/*
+	 * Virtual NMIs: the guest's NMI blocking is tracked by the CPU from
+	 * an injected NMI to its IRET, and NMI-window exiting needs them.
+	 */
 	ret = vmx_adjust("pin-based", raw[VMM_RAW_VMX_PINBASED],
-			 PIN_EXT_INTR_EXITING | PIN_NMI_EXITING,
-			 PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, &vmx_ctl.pin);
+			 PIN_EXT_INTR_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS,
+			 PIN_EXT_INTR_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS,
+			 &vmx_ctl.pin);
 	ret = ret ?: vmx_adjust("processor-based", raw[VMM_RAW_VMX_PROCBASED],
 				need_proc, need_proc, &vmx_ctl.proc);
+	/* Interrupt and NMI windows, turned on while an event waits. */
+	if (!ret && (VMX_ALLOWED1(raw[VMM_RAW_VMX_PROCBASED]) &
+		     (PROC_INTR_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING)) !=
+		    (PROC_INTR_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING)) {
+		pr_warn("VMX: the CPU lacks interrupt- or NMI-window exiting: no vCPUs\n");
+		ret = -EOPNOTSUPP;
+	}
 	ret = ret ?: vmx_adjust("secondary", raw[VMM_RAW_VMX_PROCBASED2],
 				need_proc2 | VMX_PROC2_VPID,
 				need_proc2, &vmx_ctl.proc2);
@@ -313,11 +325,20 @@ bool vmx_controls_usable(void)
 	return vmx_ctl.usable;
 }
 
+/* Processor-based controls vmm turns on and off at run time; VMCS current. */
+void vmx_proc_control(u32 bits, bool on)
+{
+	u32 old = vmcs_read32(PROC_BASED_CONTROLS);
+	u32 val = on ? old | bits : old & ~bits;
+
+	if (val != old)
+		vmcs_write32(PROC_BASED_CONTROLS, val);
+}
+
 /* MOV DR exits, or runs natively while the guest owns DR0-3 (vcpu.c). */
 void vmx_mov_dr_exiting(bool on)
 {
-	vmcs_write32(PROC_BASED_CONTROLS,
-		     on ? vmx_ctl.proc : vmx_ctl.proc & ~PROC_MOV_DR_EXITING);
+	vmx_proc_control(PROC_MOV_DR_EXITING, on);
 }
 
 u32 vmx_entry_controls(bool ia32e)

@@ -78,8 +78,10 @@
 /* Pin-based controls */
 #define PIN_EXT_INTR_EXITING		BIT(0)
 #define PIN_NMI_EXITING			BIT(3)
+#define PIN_VIRTUAL_NMIS		BIT(5)
 
 /* Primary processor-based controls */
+#define PROC_INTR_WINDOW_EXITING	BIT(2)
 #define PROC_HLT_EXITING		BIT(7)
 #define PROC_INVLPG_EXITING		BIT(9)
 #define PROC_MWAIT_EXITING		BIT(10)
@@ -88,6 +90,7 @@
 #define PROC_CR3_STORE_EXITING		BIT(16)
 #define PROC_CR8_LOAD_EXITING		BIT(19)
 #define PROC_CR8_STORE_EXITING		BIT(20)
+#define PROC_NMI_WINDOW_EXITING		BIT(22)
 #define PROC_MOV_DR_EXITING		BIT(23)
 #define PROC_UNCOND_IO_EXITING		BIT(24)
 #define PROC_MONITOR_EXITING		BIT(29)
@@ -131,6 +134,7 @@
 /* Guest interruptibility state */
 #define INTERRUPTIBILITY_STI		BIT(0)
 #define INTERRUPTIBILITY_MOV_SS		BIT(1)
+#define INTERRUPTIBILITY_NMI		BIT(3)	/* virtual-NMI blocking */
 
 /* Exit reason: bit 31 marks a failed VM entry. */
 #define EXIT_REASON_BASIC(r)		((r) & 0xffff)
@@ -142,6 +146,8 @@ enum vmx_exit_reason {
 	EXIT_TRIPLE_FAULT		= 2,
 	EXIT_INIT			= 3,
 	EXIT_SIPI			= 4,
+	EXIT_INTERRUPT_WINDOW		= 7,
+	EXIT_NMI_WINDOW			= 8,
 	EXIT_CPUID			= 10,
 	EXIT_GETSEC			= 11,
 	EXIT_HLT			= 12,
@@ -226,6 +232,7 @@ struct vmx_exit_info {
 	u32 reason;
 	u32 insn_len;
 	u32 intr_info;
+	u32 vectoring;			/* IDT-vectoring information */
 	unsigned long qualification;
 	u64 gpa;
 };
@@ -281,6 +288,7 @@ void vmx_vmcs_init(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);
 bool vmx_controls_usable(void);
 u32 vmx_entry_controls(bool ia32e);
 void vmx_mov_dr_exiting(bool on);
+void vmx_proc_control(u32 bits, bool on);
 unsigned long vmx_hw_cr0(unsigned long cr0);
 unsigned long vmx_hw_cr4(unsigned long cr4);
 bool vmx_cr4_valid(unsigned long cr4);
@@ -309,7 +317,13 @@ void vmx_syscall_msrs_init(void);
 extern bool vmx_l1d_flush_wanted;
 bool vmx_l1d_flush(void);
 void vmx_inject_exception(struct vmx_vcpu *vx, u8 vector, bool has_error, u32 error);
-void vmx_inject(struct vmm_vcpu *vcpu, u8 vector, u32 error_code, u64 cr2);
+struct vmm_event;
+void vmx_get_injected(struct vmm_vcpu *vcpu, struct vmm_event *ev);
+void vmx_set_injected(struct vmm_vcpu *vcpu, const struct vmm_event *ev);
+u32 vmx_get_interruptibility(struct vmm_vcpu *vcpu);
+void vmx_set_interruptibility(struct vmm_vcpu *vcpu, u32 intr);
+u64 vmx_get_rflags(struct vmm_vcpu *vcpu);
+void vmx_request_windows(struct vmm_vcpu *vcpu, bool irq, bool nmi);
 void vmx_skip_insn(struct vmx_vcpu *vx);
 int vmx_set_cr0(struct vmx_vcpu *vx, unsigned long cr0);
 int vmx_set_cr4(struct vmx_vcpu *vx, unsigned long cr4);

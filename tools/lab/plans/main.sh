@@ -60,6 +60,11 @@ run_results run_test run
 # --- what a guest must never reach of the host (Documentation/security.rst)
 run_results isolation_test isolation
 
+# --- event injection: exceptions, NMIs, interrupts, shadows; B12's errnos --
+# The same guest cases run under kvm.ko below (events_test --kvm), held to
+# the same traces.
+run_results events_test events
+
 # --- an NMI for a CPU that is in a guest -----------------------------------
 # The host's NMI handler must see it (VMX: the exit takes it and vmm sends
 # it on; SVM: it waits for STGI). sysrq's NMI backtrace goes to every other
@@ -284,6 +289,8 @@ if [ -f $G/GUESTS ] && grep -q "^RESULT PASS run io_out" /tmp/run.out; then
 	for_each_guest kvm_guest
 	# isolation's string I/O cases under kvm: the oracle for vmm's values.
 	run_results isolation_test isolation_kvm --kvm
+	# events_test's guests under kvm.ko: the oracle for vmm's traces.
+	run_results events_test events_kvm --kvm
 	kvm_gap fpu_isolation || fpu_isolation kvm
 	check guests unload_kvm unload_kvm
 	for_each_guest vmm_guest
