@@ -455,7 +455,7 @@ static void checks(const struct run_log *l)
 	 * marked unstable (as in the lab's emulated PCs), so there it may not.
 	 */
 	if (use_kvm) {
-		printf("RESULT SKIP tsc kvm.get_msrs_then_rdtsc kvm re-bases an unstable TSC at vcpu load\n");
+		printf("RESULT SKIP tsc kvm.get_msrs_then_rdtsc kvm may re-base the guest TSC at vcpu load (unstable host TSC)\n");
 	} else {
 		ok = l->user_tsc - v[V_SYNC_B] <= v[V_SYNC_A] - v[V_SYNC_B];
 		result(ok, "get_msrs_then_rdtsc",
