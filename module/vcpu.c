@@ -20,6 +20,9 @@
 #include <linux/slab.h>
 #include <linux/task_work.h>
 #include <linux/uaccess.h>
+#include <asm/msr.h>
+#include <asm/msr-index.h>
+#include <asm/tsc.h>
 
 #include "compat.h"
 #include "vmm.h"
@@ -86,6 +89,9 @@ static const struct vmm_cpuid_hide vmm_cpuid_hidden[] = {
 	{ 0x80000008, ANY_SUB, HIDE_EBX, BIT(12) | BIT(14) | BIT(15) | BIT(24) | BIT(25) },
 };
 
+/* CPUID.(EAX=7,ECX=0):EBX.TSC_ADJUST */
+#define VMM_CPUID_7_EBX_TSC_ADJUST	BIT(1)
+
 static void vmm_cpuid_host(u32 function, u32 index, u32 out[4])
 {
 	unsigned int i;
@@ -97,6 +103,63 @@ static void vmm_cpuid_host(u32 function, u32 index, u32 out[4])
 		if (h->function == function && (h->index == ANY_SUB || h->index == index))
 			out[h->reg] &= ~h->bits;
 	}
+	/*
+	 * IA32_TSC_ADJUST is vmm's own (vmm_tsc_set_msr()), on hosts that
+	 * lack it too (AMD's): offered wherever leaf 7 exists.
+	 */
+	if (function == 7 && index == 0 && cpuid_eax(0) >= 7)
+		out[1] |= VMM_CPUID_7_EBX_TSC_ADJUST;
+}
+
+/**
+ * vmm_tsc_get_msr() - IA32_TSC and IA32_TSC_ADJUST, for either backend
+ * @vcpu: the vCPU
+ * @index: the MSR
+ * @value: its value
+ *
+ * Return: 0, or -ENOENT for any other MSR.
+ */
+int vmm_tsc_get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *value)
+{
+	switch (index) {
+	case MSR_IA32_TSC:
+		*value = vmm_tsc_guest(&vcpu->tsc, rdtsc());
+		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		*value = vcpu->tsc.adjust;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/**
+ * vmm_tsc_set_msr() - write IA32_TSC or IA32_TSC_ADJUST
+ * @vcpu: the vCPU
+ * @index: the MSR
+ * @value: the value; every 64-bit value is one the counter can hold
+ * @user: VMM_SET_MSRS restoring state, rather than the guest's WRMSR
+ *
+ * Only vcpu->tsc changes: the backend loads its offset for the next entry.
+ *
+ * Return: 0, or -ENOENT for any other MSR.
+ */
+int vmm_tsc_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value, bool user)
+{
+	switch (index) {
+	case MSR_IA32_TSC:
+		if (user)
+			vmm_tsc_user_write(&vcpu->tsc, rdtsc(), value);
+		else
+			vmm_tsc_guest_write(&vcpu->tsc, rdtsc(), value);
+		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		if (user)
+			vmm_tsc_user_write_adjust(&vcpu->tsc, value);
+		else
+			vmm_tsc_guest_write_adjust(&vcpu->tsc, value);
+		return 0;
+	}
+	return -ENOENT;
 }
 
 /**
@@ -421,6 +484,7 @@ int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args)
 	vcpu->uid = atomic64_inc_return(&vmm_vcpu_uids);
 	mutex_init(&vcpu->mutex);
 	vcpu->tlb_gen = atomic_read(&vm->tlb_gen);
+	vcpu->tsc.offset = vm->tsc_offset;	/* vcpu_create() loads it */
 	vcpu->run = (struct vmm_run *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vcpu->run) {
 		ret = -ENOMEM;

@@ -17,6 +17,8 @@
 #include <linux/smp.h>
 #include <linux/uaccess.h>
 #include <linux/vtime.h>
+#include <asm/msr.h>
+#include <asm/tsc.h>
 
 #include "spec.h"
 #include "vmm.h"
@@ -344,6 +346,12 @@ int vmm_vm_create(const struct vmm_create_vm *args)
 	refcount_set(&vm->users, 1);
 	mutex_init(&vm->lock);
 	atomic_set(&vm->tlb_gen, 0);
+	/*
+	 * The VM's TSC starts at 0, as a PC's at RESET, and every vCPU
+	 * created later starts on that same count, so that the guest finds
+	 * its CPUs' TSCs synchronised.
+	 */
+	vm->tsc_offset = -rdtsc();
 
 	/* As deep as the hardware walks; the VM keeps that depth. */
 	ret = vmm_mmu_init(&vm->mmu, tdp, tdp->levels());

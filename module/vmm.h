@@ -21,6 +21,7 @@
 #include "events.h"
 #include "mmu/mmu.h"
 #include "mmu/walk.h"
+#include "tsc.h"
 #include "vendor.h"
 #include "x86/decode.h"
 #include "x86/regs.h"
@@ -66,6 +67,7 @@ struct vmm_vm {
 	struct mm_struct *mm;		/* slots point into this process */
 	struct vmm_mmu mmu;
 	atomic_t tlb_gen;		/* bumped when mappings go away */
+	u64 tsc_offset;			/* new vCPUs' TSC: 0 at VM creation */
 };
 
 /* fpu.c: the guest's FPU registers, kept while the host's are in use. */
@@ -267,6 +269,7 @@ struct vmm_vcpu {
 	struct vmm_fpu fpu;
 	struct vmm_debugregs dbg;
 	struct vmm_events events;	/* events.c: what waits for delivery */
+	struct vmm_tsc tsc;		/* tsc.h: the offset the backend loads */
 	int tlb_gen;			/* vm->tlb_gen seen at the last flush */
 	int cpu;			/* where it last entered the guest */
 	bool in_guest;			/* between reading tlb_gen and the exit */
@@ -436,6 +439,8 @@ void vmm_mmio_complete(struct vmm_vcpu *vcpu);
 /* vcpu.c */
 void vmm_cpuid(struct vmm_vcpu *vcpu, u32 function, u32 index, u32 out[4]);
 int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args);
+int vmm_tsc_get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *value);
+int vmm_tsc_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value, bool user);
 
 /* dev.c */
 int vmm_dev_init(void);

@@ -68,16 +68,20 @@ int svm_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *value)
 	}
 	slot = svm_msr_slot(sv, msr);
 	if (!slot)
-		return -ENOENT;
+		return vmm_tsc_get_msr(vcpu, msr, value);
 	*value = *slot;
 	return 0;
 }
 
-/* Return: 0, -ENOENT for an MSR outside the list, -EINVAL for a bad value. */
-int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 value)
+/*
+ * Return: 0, -ENOENT for an MSR outside the list, -EINVAL for a bad value.
+ * @user: VMM_SET_MSRS rather than the guest's WRMSR (the TSC MSRs differ).
+ */
+static int __svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 value, bool user)
 {
 	struct svm_vcpu *sv = vcpu->vendor;
 	u64 *slot;
+	int ret;
 
 	if (msr == MSR_EFER) {
 		if (value & ~svm_efer_allowed())
@@ -92,8 +96,12 @@ int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 value)
 		return 0;
 	}
 	slot = svm_msr_slot(sv, msr);
-	if (!slot)
-		return -ENOENT;
+	if (!slot) {
+		ret = vmm_tsc_set_msr(vcpu, msr, value, user);
+		if (!ret)
+			sv->vmcb->control.tsc_offset = vcpu->tsc.offset;
+		return ret;
+	}
 	switch (msr) {
 	case MSR_IA32_CR_PAT:
 		if (!vmm_pat_valid(value))
@@ -114,10 +122,16 @@ int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 value)
 	return 0;
 }
 
+/* The guest's WRMSR. */
+int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 value)
+{
+	return __svm_set_msr(vcpu, msr, value, false);
+}
+
 /* VMM_SET_MSRS: as the guest's WRMSR, but the next VMRUN may refuse EFER. */
 int svm_set_msr_user(struct vmm_vcpu *vcpu, u32 msr, u64 value)
 {
-	int ret = svm_set_msr(vcpu, msr, value);
+	int ret = __svm_set_msr(vcpu, msr, value, true);
 
 	if (!ret)
 		svm_state_from_user(vcpu->vendor);

@@ -69,6 +69,8 @@ static void svm_vmcb_reset(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	 * takes them.
 	 */
 	c->intercept_cr = SVM_INTERCEPT_CR4_WRITE;
+	/* RDTSC runs natively, on the vCPU's own count (tsc.h). */
+	c->tsc_offset = vcpu->tsc.offset;
 	c->intercept_dr = SVM_INTERCEPT_DR_ALL;
 	c->intercept_exceptions = VMM_INTERCEPTED_EXCEPTIONS;
 	c->intercept_misc1 = SVM_INTERCEPT1_INTR | SVM_INTERCEPT1_NMI |

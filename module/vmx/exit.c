@@ -213,7 +213,7 @@ static int vmx_exit_rdmsr(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	u64 *g = vx->regs;
 	u64 value;
 
-	if (vmx_msr_read(vx, g[VMM_RCX], &value)) {
+	if (vmx_msr_read(vcpu, vx, g[VMM_RCX], &value)) {
 		vmx_inject_exception(vx, GP_VECTOR, true, 0);
 		return VMM_RESUME;
 	}
@@ -228,7 +228,7 @@ static int vmx_exit_wrmsr(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	const u64 *g = vx->regs;
 	u64 value = (u32)g[VMM_RAX] | (g[VMM_RDX] << 32);
 
-	if (vmx_msr_write(vx, g[VMM_RCX], value)) {
+	if (vmx_msr_write(vcpu, vx, g[VMM_RCX], value)) {
 		vmx_inject_exception(vx, GP_VECTOR, true, 0);
 		return VMM_RESUME;
 	}

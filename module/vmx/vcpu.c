@@ -355,7 +355,8 @@ static int vmx_switched_msr(u32 index)
 }
 
 /* The allow-list: MSRs the VMCS or the MSR lists hold for the guest. VMCS current. */
-static int __vmx_get_msr(struct vmx_vcpu *vx, u32 index, u64 *value)
+static int __vmx_get_msr(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx, u32 index,
+			 u64 *value)
 {
 	int i;
 
@@ -388,7 +389,7 @@ static int __vmx_get_msr(struct vmx_vcpu *vx, u32 index, u64 *value)
 	default:
 		i = vmx_switched_msr(index);
 		if (i < 0)
-			return -ENOENT;
+			return vmm_tsc_get_msr(vcpu, index, value);
 		*value = vx->guest_msrs[i];
 	}
 	return 0;
@@ -397,7 +398,9 @@ static int __vmx_get_msr(struct vmx_vcpu *vx, u32 index, u64 *value)
 /* EFER bits a guest may set: SCE, LME, NXE (LMA follows CR0.PG). */
 #define EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_NX)
 
-static int __vmx_set_msr(struct vmx_vcpu *vx, u32 index, u64 value)
+/* @user: VMM_SET_MSRS rather than the guest's WRMSR (the TSC MSRs differ). */
+static int __vmx_set_msr(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx, u32 index,
+			 u64 value, bool user)
 {
 	u64 efer;
 	int i;
@@ -441,8 +444,12 @@ static int __vmx_set_msr(struct vmx_vcpu *vx, u32 index, u64 value)
 		break;
 	default:
 		i = vmx_switched_msr(index);
-		if (i < 0)
-			return -ENOENT;
+		if (i < 0) {
+			i = vmm_tsc_set_msr(vcpu, index, value, user);
+			if (!i)
+				vmcs_write64(TSC_OFFSET, vcpu->tsc.offset);
+			return i;
+		}
 		if (index != MSR_STAR && index != MSR_SYSCALL_MASK &&
 		    !vmm_canonical(value))
 			return -EINVAL;
@@ -453,7 +460,7 @@ static int __vmx_set_msr(struct vmx_vcpu *vx, u32 index, u64 value)
 
 int vmx_get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *value)
 {
-	int ret = __vmx_get_msr(vmx_vcpu_get(vcpu), index, value);
+	int ret = __vmx_get_msr(vcpu, vmx_vcpu_get(vcpu), index, value);
 
 	vmx_vcpu_put();
 	return ret;
@@ -461,21 +468,21 @@ int vmx_get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *value)
 
 int vmx_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value)
 {
-	int ret = __vmx_set_msr(vmx_vcpu_get(vcpu), index, value);
+	int ret = __vmx_set_msr(vcpu, vmx_vcpu_get(vcpu), index, value, true);
 
 	vmx_vcpu_put();
 	return ret;
 }
 
 /* For the exit handlers, VMCS current. */
-int vmx_msr_read(struct vmx_vcpu *vx, u32 index, u64 *value)
+int vmx_msr_read(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx, u32 index, u64 *value)
 {
-	return __vmx_get_msr(vx, index, value);
+	return __vmx_get_msr(vcpu, vx, index, value);
 }
 
-int vmx_msr_write(struct vmx_vcpu *vx, u32 index, u64 value)
+int vmx_msr_write(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx, u32 index, u64 value)
 {
-	return __vmx_set_msr(vx, index, value);
+	return __vmx_set_msr(vcpu, vx, index, value, false);
 }
 
 u32 *vmx_cr8(struct vmx_vcpu *vx)

@@ -231,12 +231,14 @@ void vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps)
 	 * CR8 exits: without a TPR shadow, MOV CR8 would reach the host's
 	 * APIC. MOV DR, RDPMC, MONITOR and MWAIT: host state the guest must
 	 * not reach (the intercept table in Documentation/security.rst).
+	 * TSC offsetting: RDTSC runs natively on the vCPU's own count
+	 * (tsc.h), RDTSC exiting stays off.
 	 */
 	const u32 need_proc = PROC_HLT_EXITING | PROC_UNCOND_IO_EXITING |
 			      PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
 			      PROC_MOV_DR_EXITING | PROC_RDPMC_EXITING |
 			      PROC_MWAIT_EXITING | PROC_MONITOR_EXITING |
-			      VMX_PROC_SECONDARY;
+			      PROC_USE_TSC_OFFSETTING | VMX_PROC_SECONDARY;
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	u32 entry;
 	int cpu, ret;
@@ -398,6 +400,7 @@ void vmx_vmcs_init(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	if (vx->vpid)
 		vmcs_write16(VMCS_VPID, vx->vpid);
 	vmcs_write64(VMCS_EPT_POINTER, vx->eptp);
+	vmcs_write64(TSC_OFFSET, vcpu->tsc.offset);
 	vmcs_writel(CR0_GUEST_HOST_MASK, vmx_ctl.cr0_owned);
 	vmcs_writel(CR4_GUEST_HOST_MASK, vmx_ctl.cr4_owned);
 

@@ -82,6 +82,7 @@
 
 /* Primary processor-based controls */
 #define PROC_INTR_WINDOW_EXITING	BIT(2)
+#define PROC_USE_TSC_OFFSETTING		BIT(3)
 #define PROC_HLT_EXITING		BIT(7)
 #define PROC_INVLPG_EXITING		BIT(9)
 #define PROC_MWAIT_EXITING		BIT(10)
@@ -334,8 +335,8 @@ unsigned long vmx_guest_cr4(void);
 bool vmx_pae_paging(unsigned long cr0, unsigned long cr4, u64 efer);
 int vmx_read_pdptes(struct vmm_vcpu *vcpu, unsigned long cr3, u64 pdpte[4]);
 void vmx_write_pdptes(const u64 pdpte[4]);
-int vmx_msr_read(struct vmx_vcpu *vx, u32 index, u64 *value);
-int vmx_msr_write(struct vmx_vcpu *vx, u32 index, u64 value);
+int vmx_msr_read(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx, u32 index, u64 *value);
+int vmx_msr_write(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx, u32 index, u64 value);
 u32 *vmx_cr8(struct vmx_vcpu *vx);
 
 /* exit.c */

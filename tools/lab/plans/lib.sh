@@ -12,7 +12,7 @@ dump_stacks() {
 	echo "--- stacks of the plan's processes ---"
 	for d in /proc/[0-9]*; do
 		case $(cat "$d/comm" 2>/dev/null) in
-		vmctl|insmod|rmmod|sh|abi_test|run_test|stress_test|fpu_check|isolation_test|events_test)
+		vmctl|insmod|rmmod|sh|abi_test|run_test|stress_test|fpu_check|isolation_test|events_test|tsc_test)
 			echo "pid ${d#/proc/} $(cat "$d/comm"): $(tr '\0' ' ' <"$d/cmdline")"
 			cat "$d/stack" 2>/dev/null ;;
 		esac

@@ -65,6 +65,10 @@ run_results isolation_test isolation
 # the same traces.
 run_results events_test events
 
+# --- the guest's own TSC (A39): IA32_TSC and TSC_ADJUST writes stay in the
+# guest; the same guest under kvm.ko below (tsc_test --kvm), same checks.
+run_results tsc_test tsc
+
 # --- an NMI for a CPU that is in a guest -----------------------------------
 # The host's NMI handler must see it (VMX: the exit takes it and vmm sends
 # it on; SVM: it waits for STGI). sysrq's NMI backtrace goes to every other
@@ -291,6 +295,8 @@ if [ -f $G/GUESTS ] && grep -q "^RESULT PASS run io_out" /tmp/run.out; then
 	run_results isolation_test isolation_kvm --kvm
 	# events_test's guests under kvm.ko: the oracle for vmm's traces.
 	run_results events_test events_kvm --kvm
+	# tsc_test's guest under kvm.ko: the oracle for what vmm's reads back.
+	run_results tsc_test tsc_kvm --kvm
 	kvm_gap fpu_isolation || fpu_isolation kvm
 	check guests unload_kvm unload_kvm
 	for_each_guest vmm_guest
