@@ -48,7 +48,7 @@
 /* Ticks a handful of instructions and one exit may take, even emulated. */
 #define WINDOW		1000000000ULL
 #define BACK		1000000ULL	/* the backwards write */
-#define RESTORED_TSC	(1ULL << 50)
+#define RESTORED_TSC	BIT_ULL(50)
 #define RESTORED_ADJUST	12345ULL
 
 /* EDX:EAX out as one value. */
@@ -232,7 +232,8 @@ static int vmm_run_guest(struct run_log *l)
 	dev = open("/dev/vmm", O_RDWR | O_CLOEXEC);
 	if (dev < 0)
 		return -1;
-	l->host_first = l->host_last = host_rdtsc();
+	l->host_first = host_rdtsc();
+	l->host_last = l->host_first;
 	if (guest_setup(&g, dev, tsc_guest, tsc_guest_end - tsc_guest))
 		goto out;
 	guest_memory(g.mem);
@@ -312,7 +313,8 @@ static int kvm_run_guest(struct run_log *l)
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm < 0)
 		return -1;
-	l->host_first = l->host_last = host_rdtsc();
+	l->host_first = host_rdtsc();
+	l->host_last = l->host_first;
 	vm = ioctl(kvm, KVM_CREATE_VM, 0);
 	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (vm < 0 || mem == MAP_FAILED)
@@ -395,7 +397,8 @@ static void check_tsc_write(const char *n, uint64_t w, uint64_t before, uint64_t
 {
 	int64_t off = (int64_t)((a_new - a_old) - (w - before));
 
-	result(within(t, w), name(n), "tsc %s [written, written + 10^9] (written %#llx, read %#llx)",
+	result(within(t, w), name(n),
+	       "tsc %s [written, written + 10^9] (written %#llx, read %#llx)",
 	       within(t, w) ? "within" : "OUTSIDE",
 	       (unsigned long long)w, (unsigned long long)t);
 	{
@@ -416,7 +419,8 @@ static void check_adjust_write(const char *n, uint64_t d, uint64_t a_old, uint64
 	char tn[48];
 	int ok = a_new == a_old + d;
 
-	result(ok, name(n), "adjust %s (from %#llx to %#llx)", ok ? "reads back" : "DOES NOT read back",
+	result(ok, name(n), "adjust %s (from %#llx to %#llx)",
+	       ok ? "reads back" : "DOES NOT read back",
 	       (unsigned long long)a_old, (unsigned long long)a_new);
 	snprintf(tn, sizeof(tn), "%s_tsc", n);
 	ok = within(t, before + d);
@@ -445,7 +449,8 @@ static void checks(const struct run_log *l)
 	check_adjust_write("adjust_up", 1ULL << 32, v[V_ABK], v[V_AUP], v[V_BUP], v[V_TUP]);
 	check_adjust_write("adjust_down", -(2ULL << 32), v[V_AUP], v[V_ADN], v[V_BDN], v[V_TDN]);
 	ok = within(l->user_tsc, v[V_SYNC_B]);
-	result(ok, name("get_msrs"), "GET_MSRS IA32_TSC %s [RDTSC before the exit, + 10^9] (%#llx, %#llx)",
+	result(ok, name("get_msrs"),
+	       "GET_MSRS IA32_TSC %s [RDTSC before the exit, + 10^9] (%#llx, %#llx)",
 	       ok ? "within" : "OUTSIDE", (unsigned long long)v[V_SYNC_B],
 	       (unsigned long long)l->user_tsc);
 	/*
@@ -455,7 +460,8 @@ static void checks(const struct run_log *l)
 	 * marked unstable (as in the lab's emulated PCs), so there it may not.
 	 */
 	if (use_kvm) {
-		printf("RESULT SKIP tsc kvm.get_msrs_then_rdtsc kvm may re-base the guest TSC at vcpu load (unstable host TSC)\n");
+		printf("RESULT SKIP tsc kvm.get_msrs_then_rdtsc %s\n",
+		       "kvm may re-base the guest TSC at vcpu load (unstable host TSC)");
 	} else {
 		ok = l->user_tsc - v[V_SYNC_B] <= v[V_SYNC_A] - v[V_SYNC_B];
 		result(ok, "get_msrs_then_rdtsc",
@@ -492,7 +498,7 @@ int main(int argc, char **argv)
 	CPU_SET(0, &cpus);
 	sched_setaffinity(0, sizeof(cpus), &cpus);
 	memset(&l, 0, sizeof(l));
-	if ((use_kvm ? kvm_run_guest : vmm_run_guest)(&l)) {
+	if (use_kvm ? kvm_run_guest(&l) : vmm_run_guest(&l)) {
 		perror(use_kvm ? "/dev/kvm" : "/dev/vmm");
 		return 100;
 	}
