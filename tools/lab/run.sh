@@ -249,7 +249,8 @@ pid=$!
 #  - the timeout expires (a cap on the whole run);
 #  - --stall: neither the console log nor the results UART has grown for that
 #    long (the heartbeat stopped: the machine is frozen, not slow);
-#  - the end marker has been there for a while but it still runs (poweroff hung);
+#  - the end marker has been there for a while but it still runs (poweroff
+#    hung): 20 heartbeats (10 s of the guest's time) with --results, else 30 s;
 #  - Bochs only: the guest panicked or rebooted (Bochs has no -no-reboot and
 #    panic=-1 would boot the kernel and run the plan again).
 timed_out=0 stalled=0 seen_end= size= last_growth=$start
@@ -272,7 +273,12 @@ while kill -0 "$pid" 2>/dev/null; do
 	if [ -z "$seen_end" ] && grep -aq 'VMM-LAB: plan end rc=' "$log" ${results:+"$results"}; then
 		seen_end=$now
 	fi
-	if [ -n "$seen_end" ] && [ $((now - seen_end)) -ge 30 ]; then
+	# Power-off is judged in the guest's time where the heartbeat shows it
+	# (10 s of it, 20 beats), else after 30 s of ours: a Bochs machine on a
+	# loaded host can take minutes for what is a tenth of a second to it.
+	if [ -n "$seen_end" ] && { if [ -n "$results" ]; then
+		[ "$(awk '/VMM-LAB: plan end/ { e = 1; next } e && /^ALIVE/ { n++ } END { print n + 0 }' "$results")" -ge 20 ]
+	   else [ $((now - seen_end)) -ge 30 ]; fi; }; then
 		echo "run.sh: plan ended but the guest did not power off; stopping it" >&2
 		stop_emu
 		break
