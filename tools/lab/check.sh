@@ -298,8 +298,8 @@ ready() {
 rm -f "$OUTDIR/kernel-times" "$OUTDIR/host-time" "$OUTDIR/userspace.ok"
 build_userspace 2>"$OUTDIR/userspace.log" && touch "$OUTDIR/userspace.ok"
 pending=()
-wanted host && pending+=(host)
 for m in "${MACHINES[@]}"; do case $m in *bochs*) pending+=("$m") ;; esac; done
+wanted host && pending+=(host)
 for m in "${MACHINES[@]}"; do case $m in *bochs*) ;; *) pending+=("$m") ;; esac; done
 machines_start=$(date +%s)
 running=0
@@ -316,9 +316,13 @@ while :; do
 			break
 		done
 	fi
+	# The first job still waiting (the longest machine) keeps a slot for
+	# itself while its kernel builds: the others get one fewer, so that it
+	# does not wait behind them once its kernel is there.
 	left=()
+	limit=$JOBS
 	for j in "${pending[@]}"; do
-		if [ $running -lt "$JOBS" ] && ready "$j"; then
+		if [ $running -lt "$limit" ] && ready "$j"; then
 			if [ "$j" = host ]; then
 				log "host checks"
 				host_job &
@@ -331,11 +335,14 @@ while :; do
 			running=$((running + 1))
 		else
 			ready "$j"
-			if [ $? = 2 ]; then
+			st=$?
+			if [ $st = 2 ]; then
 				set -- $j
 				mkdir -p "$OUTDIR/$1"
 				echo "RESULT FAIL $1:boot kernel $3 failed to build: $OUTDIR/kernel-$3.log" >"$OUTDIR/$1/results"
 			else
+				[ ${#left[@]} = 0 ] && [ $st = 1 ] && [ "$limit" -gt 1 ] &&
+					limit=$((JOBS - 1))
 				left+=("$j")
 			fi
 		fi
