@@ -405,12 +405,11 @@ static void test_tsc_aux(int dev)
  * ---- Guest time and CPU-time timers while the exits stay in the kernel ----
  *
  * A vCPU that spins, with a CPUID (an exit handled in the kernel) every
- * 400000 rounds, which Bochs needs and which leaves most of the time to the
- * guest even where an exit is dear (every 20000 rounds, a lockdep kernel
- * in Bochs spent as long in the exits as in the guest), until a CPU-time timer (ITIMER_PROF, 100 ms)
- * ends VMM_RUN. The
- * kernel fires such timers through task work on the way to user mode,
- * which a vCPU that never exits to userspace must not put off (a real-time
+ * 400000 rounds, which leaves most of the time to the guest even where an
+ * exit is dear (every 20000 rounds, a lockdep kernel in Bochs spent as long
+ * in the exits as in the guest), until a CPU-time timer (ITIMER_PROF,
+ * 100 ms) ends VMM_RUN. The kernel fires such timers through task work
+ * on the way to user mode, which a vCPU that never exits to userspace must not put off (a real-time
  * timer of 2 s is the backstop). Ticks that land in the guest count as the
  * thread's guest time (field 43 of /proc/thread-self/stat; "guest" in
  * /proc/stat and top), as under kvm; they are also part of its user time.
