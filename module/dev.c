@@ -18,7 +18,7 @@ void vmm_fill_caps(struct vmm_caps *caps)
 	caps->nr_cpus = num_online_cpus();
 	/* Backends that run vCPUs inject events (not VMX on 7.x kernels). */
 	if (vmm_ops->vcpu_run_once)
-		caps->features |= VMM_FEAT_VCPU_EVENTS;
+		caps->features |= VMM_FEAT_VCPU_EVENTS | VMM_FEAT_LAPIC;
 	memset(caps->reserved, 0, sizeof(caps->reserved));
 }
 

@@ -153,11 +153,19 @@ static void vmm_events_raise(struct vmm_vcpu *vcpu)
 int vmm_events_before_entry(struct vmm_vcpu *vcpu)
 {
 	struct vmm_events *ev = &vcpu->events;
+	bool apic_irq = false;
 	struct vmm_event cur;
 	u32 intr;
+	int v;
 
+	if (vcpu->has_apic) {
+		if (vmm_irq_before_entry(vcpu) != VMM_RESUME)
+			return VMM_TO_USER;
+		apic_irq = !ev->irq_pending &&
+			   vmm_lapic_highest_deliverable(&vcpu->apic) >= 0;
+	}
 	if (likely(!ev->exc_pending && !ev->nmi_pending && !ev->irq_pending &&
-		   !ev->shutdown))
+		   !ev->shutdown && !apic_irq))
 		return VMM_RESUME;
 	if (ev->exc_pending)
 		vmm_events_raise(vcpu);
@@ -167,7 +175,7 @@ int vmm_events_before_entry(struct vmm_vcpu *vcpu)
 		memset(&vcpu->run->hw, 0, sizeof(vcpu->run->hw));
 		return VMM_TO_USER;
 	}
-	if (!ev->nmi_pending && !ev->irq_pending)
+	if (!ev->nmi_pending && !ev->irq_pending && !apic_irq)
 		return VMM_RESUME;
 
 	vmm_ops->get_injected(vcpu, &cur);
@@ -179,17 +187,25 @@ int vmm_events_before_entry(struct vmm_vcpu *vcpu)
 		vmm_ops->set_injected(vcpu, &cur);
 		ev->nmi_pending = false;
 	}
-	if (cur.type == VMM_EVENT_NONE && ev->irq_pending && !(intr & VMM_INTR_SHADOW) &&
-	    (vmm_ops->get_rflags(vcpu) & X86_EFLAGS_IF)) {
-		cur = (struct vmm_event){ .type = VMM_EVENT_INTR, .vector = ev->irq_vector };
+	if (cur.type == VMM_EVENT_NONE && (ev->irq_pending || apic_irq) &&
+	    !(intr & VMM_INTR_SHADOW) && (vmm_ops->get_rflags(vcpu) & X86_EFLAGS_IF)) {
+		if (ev->irq_pending) {
+			v = ev->irq_vector;
+			ev->irq_pending = false;
+		} else {
+			/* Taken now: from IRR into ISR, as the CPU's INTA does. */
+			v = vmm_lapic_highest_deliverable(&vcpu->apic);
+			vmm_lapic_ack(&vcpu->apic, v);
+			apic_irq = false;
+		}
+		cur = (struct vmm_event){ .type = VMM_EVENT_INTR, .vector = v };
 		vmm_ops->set_injected(vcpu, &cur);
-		ev->irq_pending = false;
 	}
 	/*
 	 * What still waits is blocked (IF, a shadow, NMI masking) or behind
 	 * the event going in: the exit comes once it is not.
 	 */
-	vmm_ops->request_windows(vcpu, ev->irq_pending, ev->nmi_pending);
+	vmm_ops->request_windows(vcpu, ev->irq_pending || apic_irq, ev->nmi_pending);
 	return VMM_RESUME;
 }
 
@@ -206,27 +222,6 @@ void vmm_events_insn_done(struct vmm_vcpu *vcpu)
 
 	if (intr & VMM_INTR_SHADOW)
 		vmm_ops->set_interruptibility(vcpu, intr & ~VMM_INTR_SHADOW);
-}
-
-/**
- * vmm_events_wake_from_hlt() - does an event end this HLT at once?
- * @vcpu: the vCPU, its HLT already skipped
- * @rflags: the guest's RFLAGS
- *
- * An interrupt the guest takes (RFLAGS.IF set) or an unmasked NMI: it is
- * delivered at the next entry, with the HLT done, as the processor leaves
- * the halt state to deliver it. Without one the HLT goes to userspace as
- * VMM_EXIT_HLT, for now: there is no in-kernel source of interrupts to
- * wait for yet (no local APIC).
- */
-bool vmm_events_wake_from_hlt(struct vmm_vcpu *vcpu, u64 rflags)
-{
-	const struct vmm_events *ev = &vcpu->events;
-
-	if (ev->irq_pending && (rflags & X86_EFLAGS_IF))
-		return true;
-	return ev->nmi_pending &&
-	       !(vmm_ops->get_interruptibility(vcpu) & VMM_INTR_NMI_MASKED);
 }
 
 /* The uapi's view, from the core's and the backend's state. */

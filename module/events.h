@@ -40,7 +40,6 @@ void vmm_queue_exception(struct vmm_vcpu *vcpu, u8 vector, bool has_error_code,
 			 u32 error_code, bool has_payload, u64 payload);
 int vmm_events_before_entry(struct vmm_vcpu *vcpu);
 void vmm_events_insn_done(struct vmm_vcpu *vcpu);
-bool vmm_events_wake_from_hlt(struct vmm_vcpu *vcpu, u64 rflags);
 int vmm_get_vcpu_events(struct vmm_vcpu *vcpu, struct vmm_vcpu_events __user *uev);
 int vmm_set_vcpu_events(struct vmm_vcpu *vcpu, const struct vmm_vcpu_events __user *uev);
 

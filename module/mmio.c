@@ -57,6 +57,8 @@ static void reg_write(struct vmm_regs *r, const struct vmm_insn *insn, u64 val,
 		       (val & GENMASK_ULL(width * 8 - 1, 0));
 }
 
+static void vmm_mmio_finish(struct vmm_vcpu *vcpu, u64 data);
+
 /**
  * vmm_mmio_begin() - describe the MMIO access behind an exit at @gpa
  * @vcpu: the vCPU that faulted
@@ -81,6 +83,7 @@ int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa, const u8 *hw_bytes,
 	struct vmm_regs r;
 	unsigned int mode, n;
 	u8 bytes[VMM_INSN_MAX_LEN] = {};
+	u64 data;
 
 	vmm_ops->get_sregs(vcpu, &s);
 	vmm_ops->get_regs(vcpu, &r);
@@ -135,6 +138,16 @@ int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa, const u8 *hw_bytes,
 		run->mmio.is_write = 0;
 		break;
 	}
+	/*
+	 * The local APIC's page answers in the kernel (irq.c), from a copy:
+	 * userspace may write the run page meanwhile.
+	 */
+	data = run->mmio.data;
+	if (insn->op != VMM_INSN_STOS &&
+	    vmm_irq_mmio(vcpu, gpa, insn->size, run->mmio.is_write, &data)) {
+		vmm_mmio_finish(vcpu, data);
+		return VMM_RESUME;
+	}
 	vcpu->mmio_pending = true;
 	return VMM_TO_USER;
 }
@@ -142,8 +155,14 @@ int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa, const u8 *hw_bytes,
 /* Before the next entry: finish the instruction that made the MMIO exit. */
 void vmm_mmio_complete(struct vmm_vcpu *vcpu)
 {
+	vmm_mmio_finish(vcpu, READ_ONCE(vcpu->run->mmio.data));
+}
+
+/* The instruction is done, a load's value @data. */
+static void vmm_mmio_finish(struct vmm_vcpu *vcpu, u64 data)
+{
 	const struct vmm_insn *insn = &vcpu->mmio;
-	u64 val = vcpu->run->mmio.data & GENMASK_ULL(insn->size * 8 - 1, 0);
+	u64 val = data & GENMASK_ULL(insn->size * 8 - 1, 0);
 	u64 amask = GENMASK_ULL(insn->addr_size * 8 - 1, 0);
 	bool advance = true;
 	struct vmm_regs r;

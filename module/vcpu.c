@@ -30,6 +30,7 @@
 static void vmm_vcpu_free(struct vmm_vcpu *vcpu)
 {
 	kvfree(vcpu->cpuid);
+	vmm_vcpu_irq_free(vcpu);
 	vmm_ops->vcpu_free(vcpu);
 	vmm_fpu_free(&vcpu->fpu);
 	free_page((unsigned long)vcpu->run);
@@ -42,8 +43,10 @@ static int vmm_vcpu_release(struct inode *inode, struct file *file)
 	struct vmm_vm *vm = vcpu->vm;
 
 	mutex_lock(&vm->lock);
-	vm->vcpus[vcpu->id] = NULL;
+	WRITE_ONCE(vm->vcpus[vcpu->id], NULL);
 	mutex_unlock(&vm->lock);
+	/* Interrupt delivery may still be looking at it (irq.c). */
+	synchronize_rcu();
 	vmm_vcpu_free(vcpu);
 	vmm_vm_put(vm);
 	return 0;
@@ -104,7 +107,7 @@ static void vmm_cpuid_host(u32 function, u32 index, u32 out[4])
 			out[h->reg] &= ~h->bits;
 	}
 	/*
-	 * IA32_TSC_ADJUST is vmm's own (vmm_tsc_set_msr()), on hosts that
+	 * IA32_TSC_ADJUST is vmm's own (vmm_core_set_msr()), on hosts that
 	 * lack it too (AMD's): offered wherever leaf 7 exists.
 	 */
 	if (function == 7 && index == 0 && cpuid_eax(0) >= 7)
@@ -112,15 +115,19 @@ static void vmm_cpuid_host(u32 function, u32 index, u32 out[4])
 }
 
 /**
- * vmm_tsc_get_msr() - IA32_TSC and IA32_TSC_ADJUST, for either backend
+ * vmm_core_get_msr() - the MSRs the core keeps, for either backend
  * @vcpu: the vCPU
  * @index: the MSR
  * @value: its value
  *
- * Return: 0, or -ENOENT for any other MSR.
+ * IA32_TSC and IA32_TSC_ADJUST; the local APIC's (irq.c); the PC's (msr.c).
+ *
+ * Return: 0, -EINVAL for a #GP, or -ENOENT for any other MSR.
  */
-int vmm_tsc_get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *value)
+int vmm_core_get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *value)
 {
+	int ret;
+
 	switch (index) {
 	case MSR_IA32_TSC:
 		*value = vmm_tsc_guest(&vcpu->tsc, rdtsc());
@@ -129,22 +136,28 @@ int vmm_tsc_get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *value)
 		*value = vcpu->tsc.adjust;
 		return 0;
 	}
-	return -ENOENT;
+	ret = vmm_irq_get_msr(vcpu, index, value);
+	if (ret != -ENOENT)
+		return ret;
+	return vmm_pc_get_msr(&vcpu->pc_msrs, index, value);
 }
 
 /**
- * vmm_tsc_set_msr() - write IA32_TSC or IA32_TSC_ADJUST
+ * vmm_core_set_msr() - write one of the MSRs the core keeps
  * @vcpu: the vCPU
  * @index: the MSR
  * @value: the value; every 64-bit value is one the counter can hold
  * @user: VMM_SET_MSRS restoring state, rather than the guest's WRMSR
  *
- * Only vcpu->tsc changes: the backend loads its offset for the next entry.
+ * For the TSC only vcpu->tsc changes: the backend loads its offset for
+ * the next entry.
  *
- * Return: 0, or -ENOENT for any other MSR.
+ * Return: 0, -EINVAL for a #GP, or -ENOENT for any other MSR.
  */
-int vmm_tsc_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value, bool user)
+int vmm_core_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value, bool user)
 {
+	int ret;
+
 	switch (index) {
 	case MSR_IA32_TSC:
 		if (user)
@@ -159,7 +172,10 @@ int vmm_tsc_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value, bool user)
 			vmm_tsc_guest_write_adjust(&vcpu->tsc, value);
 		return 0;
 	}
-	return -ENOENT;
+	ret = vmm_irq_set_msr(vcpu, index, value);
+	if (ret != -ENOENT)
+		return ret;
+	return vmm_pc_set_msr(&vcpu->pc_msrs, index, value, user);
 }
 
 /**
@@ -334,6 +350,11 @@ static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 			return -EINTR;
 		}
 		cond_resched();
+		/* In HLT: until an interrupt comes, or a signal. */
+		if (vcpu->halted && vmm_vcpu_block(vcpu)) {
+			run->exit_reason = VMM_EXIT_NONE;
+			return -EINTR;
+		}
 		/* Set by the exits that take an answer (vmm_exit_io() and co). */
 		vcpu->complete = VMM_COMPLETE_NONE;
 		ret = vmm_ops->vcpu_run_once(vcpu);
@@ -420,6 +441,18 @@ static long vmm_vcpu_ioctl(struct file *file, unsigned int cmd,
 	case VMM_SET_VCPU_EVENTS:
 		ret = vmm_set_vcpu_events(vcpu, argp);
 		break;
+	case VMM_GET_LAPIC:
+		ret = vmm_get_lapic(vcpu, argp);
+		break;
+	case VMM_SET_LAPIC:
+		ret = vmm_set_lapic(vcpu, argp);
+		break;
+	case VMM_GET_MP_STATE:
+		ret = vmm_get_mp_state(vcpu, argp);
+		break;
+	case VMM_SET_MP_STATE:
+		ret = vmm_set_mp_state(vcpu, argp);
+		break;
 	default:
 		ret = -ENOTTY;
 	}
@@ -485,6 +518,7 @@ int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args)
 	mutex_init(&vcpu->mutex);
 	vcpu->tlb_gen = atomic_read(&vm->tlb_gen);
 	vcpu->tsc.offset = vm->tsc_offset;	/* vcpu_create() loads it */
+	vmm_pc_msrs_reset(&vcpu->pc_msrs);
 	vcpu->run = (struct vmm_run *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vcpu->run) {
 		ret = -ENOMEM;
@@ -493,9 +527,12 @@ int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args)
 	ret = vmm_fpu_alloc(&vcpu->fpu);
 	if (ret)
 		goto err_run;
-	ret = vmm_ops->vcpu_create(vcpu);
+	ret = vmm_vcpu_irq_init(vcpu);
 	if (ret)
 		goto err_fpu;
+	ret = vmm_ops->vcpu_create(vcpu);
+	if (ret)
+		goto err_irq;
 
 	mutex_lock(&vm->lock);
 	if (vm->vcpus[args->id]) {
@@ -503,15 +540,16 @@ int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args)
 		ret = -EEXIST;
 		goto err_vendor;
 	}
-	vm->vcpus[args->id] = vcpu;
+	WRITE_ONCE(vm->vcpus[args->id], vcpu);
 	refcount_inc(&vm->users);
 	mutex_unlock(&vm->lock);
 
 	ret = anon_inode_getfd("vmm-vcpu", &vmm_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
 	if (ret < 0) {
 		mutex_lock(&vm->lock);
-		vm->vcpus[args->id] = NULL;
+		WRITE_ONCE(vm->vcpus[args->id], NULL);
 		mutex_unlock(&vm->lock);
+		synchronize_rcu();
 		vmm_vm_put(vm);
 		goto err_vendor;
 	}
@@ -519,6 +557,8 @@ int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args)
 
 err_vendor:
 	vmm_ops->vcpu_free(vcpu);
+err_irq:
+	vmm_vcpu_irq_free(vcpu);
 err_fpu:
 	vmm_fpu_free(&vcpu->fpu);
 err_run:

@@ -48,6 +48,7 @@ struct vmm_event {
 enum vmm_exit_action {
 	VMM_RESUME,	/* handled in the kernel: enter the guest again */
 	VMM_TO_USER,	/* vcpu->run describes an exit for userspace */
+	VMM_HALT,	/* HLT: wait in the kernel for an interrupt (irq.c) */
 };
 
 struct vmm_vendor_ops {

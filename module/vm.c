@@ -15,6 +15,8 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+/* smp_send_reschedule() traces the IPI on 6.3 and later. */
+#include <trace/events/ipi.h>
 #include <linux/uaccess.h>
 #include <linux/vtime.h>
 #include <asm/msr.h>
@@ -149,6 +151,12 @@ bool vmm_vcpu_enter_guest_mode(struct vmm_vcpu *vcpu)
 	rcu_note_context_switch(false);
 	/* Ordered before reading tlb_gen; pairs with vmm_vm_flush_tlbs(). */
 	smp_store_mb(vcpu->in_guest, true);
+	/*
+	 * Kicked since the events were put into this entry (irq.c): an
+	 * interrupt to itself makes the entry exit at once, to look again.
+	 */
+	if (unlikely(READ_ONCE(vcpu->kicked)))
+		smp_send_reschedule(smp_processor_id());
 	gen = atomic_read(&vcpu->vm->tlb_gen);
 	if (gen == vcpu->tlb_gen)
 		return false;
@@ -320,6 +328,15 @@ static long vmm_vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 			return -EINVAL;
 		return vmm_vcpu_create(vm, &a);
 	}
+	case VMM_CREATE_IRQCHIP:
+		return arg ? -EINVAL : vmm_vm_create_irqchip(vm);
+	case VMM_SIGNAL_MSI:
+		return vmm_vm_signal_msi(vm, argp);
+	case VMM_SET_PM_TIMER:
+		return vmm_vm_set_pm_timer(vm, argp);
+	case VMM_GET_TSC_KHZ:
+		/* The guest's TSC runs at the host's rate (no scaling). */
+		return arg ? -EINVAL : tsc_khz;
 	default:
 		return -ENOTTY;
 	}

@@ -10,6 +10,7 @@
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <asm/cpufeature.h>
 #include <asm/debugreg.h>
 #include <asm/mce.h>
@@ -19,6 +20,7 @@
 
 #include "../uapi/vmm.h"
 #include "events.h"
+#include "lapic.h"
 #include "mmu/mmu.h"
 #include "mmu/walk.h"
 #include "tsc.h"
@@ -63,11 +65,14 @@ struct vmm_vm {
 	refcount_t users;		/* the VM fd, and one per vCPU */
 	struct mutex lock;		/* slots, vcpus[], mmu */
 	struct vmm_slot slots[VMM_MAX_SLOTS];
+	/* Written under lock; read under RCU by interrupt delivery (irq.c). */
 	struct vmm_vcpu *vcpus[VMM_MAX_VCPUS];
 	struct mm_struct *mm;		/* slots point into this process */
 	struct vmm_mmu mmu;
 	atomic_t tlb_gen;		/* bumped when mappings go away */
 	u64 tsc_offset;			/* new vCPUs' TSC: 0 at VM creation */
+	bool irqchip;			/* VMM_CREATE_IRQCHIP: vCPUs get an APIC */
+	u16 pm_timer_port;		/* VMM_SET_PM_TIMER, or 0 */
 };
 
 /* fpu.c: the guest's FPU registers, kept while the host's are in use. */
@@ -249,6 +254,25 @@ struct vmm_pio {
 	bool down;			/* EFLAGS.DF: addresses decrease */
 };
 
+/* msr.c: the PC's MSRs guest kernels touch (MTRRs, machine check, ...). */
+#define VMM_MTRR_VAR		8
+#define VMM_MC_BANKS		4
+
+struct vmm_pc_msrs {
+	u64 mtrr_def_type;
+	u64 mtrr_fixed[11];
+	u64 mtrr_var[2 * VMM_MTRR_VAR];	/* base, mask, ... */
+	u64 mcg_status;
+	u64 mc_ctl[VMM_MC_BANKS], mc_status[VMM_MC_BANKS];
+	u64 mc_addr[VMM_MC_BANKS], mc_misc[VMM_MC_BANKS];
+	u64 misc_enable;		/* Intel */
+	u64 amd_hwcr, amd_de_cfg;
+};
+
+void vmm_pc_msrs_reset(struct vmm_pc_msrs *m);
+int vmm_pc_get_msr(struct vmm_pc_msrs *m, u32 msr, u64 *value);
+int vmm_pc_set_msr(struct vmm_pc_msrs *m, u32 msr, u64 value, bool user);
+
 /*
  * What the next VMM_RUN takes from userspace's answer in the run page, as
  * the exit itself decided: userspace may rewrite the whole page meanwhile.
@@ -270,6 +294,7 @@ struct vmm_vcpu {
 	struct vmm_debugregs dbg;
 	struct vmm_events events;	/* events.c: what waits for delivery */
 	struct vmm_tsc tsc;		/* tsc.h: the offset the backend loads */
+	struct vmm_pc_msrs pc_msrs;	/* msr.c */
 	int tlb_gen;			/* vm->tlb_gen seen at the last flush */
 	int cpu;			/* where it last entered the guest */
 	bool in_guest;			/* between reading tlb_gen and the exit */
@@ -282,13 +307,30 @@ struct vmm_vcpu {
 	u32 cpuid_nent;
 	struct vmm_insn mmio;		/* the instruction of that MMIO exit */
 	struct vmm_pio pio;		/* the INS/OUTS of that string I/O exit */
+	/* irq.c */
+	bool has_apic;			/* the VM has an irqchip: .apic is live */
+	bool kicked;			/* something became pending: look */
+	bool halted;			/* in HLT, waiting in the kernel */
+	u16 eoi_exit;			/* level EOI for userspace: vector + 1 */
+	u64 halt_rflags;		/* the guest's RFLAGS at its HLT */
+	wait_queue_head_t wq;		/* where a halted vCPU waits */
+	struct vmm_lapic apic;
 };
+
+u32 vmm_pm_timer_read(void);
 
 /* IN or OUT of one element, the instruction already skipped. */
 static inline int vmm_exit_io(struct vmm_vcpu *vcpu, u16 port, unsigned int size, bool in,
 			      u64 rax)
 {
 	struct vmm_run *run = vcpu->run;
+	u16 pm_timer = READ_ONCE(vcpu->vm->pm_timer_port);
+
+	/* The ACPI PM timer: read in the kernel, for guests that calibrate with it. */
+	if (unlikely(pm_timer && port == pm_timer) && in && size == 4) {
+		*vmm_ops->guest_rax(vcpu) = vmm_pm_timer_read();
+		return VMM_RESUME;
+	}
 
 	vcpu->complete = in ? VMM_COMPLETE_IN : VMM_COMPLETE_NONE;
 	vcpu->complete_size = size;
@@ -436,11 +478,30 @@ int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa, const u8 *hw_bytes,
 		   unsigned int hw_len);
 void vmm_mmio_complete(struct vmm_vcpu *vcpu);
 
+/* irq.c */
+void vmm_vcpu_kick(struct vmm_vcpu *vcpu);
+int vmm_vm_create_irqchip(struct vmm_vm *vm);
+int vmm_vcpu_irq_init(struct vmm_vcpu *vcpu);
+void vmm_vcpu_irq_free(struct vmm_vcpu *vcpu);
+int vmm_vm_signal_msi(struct vmm_vm *vm, const struct vmm_msi __user *umsi);
+int vmm_vm_set_pm_timer(struct vmm_vm *vm, const struct vmm_pm_timer __user *upm);
+int vmm_irq_before_entry(struct vmm_vcpu *vcpu);
+int vmm_vcpu_hlt(struct vmm_vcpu *vcpu, u64 rflags);
+int vmm_vcpu_block(struct vmm_vcpu *vcpu);
+bool vmm_irq_mmio(struct vmm_vcpu *vcpu, u64 gpa, unsigned int len, bool write,
+		  u64 *val);
+int vmm_irq_get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *value);
+int vmm_irq_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value);
+int vmm_get_lapic(struct vmm_vcpu *vcpu, struct vmm_lapic_state __user *ustate);
+int vmm_set_lapic(struct vmm_vcpu *vcpu, const struct vmm_lapic_state __user *ustate);
+int vmm_get_mp_state(struct vmm_vcpu *vcpu, struct vmm_mp_state __user *ustate);
+int vmm_set_mp_state(struct vmm_vcpu *vcpu, const struct vmm_mp_state __user *ustate);
+
 /* vcpu.c */
 void vmm_cpuid(struct vmm_vcpu *vcpu, u32 function, u32 index, u32 out[4]);
 int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args);
-int vmm_tsc_get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *value);
-int vmm_tsc_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value, bool user);
+int vmm_core_get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *value);
+int vmm_core_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value, bool user);
 
 /* dev.c */
 int vmm_dev_init(void);

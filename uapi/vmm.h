@@ -45,6 +45,7 @@ enum vmm_vendor {
 #define VMM_FEAT_APIC_VIRT	_BITULL(12) /* APICv / AVIC */
 #define VMM_FEAT_TDP_EXEC_ONLY	_BITULL(13) /* EPT execute-only pages */
 #define VMM_FEAT_VCPU_EVENTS	_BITULL(14) /* VMM_GET/SET_VCPU_EVENTS */
+#define VMM_FEAT_LAPIC		_BITULL(15) /* VMM_CREATE_IRQCHIP and what it brings */
 
 /*
  * Vendor words in struct vmm_caps.raw[], the capability registers as the
@@ -96,6 +97,32 @@ struct vmm_memory_slot {
 	__u64 size;		/* page multiple; 0 deletes the slot */
 	__u64 userspace_addr;	/* page aligned */
 	__u64 reserved[4];	/* 0 */
+};
+
+/*
+ * VMM_SIGNAL_MSI: a message signalled interrupt to the VM's local APICs
+ * (SDM "Message Signalled Interrupts"): address 0xfeeXXXXX with the
+ * destination ID in bits 19:12 and the destination mode in bit 2, data with
+ * the vector (7:0), delivery mode (10:8) and trigger mode (15). A
+ * level-triggered one sets TMR, and the guest's EOI of it is a VMM_EXIT_EOI.
+ */
+struct vmm_msi {
+	__u64 address;
+	__u32 data;
+	__u32 flags;		/* 0 */
+	__u64 reserved[2];	/* 0 */
+};
+
+/*
+ * VMM_SET_PM_TIMER: the ACPI PM timer (a 24-bit count at 3.579545 MHz of
+ * CLOCK_MONOTONIC) answered in the kernel at I/O port .port, 32-bit reads,
+ * as the FADT's PM_TMR_BLK says; 0 hands the port back to userspace.
+ */
+struct vmm_pm_timer {
+	__u16 port;
+	__u16 pad;		/* 0 */
+	__u32 flags;		/* 0 */
+	__u64 reserved[3];	/* 0 */
 };
 
 /* VMM_CREATE_VCPU: returns a vCPU file descriptor; mmap it for struct vmm_run. */
@@ -268,6 +295,26 @@ struct vmm_vcpu_events {
 	__u64 reserved[6];	/* 0 */
 };
 
+/*
+ * VMM_GET_LAPIC / VMM_SET_LAPIC: the local APIC's registers as the xAPIC
+ * page lays them out (offset 0x20 ID ... 0x3e0 TDCR), first 1 KiB. The ID
+ * is the vCPU's and cannot be set; TMCCT reads the current count and is
+ * ignored on SET, which restarts the timer from TMICT. The base and mode
+ * are IA32_APIC_BASE (VMM_GET/SET_MSRS), set first.
+ */
+#define VMM_LAPIC_REGS_SIZE	1024
+struct vmm_lapic_state {
+	__u8 regs[VMM_LAPIC_REGS_SIZE];
+};
+
+/* VMM_GET_MP_STATE / VMM_SET_MP_STATE */
+#define VMM_MP_RUNNABLE		0	/* runs at the next VMM_RUN */
+#define VMM_MP_HALTED		1	/* in HLT, waiting for an interrupt */
+struct vmm_mp_state {
+	__u32 state;
+	__u32 pad;		/* 0 */
+};
+
 /* Why VMM_RUN returned: struct vmm_run.exit_reason. */
 enum vmm_exit_reason {
 	VMM_EXIT_NONE		= 0,	/* interrupted before entering (signal) */
@@ -279,6 +326,7 @@ enum vmm_exit_reason {
 	VMM_EXIT_FAIL_ENTRY	= 6,	/* VM entry failed: .hw */
 	VMM_EXIT_UNHANDLED	= 7,	/* an exit vmm does not handle: .hw */
 	VMM_EXIT_INTERNAL_ERROR	= 8,	/* vmm could not go on, e.g. decode: .hw */
+	VMM_EXIT_EOI		= 9,	/* EOI of a level-triggered vector: .eoi */
 };
 
 #define VMM_IO_IN		0
@@ -328,6 +376,10 @@ struct vmm_run {
 			__u64 qualification; /* VMX exit qualification / EXITINFO1 */
 			__u64 info;	/* SVM EXITINFO2 / VMX instruction error */
 		} hw;
+		struct {
+			__u8 vector;
+			__u8 pad[7];
+		} eoi;
 		__u8 payload[192];
 	};
 };
@@ -340,6 +392,10 @@ struct vmm_run {
 /* ioctls on a VM fd */
 #define VMM_SET_MEMORY_SLOT	_IOW(VMMIO, 0x10, struct vmm_memory_slot)
 #define VMM_CREATE_VCPU		_IOW(VMMIO, 0x11, struct vmm_create_vcpu)
+#define VMM_CREATE_IRQCHIP	_IO(VMMIO, 0x12)
+#define VMM_SIGNAL_MSI		_IOW(VMMIO, 0x13, struct vmm_msi)
+#define VMM_GET_TSC_KHZ		_IO(VMMIO, 0x14)
+#define VMM_SET_PM_TIMER	_IOW(VMMIO, 0x15, struct vmm_pm_timer)
 
 /* ioctls on a vCPU fd */
 #define VMM_RUN			_IO(VMMIO, 0x20)
@@ -356,5 +412,9 @@ struct vmm_run {
 #define VMM_SET_XCRS		_IOW(VMMIO, 0x2b, struct vmm_xcrs)
 #define VMM_GET_VCPU_EVENTS	_IOR(VMMIO, 0x2c, struct vmm_vcpu_events)
 #define VMM_SET_VCPU_EVENTS	_IOW(VMMIO, 0x2d, struct vmm_vcpu_events)
+#define VMM_GET_LAPIC		_IOR(VMMIO, 0x2e, struct vmm_lapic_state)
+#define VMM_SET_LAPIC		_IOW(VMMIO, 0x2f, struct vmm_lapic_state)
+#define VMM_GET_MP_STATE	_IOR(VMMIO, 0x30, struct vmm_mp_state)
+#define VMM_SET_MP_STATE	_IOW(VMMIO, 0x31, struct vmm_mp_state)
 
 #endif /* _UAPI_VMM_H */

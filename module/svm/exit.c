@@ -111,10 +111,7 @@ static int svm_exit_cpuid(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 static int svm_exit_hlt(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
 	svm_next_rip(sv, 1);
-	if (vmm_events_wake_from_hlt(vcpu, sv->vmcb->save.rflags))
-		return VMM_RESUME;
-	vcpu->run->exit_reason = VMM_EXIT_HLT;
-	return VMM_TO_USER;
+	return vmm_vcpu_hlt(vcpu, sv->vmcb->save.rflags);
 }
 
 /*

@@ -68,7 +68,7 @@ int svm_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *value)
 	}
 	slot = svm_msr_slot(sv, msr);
 	if (!slot)
-		return vmm_tsc_get_msr(vcpu, msr, value);
+		return vmm_core_get_msr(vcpu, msr, value);
 	*value = *slot;
 	return 0;
 }
@@ -97,7 +97,7 @@ static int __svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 value, bool user)
 	}
 	slot = svm_msr_slot(sv, msr);
 	if (!slot) {
-		ret = vmm_tsc_set_msr(vcpu, msr, value, user);
+		ret = vmm_core_set_msr(vcpu, msr, value, user);
 		if (!ret)
 			sv->vmcb->control.tsc_offset = vcpu->tsc.offset;
 		return ret;

@@ -156,7 +156,35 @@ static void vcpu_events_layout_is_fixed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, VMM_FEAT_VCPU_EVENTS, 1ULL << 14);
 }
 
+static void irqchip_abi_is_fixed(struct kunit *test)
+{
+	struct vmm_run run;
+
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmm_msi), 32);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_msi, data), 8);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_msi, flags), 12);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_msi, reserved), 16);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmm_lapic_state), 1024);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmm_mp_state), 8);
+	KUNIT_EXPECT_EQ(test, VMM_MP_RUNNABLE, 0);
+	KUNIT_EXPECT_EQ(test, VMM_MP_HALTED, 1);
+	KUNIT_EXPECT_EQ(test, VMM_EXIT_EOI, 9);
+	KUNIT_EXPECT_EQ(test, (uintptr_t)&run.eoi.vector - (uintptr_t)&run, 64);
+	KUNIT_EXPECT_EQ(test, VMM_FEAT_LAPIC, 1ULL << 15);
+	KUNIT_EXPECT_EQ(test, VMM_CREATE_IRQCHIP, 0xb912);
+	KUNIT_EXPECT_EQ(test, VMM_SIGNAL_MSI, 0x4020b913);
+	KUNIT_EXPECT_EQ(test, VMM_GET_TSC_KHZ, 0xb914);
+	KUNIT_EXPECT_EQ(test, VMM_GET_LAPIC, 0x8400b92e);
+	KUNIT_EXPECT_EQ(test, VMM_SET_LAPIC, 0x4400b92f);
+	KUNIT_EXPECT_EQ(test, VMM_GET_MP_STATE, 0x8008b930);
+	KUNIT_EXPECT_EQ(test, VMM_SET_MP_STATE, 0x4008b931);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vmm_pm_timer), 32);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vmm_pm_timer, flags), 4);
+	KUNIT_EXPECT_EQ(test, VMM_SET_PM_TIMER, 0x4020b915);
+}
+
 static struct kunit_case vmm_uapi_cases[] = {
+	KUNIT_CASE(irqchip_abi_is_fixed),
 	KUNIT_CASE(caps_layout_is_fixed),
 	KUNIT_CASE(create_vm_layout_is_fixed),
 	KUNIT_CASE(msrs_layout_is_fixed),

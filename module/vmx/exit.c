@@ -143,10 +143,7 @@ static int vmx_exit_cpuid(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 static int vmx_exit_hlt(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
 	vmx_skip_insn(vx);
-	if (vmm_events_wake_from_hlt(vcpu, vmcs_readl(GUEST_RFLAGS)))
-		return VMM_RESUME;
-	vcpu->run->exit_reason = VMM_EXIT_HLT;
-	return VMM_TO_USER;
+	return vmm_vcpu_hlt(vcpu, vmcs_readl(GUEST_RFLAGS));
 }
 
 /*

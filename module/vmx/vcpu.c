@@ -389,7 +389,7 @@ static int __vmx_get_msr(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx, u32 index,
 	default:
 		i = vmx_switched_msr(index);
 		if (i < 0)
-			return vmm_tsc_get_msr(vcpu, index, value);
+			return vmm_core_get_msr(vcpu, index, value);
 		*value = vx->guest_msrs[i];
 	}
 	return 0;
@@ -445,7 +445,7 @@ static int __vmx_set_msr(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx, u32 index,
 	default:
 		i = vmx_switched_msr(index);
 		if (i < 0) {
-			i = vmm_tsc_set_msr(vcpu, index, value, user);
+			i = vmm_core_set_msr(vcpu, index, value, user);
 			if (!i)
 				vmcs_write64(TSC_OFFSET, vcpu->tsc.offset);
 			return i;

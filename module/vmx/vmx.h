@@ -345,7 +345,7 @@ u32 *vmx_cr8(struct vmx_vcpu *vx);
  * else asks for it: a bound on the time with preemption off.
  */
 #define VMX_MAX_KERNEL_EXITS	1024
-#define VMX_EXIT_SLOW	2	/* after VMM_RESUME / VMM_TO_USER: needs to sleep */
+#define VMX_EXIT_SLOW	(VMM_HALT + 1)	/* past enum vmm_exit_action: needs to sleep */
 int vmx_handle_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);
 int vmx_handle_exit_slow(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);
 u64 *vmx_guest_rax(struct vmm_vcpu *vcpu);
