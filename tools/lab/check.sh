@@ -143,6 +143,9 @@ machine amd-7.2    qemu-amd    7.2-lite main --smp 2
 # 5-level paging in the host: nested paging then walks five levels too.
 machine amd-la57-6.1 qemu-amd-la57 stock main --smp 2
 machine nosvm-6.1  qemu-nosvm  stock nosvm
+# Linux (Debian's kernel) as the guest of vmctl run --kernel, under kvm.ko
+# and under vmm.ko.
+machine amd-linux  qemu-amd    stock linux --smp 2
 # Bochs runs the lite lab kernels: KASAN boots take it far too long.
 # intel-6.12 is the longest machine: listed first, its kernel builds first
 # and it starts first.
@@ -177,7 +180,8 @@ run_machine() {
 	mkdir -p "$dir"
 	rm -f "$dir/duration"
 	t0=$(date +%s)
-	if ! make_initramfs "$kern" "$LAB/plans/$plan.sh" "$dir/initrd.gz" 2>"$dir/initramfs.log"; then
+	if ! make_initramfs "$kern" "$LAB/plans/$plan.sh" "$dir/initrd.gz" \
+		$([ "$plan" = linux ] && linux_guest_files) 2>"$dir/initramfs.log"; then
 		echo "RESULT FAIL $label:boot initramfs $(tail -n 1 "$dir/initramfs.log")" >"$dir/results"
 		return
 	fi

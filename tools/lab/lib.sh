@@ -65,6 +65,15 @@ build_userspace() {
 		done
 }
 
+# The nested Linux guest of plans/linux.sh, as make_initramfs arguments:
+# Debian's kernel and the guest's /init.
+linux_guest_files() {
+	local v
+	v=$(stock_version) || return 1
+	echo -f "/boot/vmlinuz-$v:/lib/vmm-lab/linux/vmlinuz" \
+		-f "$LAB/plans/linux-guest-init.sh:/lib/vmm-lab/linux/init"
+}
+
 # make_initramfs NAME PLAN OUT [initramfs.sh args]: vmm.ko for NAME, kvm.ko
 # and friends from that kernel, vmctl and the tests, and PLAN as the plan.
 make_initramfs() {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # make linux-check: Linux as a guest of vmctl run --kernel, nested in the
 # emulated AMD machine (QEMU, stock Debian kernel as the machine's kernel
-# and as the guest's), under kvm.ko; tools/lab/plans/linux.sh says what is
+# and as the guest's), under kvm.ko and vmm.ko; tools/lab/plans/linux.sh says what is
 # checked. Prints the plan's RESULT lines, the machine's wall time and
 # "N passed, N failed, N skipped"; the status is non-zero on any failure.
 #
@@ -14,14 +14,9 @@ mkdir -p "$OUT"
 build_module stock || { log "vmm.ko build failed: $BUILD/stock/build.log"; exit 1; }
 build_userspace || { log "userspace build failed"; exit 1; }
 kernel_info stock || exit 1
-make_initramfs_linux() {
-	local args=()
-	args+=(-f "$KVER_BZIMAGE:/lib/vmm-lab/linux/vmlinuz")
-	args+=(-f "$LAB/plans/linux-guest-init.sh:/lib/vmm-lab/linux/init")
-	# make_initramfs's extra files go through initramfs.sh's -f.
-	make_initramfs stock "$LAB/plans/linux.sh" "$OUT/initrd.gz" "${args[@]}"
-}
-make_initramfs_linux >"$OUT/initramfs.log" 2>&1 ||
+# shellcheck disable=SC2046 # linux_guest_files gives words
+make_initramfs stock "$LAB/plans/linux.sh" "$OUT/initrd.gz" $(linux_guest_files) \
+	>"$OUT/initramfs.log" 2>&1 ||
 	{ log "initramfs failed: $(tail -n 3 "$OUT/initramfs.log")"; exit 1; }
 
 t0=$(date +%s)

@@ -203,6 +203,12 @@ struct vmctl_backend_ops {
 	int (*signal_msi)(struct vmctl_vm *vm, const struct vmctl_msi *msi);
 	/* The guest's TSC frequency, in kHz, as the hypervisor runs it. */
 	int (*get_tsc_khz)(struct vmctl_vcpu *vcpu, uint32_t *khz);
+	/*
+	 * Optional: the ACPI PM timer at I/O port @port (32-bit reads of a
+	 * 3.579545 MHz count of CLOCK_MONOTONIC) answered by the hypervisor,
+	 * whose reads then never come to vmctl. NULL: vmctl answers them.
+	 */
+	int (*set_pm_timer)(struct vmctl_vm *vm, uint16_t port);
 };
 
 #define container_of(ptr, type, member) \

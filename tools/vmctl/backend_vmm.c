@@ -23,6 +23,7 @@ struct vmm_vm_state {
 	struct vmctl_vm base;
 	int dev, fd;
 	unsigned int nr_slots;
+	int irqchip;		/* VMM_CREATE_IRQCHIP done */
 };
 
 struct vmm_vcpu_state {
@@ -115,8 +116,56 @@ static unsigned int subleaves(uint32_t fn)
 	}
 }
 
+/*
+ * What the module gives a guest of the host's features (its security.rst):
+ * no nesting, MONITOR, PMU, PKU, CET, XSAVES, RDTSCP or speculation-control
+ * MSRs. With the module's local APIC: APIC, x2APIC and the TSC-deadline
+ * timer, whatever the host has.
+ */
+static void hide_leaf(struct vmctl_cpuid_entry *e, int irqchip)
+{
+	switch (e->function) {
+	case 1:
+		/* MONITOR, VMX, SMX, PDCM, x2APIC, TSC-deadline; APIC */
+		e->ecx &= ~(BIT(3) | BIT(5) | BIT(6) | BIT(15) | BIT(21) | BIT(24));
+		e->edx &= ~BIT(9);
+		if (irqchip) {
+			e->ecx |= BIT(21) | BIT(24);
+			e->edx |= BIT(9);
+		}
+		break;
+	case 7:
+		if (e->index)
+			break;
+		/* INVPCID; PKU, OSPKE, WAITPKG, CET; IBT, speculation control */
+		e->ebx &= ~BIT(10);
+		e->ecx &= ~(BIT(3) | BIT(4) | BIT(5) | BIT(7));
+		e->edx &= ~(BIT(20) | 0xfc000000u);
+		break;
+	case 0xa:	/* no PMU */
+		e->eax = 0;
+		e->ebx = 0;
+		e->ecx = 0;
+		e->edx = 0;
+		break;
+	case 0xd:
+		if (e->index == 1)	/* XSAVES, XFD */
+			e->eax &= ~(BIT(3) | BIT(4));
+		break;
+	case 0x80000001:
+		/* SVM, core performance counters; RDTSCP */
+		e->ecx &= ~(BIT(2) | BIT(23));
+		e->edx &= ~BIT(27);
+		break;
+	case 0x80000008:
+		/* IBPB, IBRS, STIBP, SSBD, VIRT_SSBD */
+		e->ebx &= ~(BIT(12) | BIT(14) | BIT(15) | BIT(24) | BIT(25));
+		break;
+	}
+}
+
 static int add_leaves(struct vmctl_cpuid_entry *e, unsigned int *n, unsigned int max,
-		      uint32_t first)
+		      uint32_t first, int irqchip)
 {
 	uint32_t r[4], fn, last, idx;
 
@@ -134,11 +183,7 @@ static int add_leaves(struct vmctl_cpuid_entry *e, unsigned int *n, unsigned int
 				.flags = subleaves(fn) > 1 ? VMCTL_CPUID_INDEXED : 0,
 				.eax = r[0], .ebx = r[1], .ecx = r[2], .edx = r[3],
 			};
-			/* No nesting: hide VMX and SVM. */
-			if (fn == 1)
-				e[*n].ecx &= ~BIT(5);
-			if (fn == 0x80000001)
-				e[*n].ecx &= ~BIT(2);
+			hide_leaf(&e[*n], irqchip);
 			(*n)++;
 		}
 	}
@@ -148,19 +193,24 @@ static int add_leaves(struct vmctl_cpuid_entry *e, unsigned int *n, unsigned int
 static int vmm_supported_cpuid(struct vmctl_vm *vm, struct vmctl_cpuid_entry **entries,
 			       unsigned int *nr)
 {
+	struct vmm_vm_state *s = to_vm(vm);
 	unsigned int n = 0;
 
-	(void)vm;
 	*entries = calloc(VMM_MAX_CPUID_ENTRIES, sizeof(**entries));
 	if (!*entries)
 		return -1;
-	if (add_leaves(*entries, &n, VMM_MAX_CPUID_ENTRIES, 0) ||
-	    add_leaves(*entries, &n, VMM_MAX_CPUID_ENTRIES, 0x80000000)) {
+	if (add_leaves(*entries, &n, VMM_MAX_CPUID_ENTRIES, 0, s->irqchip) ||
+	    add_leaves(*entries, &n, VMM_MAX_CPUID_ENTRIES, 0x80000000, s->irqchip)) {
 		free(*entries);
 		errno = E2BIG;
 		warn_errno("vmm: host CPUID");
 		return -1;
 	}
+	/* The hypervisor leaf, where vmctl's PC puts the TSC rate (0x40000010). */
+	(*entries)[n++] = (struct vmctl_cpuid_entry){
+		.function = 0x40000000, .eax = 0x40000000,
+		.ebx = 0x566d6d56, .ecx = 0x6d566d6d, .edx = 0x6d6d566d,	/* "VmmVmmVmmVmm" */
+	};
 	*nr = n;
 	return 0;
 }
@@ -417,6 +467,10 @@ static int vmm_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 	case VMM_EXIT_SHUTDOWN:
 		exit->kind = VMCTL_EXIT_SHUTDOWN;
 		break;
+	case VMM_EXIT_EOI:
+		exit->kind = VMCTL_EXIT_EOI;
+		exit->eoi.vector = run->eoi.vector;
+		break;
 	case VMM_EXIT_FAIL_ENTRY:
 		exit->kind = VMCTL_EXIT_FAIL_ENTRY;
 		exit->fail_entry.reason = run->hw.reason;
@@ -446,25 +500,20 @@ static void vmm_kick(struct vmctl_vcpu *vcpu)
 }
 
 /*
- * The interrupt path needs a local APIC in the module, with a way to send it
- * an MSI (VMM_SIGNAL_MSI) and an exit for the EOIs of level-triggered
- * vectors; uapi/vmm.h has neither yet. Until it does, these say so, and
- * vmctl run --kernel stops before creating the vCPU.
+ * The interrupt path: the module's local APICs (VMM_CREATE_IRQCHIP), MSIs
+ * into them from vmctl's I/O APIC, and VMM_EXIT_EOI for every EOI of a
+ * vector that arrived level-triggered (its TMR bit), so the module needs
+ * no copy of the routes.
  */
-static int vmm_no_irqchip(const char *what)
-{
-	fprintf(stderr,
-		"%s: vmm: %s: the module has no in-kernel local APIC yet (needs VMM_SIGNAL_MSI and an EOI exit)\n",
-		progname, what);
-	errno = EOPNOTSUPP;
-	return -1;
-}
-
 static int vmm_create_irqchip(struct vmctl_vm *vm, unsigned int nr_pins)
 {
-	(void)vm;
 	(void)nr_pins;
-	return vmm_no_irqchip("create_irqchip");
+	if (ioctl(to_vm(vm)->fd, VMM_CREATE_IRQCHIP, 0) < 0) {
+		warn_errno("vmm: VMM_CREATE_IRQCHIP");
+		return -1;
+	}
+	to_vm(vm)->irqchip = 1;
+	return 0;
 }
 
 static int vmm_set_irq_routes(struct vmctl_vm *vm, const struct vmctl_irq_route *routes,
@@ -473,23 +522,43 @@ static int vmm_set_irq_routes(struct vmctl_vm *vm, const struct vmctl_irq_route 
 	(void)vm;
 	(void)routes;
 	(void)nr;
-	return vmm_no_irqchip("set_irq_routes");
+	return 0;
 }
 
 static int vmm_signal_msi(struct vmctl_vm *vm, const struct vmctl_msi *msi)
 {
-	(void)vm;
-	(void)msi;
-	return vmm_no_irqchip("signal_msi");
+	struct vmm_msi m;
+
+	memset(&m, 0, sizeof(m));
+	m.address = msi->address;
+	m.data = msi->data;
+	if (ioctl(to_vm(vm)->fd, VMM_SIGNAL_MSI, &m) < 0) {
+		warn_errno("vmm: VMM_SIGNAL_MSI");
+		return -1;
+	}
+	return 0;
 }
 
-/* The module reports no TSC frequency yet; the caller falls back to none. */
 static int vmm_get_tsc_khz(struct vmctl_vcpu *vcpu, uint32_t *khz)
 {
-	(void)vcpu;
-	(void)khz;
-	errno = EOPNOTSUPP;
-	return -1;
+	int ret = ioctl(to_vm(vcpu->vm)->fd, VMM_GET_TSC_KHZ, 0);
+
+	if (ret <= 0) {
+		if (!ret)
+			errno = ENODEV;
+		return -1;
+	}
+	*khz = ret;
+	return 0;
+}
+
+static int vmm_set_pm_timer(struct vmctl_vm *vm, uint16_t port)
+{
+	struct vmm_pm_timer pm;
+
+	memset(&pm, 0, sizeof(pm));
+	pm.port = port;
+	return ioctl(to_vm(vm)->fd, VMM_SET_PM_TIMER, &pm) < 0 ? -1 : 0;
 }
 
 const struct vmctl_backend_ops vmm_backend_ops = {
@@ -510,5 +579,6 @@ const struct vmctl_backend_ops vmm_backend_ops = {
 	.set_irq_routes	= vmm_set_irq_routes,
 	.signal_msi	= vmm_signal_msi,
 	.get_tsc_khz	= vmm_get_tsc_khz,
+	.set_pm_timer	= vmm_set_pm_timer,
 	.kick		= vmm_kick,
 };

@@ -311,9 +311,17 @@ static int pc_setup_cpuid(struct run_ctx *ctx, struct vmctl_cpuid_entry **cpuid,
 {
 	uint32_t tsc_khz = 0;
 
+	int ret;
+
 	if (ctx->ops->get_tsc_khz(ctx->vcpu, &tsc_khz))
 		tsc_khz = 0;
-	return pc_cpuid(cpuid, nr, ctx->vcpu->id, tsc_khz, KVM_APIC_KHZ);
+	ret = pc_cpuid(cpuid, nr, ctx->vcpu->id, tsc_khz, KVM_APIC_KHZ);
+	if (ret < 0)
+		return -1;
+	/* No leaf 0x15 (AMD): the command line says it instead. */
+	if (!ret && tsc_khz)
+		linux_tell_tsc_khz(ctx->lb, ctx->ram, tsc_khz);
+	return 0;
 }
 
 /* The vCPU as the image expects it: CPUID first, hypervisors check CR4/EFER against it. */
@@ -409,6 +417,8 @@ static int run_image(const struct run_opts *o, const struct image *img,
 		goto err_vm;
 	if (lb && setup_pc(ctx, vm, lb, ram, &regs, &sregs))
 		goto err_vm;
+	ctx->lb = lb;
+	ctx->ram = ram;
 	ctx->vcpu = ops->create_vcpu(vm, 0);
 	if (!ctx->vcpu)
 		goto err_pc;

@@ -10,6 +10,8 @@
 #include "devices.h"
 #include "pc/pc.h"
 
+struct linux_boot;
+
 /*
  * The hypercall ABI of vmctl run (VMCALL on Intel, VMMCALL on AMD): rax is
  * the number, the result comes back in rax.
@@ -28,6 +30,8 @@ struct run_ctx {
 	struct vmctl_vcpu *vcpu;
 	struct devices dev;
 	struct pc *pc;			/* --kernel: the PC, tried before dev */
+	const struct linux_boot *lb;	/* --kernel: the image, loaded in ram */
+	unsigned char *ram;
 	bool trace, stats;
 	bool resume_on_hlt;		/* --resume-on-hlt */
 	int status;			/* the exit status, once stopping */

@@ -1,18 +1,20 @@
 #!/bin/sh
-# The lab's nested Linux plan (make linux-check): boots the stock kernel,
-# unmodified, as a guest of vmctl run --kernel under kvm.ko inside the
-# emulated AMD machine, types into the guest's shell through the emulated
-# UART (vmctl's stdin) and checks what the guest sees: its clocksource, its
-# local APIC timer ticking, sleep 2 taking 2 s of guest time, a clean
-# kernel log, and poweroff ending vmctl with status 0. Then vmm.ko, which
-# has no in-kernel local APIC yet, must refuse run --kernel cleanly.
+# The lab's nested Linux plan (make check's linux machines, make
+# linux-check): boots the stock kernel, unmodified, as a guest of vmctl
+# run --kernel under kvm.ko and then under vmm.ko, types into the guest's
+# shell through the emulated UART (vmctl's stdin) and checks what the
+# guest sees: its clocksource, its local APIC timer ticking, sleep 2
+# taking 2 s of guest time, a clean kernel log, and poweroff ending vmctl
+# with status 0; then a reboot and a Multiboot guest under each.
 . /lib/vmm-lab/lib.sh
 L=/lib/vmm-lab/linux
 G=/tmp/nested
 echo "plan: linux on $(uname -r), $(cpu_vendor_ext), $(grep -c ^processor /proc/cpuinfo) CPUs"
 
-check linux kvm_loaded load_kvm
-[ -c /dev/kvm ] || { echo "no /dev/kvm; stopping"; exit 1; }
+# Bochs runs the nested guest some 20 times slower than QEMU.
+BOOT_LIMIT=120
+[ "$(cpu_vendor_ext)" = vmx ] && BOOT_LIMIT=900
+STEP_LIMIT=$((BOOT_LIMIT + 120))
 
 # The guest's initramfs: busybox and its /init, made here with busybox cpio.
 make_guest_initramfs() {
@@ -70,116 +72,141 @@ stop_vmctl() {
 	wait $1
 }
 
-rm -f $G/in $OUTF && mkfifo $G/in
-read -r t0 _ </proc/uptime
-vmctl run --backend kvm --mem 256M --kernel $L/vmlinuz --initrd $G/initrd.gz \
-	--append "console=ttyS0 panic=-1 quiet loglevel=4 noxsave" <$G/in >$OUTF 2>$G/vmctl.err &
-vmctl_pid=$!
-exec 4>$G/in
+# boot_linux BACKEND: one boot to the shell, the checks, and poweroff;
+# results named BACKEND.check.
+boot_linux() {
+	be=$1
+	rm -f $G/in $OUTF && mkfifo $G/in
+	read -r t0 _ </proc/uptime
+	vmctl run --backend $be --mem 256M --kernel $L/vmlinuz --initrd $G/initrd.gz \
+		--append "console=ttyS0 panic=-1 quiet loglevel=4 noxsave" <$G/in >$OUTF 2>$G/vmctl.err &
+	vmctl_pid=$!
+	exec 4>$G/in
 
-booted=0
-if wait_out "GUEST-INIT" 120 && run_in_guest 1 "echo shell" 30; then
-	booted=1
-	read -r t1 _ </proc/uptime
-	result PASS linux boot_to_shell "$(grep -o 'GUEST-INIT uptime=[0-9.]*' $OUTF), host $t0 -> $t1 s"
-else
-	result FAIL linux boot_to_shell "$(tail -n 5 $OUTF | tr '\n' ' ') $(cat $G/vmctl.err)"
-fi
-
-if [ $booted = 1 ]; then
-	run_in_guest 2 "cat /sys/devices/system/clocksource/clocksource0/current_clocksource" 30
-	cs=$(sed -n '/current_clocksource/,/^@@2/p' $OUTF | grep -E '^(tsc|kvm-clock)' | tr -d '\r' | head -n1)
-	if [ -n "$cs" ]; then
-		result PASS linux clocksource "$cs"
+	booted=0
+	if wait_out "GUEST-INIT" $BOOT_LIMIT && run_in_guest 1 "echo shell" 30; then
+		booted=1
+		read -r t1 _ </proc/uptime
+		result PASS linux $be.boot_to_shell "$(grep -o 'GUEST-INIT uptime=[0-9.]*' $OUTF), host $t0 -> $t1 s"
 	else
-		result FAIL linux clocksource "$(sed -n '/current_clocksource/,/^@@2/p' $OUTF | tr '\n' ' ')"
+		result FAIL linux $be.boot_to_shell "$(tail -n 5 $OUTF | tr '\n' ' ') $(cat $G/vmctl.err)"
 	fi
 
-	run_in_guest 3 "grep LOC: /proc/interrupts; sleep 1; grep LOC: /proc/interrupts" 30
-	loc=$(sed -n '/sleep 1; grep/,/^@@3/p' $OUTF | grep '^ *LOC:' | awk '{ print $2 }' | tr '\n' ' ')
-	set -- $loc
-	if [ $# = 2 ] && [ "$2" -gt "$1" ]; then
-		result PASS linux local_timer_ticks "LOC $1 -> $2 over 1 s"
-	else
-		result FAIL linux local_timer_ticks "LOC: $loc"
+	if [ $booted = 1 ]; then
+		# The guest's clock is the TSC (kvm: kvm-clock, the TSC scaled).
+		# Linux starts on tsc-early and renames it tsc once it has
+		# refined the frequency against the PM timer, a second after
+		# boot, unless the frequency is known (kvm-clock, Intel's CPUID
+		# leaf 0x15). On AMD under vmm it is not (Linux reads no generic
+		# hypervisor leaf; vmctl passes tsc_early_khz=), and the
+		# refinement gives up on every sample whose three PM-timer reads
+		# take over 31 us of TSC time: each is an exit, some 10 us under
+		# QEMU's emulation of SVM, 1 us on hardware. tsc-early is then the
+		# same counter at the same frequency, and it is accepted.
+		run_in_guest 2 "sleep 2; echo CS=\$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)" 30
+		cs=$(tr -d '\r' <$OUTF | sed -n 's/^CS=//p' | head -n1)
+		if [ "$cs" = tsc ] || [ "$cs" = kvm-clock ] ||
+		   { [ "$cs" = tsc-early ] && [ $be = vmm ] && [ "$(cpu_vendor_ext)" = svm ]; }; then
+			result PASS linux $be.clocksource "$cs"
+		else
+			result FAIL linux $be.clocksource "${cs:-none read}"
+		fi
+
+		run_in_guest 3 "grep LOC: /proc/interrupts; sleep 1; grep LOC: /proc/interrupts" 30
+		loc=$(sed -n '/sleep 1; grep/,/^@@3/p' $OUTF | grep '^ *LOC:' | awk '{ print $2 }' | tr '\n' ' ')
+		set -- $loc
+		if [ $# = 2 ] && [ "$2" -gt "$1" ]; then
+			result PASS linux $be.local_timer_ticks "LOC $1 -> $2 over 1 s"
+		else
+			result FAIL linux $be.local_timer_ticks "LOC: $loc"
+		fi
+
+		read -r h0 _ </proc/uptime
+		run_in_guest 4 "read a x </proc/uptime; sleep 2; read b x </proc/uptime; echo SLEPT \$a \$b" 60
+		read -r h1 _ </proc/uptime
+		set -- $(grep '^SLEPT' $OUTF | tr -d '\r' | head -n1)
+		if [ $# = 3 ] && awk -v a="$2" -v b="$3" 'BEGIN { d = b - a; exit !(d >= 1.8 && d <= 2.2) }'; then
+			result PASS linux $be.sleep_2s "guest $(awk -v a="$2" -v b="$3" 'BEGIN { print b - a }') s, host $h0 -> $h1"
+		else
+			result FAIL linux $be.sleep_2s "$*"
+		fi
+
+		# No report in the guest's log (check-log.sh's kinds: a WARN(),
+		# BUG, lockdep, a stack trace, an unchecked MSR access; and the
+		# XSAVE check). The patterns are spelt so that this line, echoed
+		# on the console, is no report itself.
+		run_in_guest 5 "dmesg | grep -cE '^.{0,16}WARNIN[G]:|WARNIN[G]: CPU:|BU[G]:|lockde[p]|Call Trac[e]|XSAVE consistenc[y]|unchecked MSR acces[s]'" 30
+		nrep=$(sed -n '/dmesg | grep/,/^@@5/p' $OUTF | grep -E '^[0-9]+' | tr -d '\r' | head -n1)
+		if [ "$nrep" = 0 ]; then
+			result PASS linux $be.dmesg_clean
+		else
+			result FAIL linux $be.dmesg_clean "reports: ${nrep:-none counted}"
+		fi
+
+		# The guest's whole log, for the record (shown below).
+		run_in_guest 6 "dmesg" 30
+
+		type_line "poweroff"
 	fi
 
-	read -r h0 _ </proc/uptime
-	run_in_guest 4 "read a x </proc/uptime; sleep 2; read b x </proc/uptime; echo SLEPT \$a \$b" 60
-	read -r h1 _ </proc/uptime
-	set -- $(grep '^SLEPT' $OUTF | tr -d '\r' | head -n1)
-	if [ $# = 3 ] && awk -v a="$2" -v b="$3" 'BEGIN { d = b - a; exit !(d >= 1.8 && d <= 2.2) }'; then
-		result PASS linux sleep_2s "guest $(awk -v a="$2" -v b="$3" 'BEGIN { print b - a }') s, host $h0 -> $h1"
+	# poweroff ends vmctl with status 0.
+	stop_vmctl $vmctl_pid
+	rc=$?
+	exec 4>&-
+	if [ $booted = 1 ] && [ $rc = 0 ] && grep -q "guest powered off" $G/vmctl.err; then
+		result PASS linux $be.poweroff_exit_0
 	else
-		result FAIL linux sleep_2s "$*"
+		result FAIL linux $be.poweroff_exit_0 "vmctl exit $rc: $(tail -n 2 $G/vmctl.err | tr '\n' ' ')"
 	fi
-
-	# No report in the guest's log (check-log.sh's kinds: a WARN(), BUG,
-	# lockdep, a stack trace; and the XSAVE check). The patterns are spelt
-	# so that this line, echoed on the console, is no report itself.
-	run_in_guest 5 "dmesg | grep -cE '^.{0,16}WARNIN[G]:|WARNIN[G]: CPU:|BU[G]:|lockde[p]|Call Trac[e]|XSAVE consistenc[y]'" 30
-	nrep=$(sed -n '/dmesg | grep/,/^@@5/p' $OUTF | grep -E '^[0-9]+' | tr -d '\r' | head -n1)
-	if [ "$nrep" = 0 ]; then
-		result PASS linux dmesg_clean
-	else
-		result FAIL linux dmesg_clean "reports: ${nrep:-none counted}"
-	fi
-
-	# The guest's whole log, for the record (shown below with the console).
-	run_in_guest 6 "dmesg" 30
-
-	type_line "poweroff"
-fi
-
-# poweroff ends vmctl with status 0.
-stop_vmctl $vmctl_pid
-rc=$?
-exec 4>&-
-if [ $booted = 1 ] && [ $rc = 0 ] && grep -q "guest powered off" $G/vmctl.err; then
-	result PASS linux poweroff_exit_0
-else
-	result FAIL linux poweroff_exit_0 "vmctl exit $rc: $(tail -n 2 $G/vmctl.err | tr '\n' ' ')"
-fi
-echo "--- the nested guest's console ---"
-sed 's/^/guest| /' $OUTF
-echo "--- vmctl's stderr ---"
-cat $G/vmctl.err
-echo "---"
+	echo "--- the nested guest's console ($be) ---"
+	sed 's/^/guest| /' $OUTF
+	echo "--- vmctl's stderr ---"
+	cat $G/vmctl.err
+	echo "---"
+}
 
 # reboot: the guest resets the PC (ACPI reset register, port 0xcf9), which
 # ends vmctl with status 10. A second, short boot: to its shell and back.
 reboot_guest() {
 	rm -f $G/in $OUTF && mkfifo $G/in
-	vmctl run --backend kvm --mem 256M --kernel $L/vmlinuz --initrd $G/initrd.gz \
+	vmctl run --backend $1 --mem 256M --kernel $L/vmlinuz --initrd $G/initrd.gz \
 		--append "console=ttyS0 panic=-1 quiet loglevel=4 noxsave" <$G/in >$OUTF 2>$G/vmctl.err &
 	pid=$!
 	exec 4>$G/in
 	# Typed only once the guest is up: the UART's FIFO reset at the
 	# serial driver's start drops what came before, as on hardware.
-	wait_out "GUEST-INIT" 120 && run_in_guest 7 "echo shell" 30 && type_line "reboot"
+	wait_out "GUEST-INIT" $BOOT_LIMIT && run_in_guest 7 "echo shell" 30 && type_line "reboot"
 	stop_vmctl $pid
 	rc=$?
 	exec 4>&-
 	echo "vmctl exit $rc: $(cat $G/vmctl.err)"
 	[ $rc = 10 ] && grep -q "guest reset the machine" $G/vmctl.err
 }
-check linux reboot_exit_10 reboot_guest
 
 # Multiboot v1 as vmctl completes it: a module with a command line, the
 # memory map, the flags (the mbinfo guest checks them; status 1 = PASS).
 mbinfo() {
 	printf 'MOD1MOD1' >$G/mod1
-	vmctl run --backend kvm --format multiboot --cmdline "cmd" \
+	vmctl run --backend $1 --format multiboot --cmdline "cmd" \
 		--module $G/mod1,arg /lib/vmm-lab/guests/mbinfo.elf
 	[ $? = 1 ]
 }
-check multiboot mbinfo_module mbinfo
 
-# vmm.ko has no local APIC to offer yet: a clear refusal, no hang.
-if insmod $MODDIR/vmm.ko; then
-	check_fails linux vmm_refuses_kernel "no in-kernel local APIC" \
-		vmctl run --backend vmm --mem 256M --kernel $L/vmlinuz --initrd $G/initrd.gz
-	rmmod vmm
-else
-	result FAIL linux vmm_refuses_kernel "insmod vmm.ko failed"
-fi
+# The same PC and guest under each backend: kvm.ko first (the oracle),
+# then vmm.ko, each alone in the machine.
+for be in kvm vmm; do
+	if [ $be = kvm ]; then
+		load_kvm && [ -c /dev/kvm ]
+	else
+		unload_kvm && insmod $MODDIR/vmm.ko
+	fi
+	if [ $? != 0 ]; then
+		result FAIL linux $be.loaded "$(dmesg | tail -n 3 | tr '\n' ' ')"
+		continue
+	fi
+	result PASS linux $be.loaded
+	boot_linux $be
+	check linux $be.reboot_exit_10 reboot_guest $be
+	check multiboot $be.mbinfo_module mbinfo $be
+done
+is_loaded vmm && rmmod vmm

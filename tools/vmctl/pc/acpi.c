@@ -143,7 +143,7 @@ static void build_fadt(unsigned char *t, uint64_t dsdt, uint64_t facs)
 	/* SMI_CMD 0: the machine is in ACPI mode from the start. */
 	put32(t, 56, PC_PM_BASE);		/* PM1a_EVT_BLK */
 	put32(t, 64, PC_PM_BASE + 4);		/* PM1a_CNT_BLK */
-	put32(t, 76, PC_PM_BASE + 8);		/* PM_TMR_BLK */
+	put32(t, 76, PC_PM_TIMER_PORT);		/* PM_TMR_BLK */
 	put8(t, 88, 4);				/* PM1_EVT_LEN */
 	put8(t, 89, 2);				/* PM1_CNT_LEN */
 	put8(t, 91, 4);				/* PM_TMR_LEN */
@@ -161,7 +161,7 @@ static void build_fadt(unsigned char *t, uint64_t dsdt, uint64_t facs)
 	put64(t, 140, dsdt);			/* X_DSDT */
 	gas_io(t, 148, 32, PC_PM_BASE);		/* X_PM1a_EVT_BLK */
 	gas_io(t, 172, 16, PC_PM_BASE + 4);	/* X_PM1a_CNT_BLK */
-	gas_io(t, 208, 32, PC_PM_BASE + 8);	/* X_PM_TMR_BLK */
+	gas_io(t, 208, 32, PC_PM_TIMER_PORT);	/* X_PM_TMR_BLK */
 	table_done(t);
 }
 

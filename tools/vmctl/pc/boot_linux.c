@@ -216,6 +216,19 @@ static void build_e820(unsigned char *bp, uint64_t ram_size)
 	e820_add(bp, PC_BIOS_END, ram_size, E820_RAM);
 }
 
+void linux_tell_tsc_khz(const struct linux_boot *lb, unsigned char *ram, uint32_t khz)
+{
+	uint64_t max_len = get32(lb->kernel.data, BP_CMDLINE_SIZE);
+	char *cmdline = (char *)ram + PC_CMDLINE;
+	size_t len = strlen(cmdline);
+
+	if (max_len > PC_CMDLINE_MAX - 1)
+		max_len = PC_CMDLINE_MAX - 1;
+	if (strstr(cmdline, "tsc_early_khz=") || len + 32 > max_len)
+		return;
+	snprintf(cmdline + len, max_len + 1 - len, "%stsc_early_khz=%u", len ? " " : "", khz);
+}
+
 void linux_load(const struct linux_boot *lb, unsigned char *ram, uint64_t rsdp,
 		struct vmctl_regs *regs, struct vmctl_sregs *sregs)
 {

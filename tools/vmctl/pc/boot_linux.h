@@ -17,6 +17,14 @@ struct linux_boot {
 	uint64_t initrd_gpa;
 };
 
+/*
+ * Adds " tsc_early_khz=KHZ" to the command line in RAM, for a guest that
+ * has no CPUID leaf with the TSC frequency (AMD) and would otherwise
+ * calibrate against the PIT, which nested emulation makes fail. Silently
+ * not if the user gave one or it would not fit.
+ */
+void linux_tell_tsc_khz(const struct linux_boot *lb, unsigned char *ram, uint32_t khz);
+
 /* Reads and checks everything; -1 after saying why (bad input). */
 int linux_prepare(struct linux_boot *lb, const char *kernel, const char *initrd,
 		  const char *cmdline, uint64_t ram_size);

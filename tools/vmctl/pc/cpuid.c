@@ -107,6 +107,7 @@ int pc_cpuid(struct vmctl_cpuid_entry **entries, unsigned int *nr, unsigned int 
 		x->eax = apic_khz;
 		x->ebx = tsc_khz;
 		x->ecx = apic_khz * 1000;
+		return 1;
 	}
 	return 0;
 }

@@ -65,7 +65,12 @@ int pc_init(struct pc *pc, const struct vmctl_backend_ops *ops, struct vmctl_vm 
 	pc->pic[1].imr = 0xff;
 	/* SCI enabled from the start: the FADT has no SMI command port. */
 	pc->pm.cnt = 1;
-	return ops->create_irqchip(vm, PC_IOAPIC_PINS);
+	if (ops->create_irqchip(vm, PC_IOAPIC_PINS))
+		return -1;
+	/* Where the hypervisor can, it answers the PM timer (pm.c) itself. */
+	if (ops->set_pm_timer && ops->set_pm_timer(vm, PC_PM_TIMER_PORT))
+		warn_errno("set_pm_timer (vmctl answers the PM timer)");
+	return 0;
 }
 
 int pc_start(struct pc *pc)

@@ -34,6 +34,7 @@
 
 /* I/O ports beyond the classic ISA ones. */
 #define PC_PM_BASE		0x600	/* ACPI PM1a event, control, timer */
+#define PC_PM_TIMER_PORT	(PC_PM_BASE + 8)
 
 /* ISA interrupts: the PIT's IRQ 0 arrives on pin 2 (MADT override). */
 #define PC_IOAPIC_PINS		24
@@ -183,6 +184,8 @@ void console_stop(struct pc *pc);
 /*
  * cpuid.c: topology and TSC frequency leaves for vCPU vcpu_id; may add two
  * entries (reallocates *entries). tsc_khz 0: unknown, no timing leaves.
+ * Returns 1 if the guest can read the TSC frequency from leaf 0x15 (Intel),
+ * 0 if not, -1 on failure.
  */
 int pc_cpuid(struct vmctl_cpuid_entry **entries, unsigned int *nr, unsigned int vcpu_id,
 	     uint32_t tsc_khz, uint32_t apic_khz);

@@ -14,7 +14,7 @@
 #define PM1_STS			0
 #define PM1_EN			2
 #define PM1_CNT			4
-#define PM_TMR			8
+#define PM_TMR			(PC_PM_TIMER_PORT - PC_PM_BASE)
 
 #define PM1_CNT_SCI_EN		BIT(0)
 #define PM1_CNT_SLP_TYP_SHIFT	10
