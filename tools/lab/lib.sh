@@ -59,7 +59,7 @@ build_userspace() {
 		make -s -C "$TOP/tools/tests/guests" O="$BUILD/guests" >&2 &&
 		make -s -C "$TOP/tools/bench" O="$BUILD/bench-bin" >&2 &&
 		for t in abi_test run_test stress_test fpu_check isolation_test events_test \
-			 tsc_test; do
+			 tsc_test irq_test; do
 			cc -O2 -static -pthread -Wall -Wextra -Werror -I"$TOP" \
 				-o "$BUILD/bin/$t" "$TOP/tools/tests/$t.c" || return 1
 		done
@@ -93,6 +93,7 @@ make_initramfs() {
 	args+=(-f "$BUILD/bin/isolation_test:/bin/isolation_test")
 	args+=(-f "$BUILD/bin/events_test:/bin/events_test")
 	args+=(-f "$BUILD/bin/tsc_test:/bin/tsc_test")
+	args+=(-f "$BUILD/bin/irq_test:/bin/irq_test")
 	args+=(-f "$LAB/plans/lib.sh:/lib/vmm-lab/lib.sh")
 	# The test guests, their list and expected output (tools/tests/guests).
 	local g

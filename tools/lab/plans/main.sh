@@ -69,6 +69,9 @@ run_results events_test events
 # guest; the same guest under kvm.ko below (tsc_test --kvm), same checks.
 run_results tsc_test tsc
 
+# --- the in-kernel local APIC: timer, MSIs, HLT, EOI exits, save/restore ---
+run_results irq_test irq
+
 # --- an NMI for a CPU that is in a guest -----------------------------------
 # The host's NMI handler must see it (VMX: the exit takes it and vmm sends
 # it on; SVM: it waits for STGI). sysrq's NMI backtrace goes to every other

@@ -1,0 +1,682 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * irq_test: the in-kernel local APIC through /dev/vmm, from the host side
+ * (uapi/vmm.h, VMM_CREATE_IRQCHIP and what it brings). Each case is a
+ * small 64-bit guest with an IDT whose handlers count their vector and
+ * EOI through the x2APIC MSRs, and a check of what the host sees:
+ *
+ *   no_irqchip_*     the APIC ioctls without an irqchip (ADVERSARIAL B14)
+ *   bad_args         VMM_CREATE_IRQCHIP, VMM_SIGNAL_MSI, VMM_SET_PM_TIMER,
+ *                    VMM_SET_MP_STATE refuse what they must
+ *   timer_periodic   the LAPIC timer ticks while the guest halts in HLT,
+ *                    which waits in the kernel (no VMM_EXIT_HLT)
+ *   halt_msi         a halted vCPU: VMM_RUN waits until a signal (-EINTR,
+ *                    VMM_MP_HALTED), then an MSI from userspace wakes it
+ *   msi_level_eoi    a level-triggered MSI's EOI is a VMM_EXIT_EOI
+ *   cli_hlt          cli; hlt with nothing pending is VMM_EXIT_HLT
+ *                    (ADVERSARIAL A13: no busy loop, no endless wait)
+ *   save_restore     a guest counting timer ticks is stopped mid-run, its
+ *                    whole vCPU state moved into a new VM, and it counts on
+ *   restore_disarms  VMM_SET_LAPIC with the timer off leaves no stale
+ *                    timer of the state before (ADVERSARIAL B13)
+ *   pm_timer         VMM_SET_PM_TIMER: the guest's INs of the port never
+ *                    reach userspace and read a running 24-bit count
+ *   teardown_armed   a process killed with a periodic timer armed and its
+ *                    vCPU halted (ADVERSARIAL B29): nothing may outlive it
+ *
+ * Prints RESULT lines (result.h); the exit status is the failure count.
+ */
+#define RESULT_SUITE "irq"
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "guest.h"
+#include "result.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define HANDLERS	0x2000	/* 0x40 bytes per vector from V_FIRST */
+#define IDT		0x3000
+#define COUNTS		0x5000	/* u64 per vector from V_FIRST: handler entries */
+#define V_FIRST		0x40
+#define V_TIMER		0x40
+#define V_MSI		0x41
+#define V_LEVEL		0x42
+#define NR_VECTORS	3
+
+#define PORT_DONE	0x10	/* the guest is done: EAX = its count */
+#define PORT_TICK	0x11	/* a tick counted: EAX = the count */
+#define PORT_VALUE	0x12	/* a value for the host: EAX */
+
+#define PM_TIMER_PORT	0x608
+#define PM_TIMER_HZ	3579545ULL
+
+#define X2APIC_EOI	0x80b
+
+/* One handler per vector: count, EOI, return. 0x40 bytes apart. */
+#define HANDLER(n)							\
+	"push %rax\n push %rcx\n push %rdx\n"				\
+	"incq " #n "*8 + 0x5000\n"					\
+	"mov $0x80b, %ecx\n xor %eax, %eax\n xor %edx, %edx\n wrmsr\n"	\
+	"pop %rdx\n pop %rcx\n pop %rax\n iretq\n"			\
+	".skip (" #n " + 1) * 0x40 - (. - irq_handlers)\n"
+GUEST_CODE(irq_handlers, "64", HANDLER(0) HANDLER(1) HANDLER(2));
+
+/* x2APIC on, software enabled (spurious vector 0xff). */
+#define X2APIC_ON							\
+	"mov $0x1b, %ecx\n rdmsr\n or $0xc00, %eax\n wrmsr\n"		\
+	"mov $0x80f, %ecx\n mov $0x1ff, %eax\n xor %edx, %edx\n wrmsr\n"
+
+/* The timer periodic on V_TIMER every 200 us (1 GHz bus, divide by 1). */
+#define TIMER_PERIODIC							\
+	"mov $0x83e, %ecx\n mov $0xb, %eax\n xor %edx, %edx\n wrmsr\n"	\
+	"mov $0x832, %ecx\n mov $0x20040, %eax\n wrmsr\n"		\
+	"mov $0x838, %ecx\n mov $200000, %eax\n wrmsr\n"
+
+/* Halts until the timer has ticked 20 times, reporting each new count. */
+GUEST_CODE(g_ticker, "64",
+	   X2APIC_ON TIMER_PERIODIC
+	   "xor %ebx, %ebx\n"
+	   "sti\n"
+	   "1: hlt\n"
+	   "mov 0x5000, %rax\n"
+	   "cmp %rax, %rbx\n je 1b\n"
+	   "mov %rax, %rbx\n out %eax, $0x11\n"
+	   "cmp $20, %rax\n jb 1b\n"
+	   "out %eax, $0x10\n"
+	   "2: hlt\n jmp 2b\n");
+
+/* Halts with interrupts on until V_MSI came. */
+GUEST_CODE(g_wait_msi, "64",
+	   X2APIC_ON
+	   "sti\n"
+	   "1: hlt\n"
+	   "cmpq $0, 0x5008\n je 1b\n"
+	   "mov 0x5008, %rax\n out %eax, $0x10\n"
+	   "cli\n hlt\n");
+
+/* Tells the host it is ready, then waits for V_LEVEL. */
+GUEST_CODE(g_wait_level, "64",
+	   X2APIC_ON
+	   "out %eax, $0x12\n"
+	   "sti\n"
+	   "1: hlt\n"
+	   "cmpq $0, 0x5010\n je 1b\n"
+	   "mov 0x5010, %rax\n out %eax, $0x10\n"
+	   "cli\n hlt\n");
+
+GUEST_CODE(g_cli_hlt, "64", X2APIC_ON "cli\n hlt\n out %eax, $0x10\n");
+
+/* Reads the PM timer, spins, reads it again: both to the host. */
+GUEST_CODE(g_pm_timer, "64",
+	   "mov $0x608, %edx\n"
+	   "in (%dx), %eax\n out %eax, $0x12\n"
+	   "mov $100000, %ecx\n 1: pause\n dec %ecx\n jnz 1b\n"
+	   "in (%dx), %eax\n out %eax, $0x12\n"
+	   "out %eax, $0x10\n cli\n hlt\n");
+
+static void idt_gate(unsigned char *mem, unsigned int vec, unsigned long long off)
+{
+	unsigned char *e = mem + IDT + vec * 16;
+
+	memset(e, 0, 16);
+	e[0] = off;
+	e[1] = off >> 8;
+	e[2] = SEL_CODE64;
+	e[5] = 0x8e;			/* present, DPL 0, 64-bit interrupt gate */
+	e[6] = off >> 16;
+	e[7] = off >> 24;
+}
+
+static uint64_t count_of(const struct guest *g, unsigned int vector)
+{
+	uint64_t v;
+
+	memcpy(&v, g->mem + COUNTS + (vector - V_FIRST) * 8, 8);
+	return v;
+}
+
+/*
+ * A VM with an irqchip (unless @irqchip is 0) and one long-mode vCPU
+ * running @code, the handlers and IDT in place.
+ */
+static int irq_guest(struct guest *g, int dev, int irqchip, const void *code, size_t len)
+{
+	struct vmm_create_vm cv = { 0 };
+	struct vmm_sregs sregs;
+	unsigned int v;
+
+	memset(g, 0, sizeof(*g));
+	g->vcpu = -1;
+	g->run = MAP_FAILED;
+	g->vm = ioctl(dev, VMM_CREATE_VM, &cv);
+	if (g->vm < 0)
+		return -1;
+	g->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		      -1, 0);
+	if (g->mem == MAP_FAILED) {
+		g->mem = NULL;
+		return -1;
+	}
+	if (slot(g->vm, 0, 0, MEM_SIZE, g->mem))
+		return -1;
+	if (irqchip && ioctl(g->vm, VMM_CREATE_IRQCHIP, 0) < 0)
+		return -1;
+	memcpy(g->mem + HANDLERS, irq_handlers, irq_handlers_end - irq_handlers);
+	memset(g->mem + IDT, 0, 4096);
+	for (v = 0; v < NR_VECTORS; v++)
+		idt_gate(g->mem, V_FIRST + v, HANDLERS + v * 0x40);
+	if (vcpu_setup(g, 0, GUEST_LONG, code, len))
+		return -1;
+	if (ioctl(g->vcpu, VMM_GET_SREGS, &sregs) < 0)
+		return -1;
+	sregs.idt.base = IDT;
+	sregs.idt.limit = 256 * 16 - 1;
+	return ioctl(g->vcpu, VMM_SET_SREGS, &sregs);
+}
+
+/* Runs to the next exit, which must be an OUT: its port and value. */
+static int run_to_io(struct guest *g, uint16_t *port, uint32_t *val)
+{
+	int r = run(g);
+
+	if (r)
+		return r;
+	if (g->run->exit_reason != VMM_EXIT_IO)
+		return 1;
+	*port = g->run->io.port;
+	*val = g->run->io.data;
+	return 0;
+}
+
+static void sigalrm(int sig)
+{
+	(void)sig;
+}
+
+/* A SIGALRM in @ms, to end a VMM_RUN that waits (-EINTR). */
+static void alarm_ms(unsigned int ms)
+{
+	struct itimerval it = { .it_value = { .tv_sec = ms / 1000,
+					      .tv_usec = (ms % 1000) * 1000 } };
+
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* A call that must fail with @want; the errno is read after the call. */
+static void expect_errno(int ret, int want, const char *name)
+{
+	int err = errno;
+
+	result(ret < 0 && err == want, name, "returned %d, errno %d", ret, ret < 0 ? err : 0);
+}
+
+static void test_no_irqchip(int dev)
+{
+	struct vmm_lapic_state ls;
+	struct vmm_mp_state mp = { .state = VMM_MP_HALTED };
+	struct vmm_msi msi = { .address = 0xfee00000, .data = V_MSI };
+	struct guest g;
+	int ok, r;
+
+	ok = !irq_guest(&g, dev, 0, g_cli_hlt, g_cli_hlt_end - g_cli_hlt);
+	result(ok, "no_irqchip_setup", ok ? NULL : "%s", strerror(errno));
+	if (!ok)
+		goto out;
+	expect_errno(ioctl(g.vm, VMM_SIGNAL_MSI, &msi), ENXIO, "no_irqchip_signal_msi");
+	expect_errno(ioctl(g.vcpu, VMM_GET_LAPIC, &ls), ENXIO, "no_irqchip_get_lapic");
+	expect_errno(ioctl(g.vcpu, VMM_SET_LAPIC, &ls), ENXIO, "no_irqchip_set_lapic");
+	expect_errno(ioctl(g.vcpu, VMM_SET_MP_STATE, &mp), EINVAL, "no_irqchip_set_halted");
+	mp.state = 99;
+	r = ioctl(g.vcpu, VMM_GET_MP_STATE, &mp);
+	result(r == 0 && mp.state == VMM_MP_RUNNABLE, "no_irqchip_mp_runnable", "state %u",
+	       mp.state);
+	expect_errno(ioctl(g.vm, VMM_CREATE_IRQCHIP, 0), EBUSY, "irqchip_after_vcpu_ebusy");
+	/* x2APIC on without an APIC: IA32_APIC_BASE is #GP, the guest shuts down. */
+	ok = run(&g) == 0;
+	result(ok && g.run->exit_reason == VMM_EXIT_SHUTDOWN, "no_irqchip_apic_msr_gp",
+	       "run %d exit %u", ok, g.run->exit_reason);
+out:
+	guest_teardown(&g);
+}
+
+static void test_bad_args(int dev)
+{
+	struct vmm_create_vm cv = { 0 };
+	struct vmm_msi msi = { .address = 0xfee00000, .data = V_MSI };
+	struct vmm_pm_timer pm = { .port = PM_TIMER_PORT };
+	struct vmm_mp_state mp = { .state = 2 };
+	struct guest g;
+	int vm, ok;
+
+	vm = ioctl(dev, VMM_CREATE_VM, &cv);
+	if (vm < 0) {
+		result(0, "bad_args", "VMM_CREATE_VM: %s", strerror(errno));
+		return;
+	}
+	expect_errno(ioctl(vm, VMM_CREATE_IRQCHIP, 1), EINVAL, "create_irqchip_arg_einval");
+	result(ioctl(vm, VMM_CREATE_IRQCHIP, 0) == 0, "create_irqchip", NULL);
+	expect_errno(ioctl(vm, VMM_CREATE_IRQCHIP, 0), EEXIST, "create_irqchip_twice_eexist");
+	/* No vCPU yet: delivered to none. */
+	result(ioctl(vm, VMM_SIGNAL_MSI, &msi) == 0, "msi_to_nobody_0", NULL);
+	msi.address = 0xfed00000;
+	expect_errno(ioctl(vm, VMM_SIGNAL_MSI, &msi), EINVAL, "msi_bad_address_einval");
+	msi.address = 0xfee00000;
+	msi.flags = 1;
+	expect_errno(ioctl(vm, VMM_SIGNAL_MSI, &msi), EINVAL, "msi_flags_einval");
+	pm.pad = 1;
+	expect_errno(ioctl(vm, VMM_SET_PM_TIMER, &pm), EINVAL, "pm_timer_pad_einval");
+	expect_errno(ioctl(vm, VMM_SET_PM_TIMER, NULL), EFAULT, "pm_timer_null_efault");
+	close(vm);
+
+	ok = !irq_guest(&g, dev, 1, g_cli_hlt, g_cli_hlt_end - g_cli_hlt);
+	if (ok) {
+		expect_errno(ioctl(g.vcpu, VMM_SET_MP_STATE, &mp), EINVAL,
+			     "mp_state_unknown_einval");
+		mp.state = VMM_MP_RUNNABLE;
+		mp.pad = 1;
+		expect_errno(ioctl(g.vcpu, VMM_SET_MP_STATE, &mp), EINVAL, "mp_state_pad_einval");
+		expect_errno(ioctl(g.vcpu, VMM_GET_LAPIC, NULL), EFAULT, "get_lapic_null_efault");
+	} else {
+		result(0, "mp_state_setup", "%s", strerror(errno));
+	}
+	guest_teardown(&g);
+}
+
+static void test_timer_periodic(int dev)
+{
+	uint32_t val = 0, last = 0;
+	unsigned int ticks = 0;
+	struct guest g;
+	uint16_t port;
+	int r = -1;
+
+	if (irq_guest(&g, dev, 1, g_ticker, g_ticker_end - g_ticker)) {
+		result(0, "timer_periodic", "setup: %s", strerror(errno));
+		goto out;
+	}
+	while (!(r = run_to_io(&g, &port, &val)) && port == PORT_TICK) {
+		/* Each report a new, larger count. */
+		if (val <= last)
+			break;
+		last = val;
+		ticks++;
+	}
+	result(!r && port == PORT_DONE && val >= 20 && last == val && ticks >= 1,
+	       "timer_periodic", "run %d port %#x count %u reports %u", r, port, val, ticks);
+out:
+	guest_teardown(&g);
+}
+
+static void test_halt_msi(int dev)
+{
+	struct vmm_msi msi = { .address = 0xfee00000, .data = V_MSI };
+	struct vmm_mp_state mp = { 0 };
+	struct guest g;
+	uint16_t port = 0;
+	uint32_t val = 0;
+	int r, n;
+
+	if (irq_guest(&g, dev, 1, g_wait_msi, g_wait_msi_end - g_wait_msi)) {
+		result(0, "halt_msi", "setup: %s", strerror(errno));
+		goto out;
+	}
+	alarm_ms(200);
+	r = run(&g);
+	ioctl(g.vcpu, VMM_GET_MP_STATE, &mp);
+	result(r == -EINTR && g.run->exit_reason == VMM_EXIT_NONE && mp.state == VMM_MP_HALTED,
+	       "halt_waits_in_kernel", "run %d exit %u mp %u", r, g.run->exit_reason, mp.state);
+	/* Destination 0 (vCPU 0), physical, fixed, edge. */
+	n = ioctl(g.vm, VMM_SIGNAL_MSI, &msi);
+	result(n == 1, "msi_accepted", "returned %d", n);
+	r = run_to_io(&g, &port, &val);
+	result(!r && port == PORT_DONE && val == 1 && count_of(&g, V_MSI) == 1,
+	       "halt_msi_wakes", "run %d port %#x count %u", r, port, val);
+	/* Another destination: nobody takes it. */
+	msi.address = 0xfee00000 | (5 << 12);
+	n = ioctl(g.vm, VMM_SIGNAL_MSI, &msi);
+	result(n == 0, "msi_other_dest_0", "returned %d", n);
+out:
+	guest_teardown(&g);
+}
+
+static void test_msi_level_eoi(int dev)
+{
+	/* Level-triggered, asserted: bits 15 and 14 of the data. */
+	struct vmm_msi msi = { .address = 0xfee00000, .data = V_LEVEL | 0xc000 };
+	struct guest g;
+	uint16_t port = 0;
+	uint32_t val = 0;
+	int r;
+
+	if (irq_guest(&g, dev, 1, g_wait_level, g_wait_level_end - g_wait_level)) {
+		result(0, "msi_level_eoi", "setup: %s", strerror(errno));
+		goto out;
+	}
+	r = run_to_io(&g, &port, &val);
+	if (r || port != PORT_VALUE) {
+		result(0, "msi_level_eoi", "ready: run %d port %#x", r, port);
+		goto out;
+	}
+	r = ioctl(g.vm, VMM_SIGNAL_MSI, &msi);
+	r = r != 1 ? -1 : run(&g);
+	result(!r && g.run->exit_reason == VMM_EXIT_EOI && g.run->eoi.vector == V_LEVEL,
+	       "msi_level_eoi_exit", "run %d exit %u vector %#x", r, g.run->exit_reason,
+	       g.run->eoi.vector);
+	r = run_to_io(&g, &port, &val);
+	result(!r && port == PORT_DONE && val == 1, "msi_level_eoi_resumes",
+	       "run %d port %#x count %u", r, port, val);
+out:
+	guest_teardown(&g);
+}
+
+static void test_cli_hlt(int dev)
+{
+	struct guest g;
+	int r;
+
+	if (irq_guest(&g, dev, 1, g_cli_hlt, g_cli_hlt_end - g_cli_hlt)) {
+		result(0, "cli_hlt", "setup: %s", strerror(errno));
+		goto out;
+	}
+	r = run(&g);
+	result(!r && g.run->exit_reason == VMM_EXIT_HLT, "cli_hlt_exits",
+	       "run %d exit %u", r, g.run->exit_reason);
+out:
+	guest_teardown(&g);
+}
+
+/* The MSRs a vCPU's state needs besides the registers. */
+static const uint32_t state_msrs[] = {
+	0x1b,		/* IA32_APIC_BASE: before the registers of SET_LAPIC */
+	0x6e0,		/* IA32_TSC_DEADLINE */
+	0x10,		/* IA32_TSC */
+	0xc0000080,	/* EFER */
+	0x277,		/* PAT */
+};
+
+struct vcpu_state {
+	struct vmm_regs regs;
+	struct vmm_sregs sregs;
+	struct vmm_xsave fpu;
+	struct vmm_xcrs xcrs;
+	struct vmm_vcpu_events events;
+	struct vmm_lapic_state lapic;
+	struct vmm_mp_state mp;
+	struct {
+		struct vmm_msrs hdr;
+		struct vmm_msr_entry e[8];
+	} msrs;
+};
+
+static int save_state(int vcpu, struct vcpu_state *s)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	s->msrs.hdr.nmsrs = ARRAY_SIZE(state_msrs);
+	s->msrs.hdr.entries = (uintptr_t)s->msrs.e;
+	for (i = 0; i < s->msrs.hdr.nmsrs; i++)
+		s->msrs.e[i].index = state_msrs[i];
+	if (ioctl(vcpu, VMM_GET_REGS, &s->regs) < 0 ||
+	    ioctl(vcpu, VMM_GET_SREGS, &s->sregs) < 0 ||
+	    ioctl(vcpu, VMM_GET_FPU, &s->fpu) < 0 ||
+	    ioctl(vcpu, VMM_GET_XCRS, &s->xcrs) < 0 ||
+	    ioctl(vcpu, VMM_GET_VCPU_EVENTS, &s->events) < 0 ||
+	    ioctl(vcpu, VMM_GET_LAPIC, &s->lapic) < 0 ||
+	    ioctl(vcpu, VMM_GET_MP_STATE, &s->mp) < 0)
+		return -1;
+	return ioctl(vcpu, VMM_GET_MSRS, &s->msrs) == (int)s->msrs.hdr.nmsrs ? 0 : -1;
+}
+
+static int restore_state(int vcpu, struct vcpu_state *s)
+{
+	if (ioctl(vcpu, VMM_SET_SREGS, &s->sregs) < 0 ||
+	    ioctl(vcpu, VMM_SET_MSRS, &s->msrs) != (int)s->msrs.hdr.nmsrs ||
+	    ioctl(vcpu, VMM_SET_REGS, &s->regs) < 0 ||
+	    ioctl(vcpu, VMM_SET_XCRS, &s->xcrs) < 0 ||
+	    ioctl(vcpu, VMM_SET_FPU, &s->fpu) < 0 ||
+	    ioctl(vcpu, VMM_SET_LAPIC, &s->lapic) < 0 ||
+	    ioctl(vcpu, VMM_SET_VCPU_EVENTS, &s->events) < 0)
+		return -1;
+	return ioctl(vcpu, VMM_SET_MP_STATE, &s->mp);
+}
+
+static uint32_t lapic_reg(const struct vmm_lapic_state *s, unsigned int off)
+{
+	uint32_t v;
+
+	memcpy(&v, s->regs + off, 4);
+	return v;
+}
+
+static void test_save_restore(int dev)
+{
+	struct vmm_create_vm cv = { 0 };
+	struct vcpu_state *s = calloc(1, sizeof(*s));
+	struct guest g, g2;
+	uint16_t port = 0;
+	uint32_t val = 0;
+	int r = -1, ok;
+
+	memset(&g2, 0, sizeof(g2));
+	g2.vm = -1;
+	g2.vcpu = -1;
+	g2.run = MAP_FAILED;
+	if (!s || irq_guest(&g, dev, 1, g_ticker, g_ticker_end - g_ticker)) {
+		result(0, "save_restore", "setup: %s", strerror(errno));
+		goto out;
+	}
+	/* Mid-run: at its fifth tick. */
+	while (!(r = run_to_io(&g, &port, &val)) && port == PORT_TICK && val < 5)
+		;
+	if (r || port != PORT_TICK || save_state(g.vcpu, s)) {
+		result(0, "save_restore", "save: run %d port %#x count %u: %s", r, port, val,
+		       strerror(errno));
+		goto out;
+	}
+	result((s->msrs.e[0].data & 0xc00) == 0xc00 &&
+	       lapic_reg(&s->lapic, 0x320) == 0x20040 && lapic_reg(&s->lapic, 0x380) == 200000,
+	       "saved_state_has_armed_timer", "apic_base %#llx lvtt %#x tmict %u",
+	       (unsigned long long)s->msrs.e[0].data, lapic_reg(&s->lapic, 0x320),
+	       lapic_reg(&s->lapic, 0x380));
+	/* The old VM goes; its memory becomes the new one's. */
+	close(g.vcpu);
+	g.vcpu = -1;
+	close(g.vm);
+	g.vm = -1;
+	g2.mem = g.mem;
+	g2.vm = ioctl(dev, VMM_CREATE_VM, &cv);
+	ok = g2.vm >= 0 && !slot(g2.vm, 0, 0, MEM_SIZE, g2.mem) &&
+	     ioctl(g2.vm, VMM_CREATE_IRQCHIP, 0) == 0 &&
+	     (g2.vcpu = create_vcpu(g2.vm, 0)) >= 0;
+	if (ok) {
+		g2.run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, g2.vcpu, 0);
+		ok = g2.run != MAP_FAILED && !restore_state(g2.vcpu, s);
+	}
+	if (!ok) {
+		result(0, "save_restore", "restore: %s", strerror(errno));
+		goto out2;
+	}
+	while (!(r = run_to_io(&g2, &port, &val)) && port == PORT_TICK)
+		;
+	result(!r && port == PORT_DONE && val >= 20, "save_restore_counts_on",
+	       "run %d port %#x count %u", r, port, val);
+out2:
+	g2.mem = NULL;
+	guest_teardown(&g2);
+out:
+	guest_teardown(&g);
+	free(s);
+}
+
+static void test_restore_disarms(int dev)
+{
+	struct vmm_lapic_state ls;
+	struct guest g;
+	uint32_t v;
+	int r;
+
+	/* Halts forever with interrupts on unless an interrupt comes. */
+	if (irq_guest(&g, dev, 1, g_wait_msi, g_wait_msi_end - g_wait_msi)) {
+		result(0, "restore_disarms", "setup: %s", strerror(errno));
+		goto out;
+	}
+	/* x2APIC on, the timer armed, periodic, by SET_LAPIC... */
+	alarm_ms(100);
+	r = run(&g);		/* the guest turned x2APIC on, halts */
+	if (r != -EINTR || ioctl(g.vcpu, VMM_GET_LAPIC, &ls) < 0) {
+		result(0, "restore_disarms", "first run %d: %s", r, strerror(errno));
+		goto out;
+	}
+	v = 0x20040;
+	memcpy(ls.regs + 0x320, &v, 4);
+	v = 100000;
+	memcpy(ls.regs + 0x380, &v, 4);
+	v = 0xb;
+	memcpy(ls.regs + 0x3e0, &v, 4);
+	ioctl(g.vcpu, VMM_SET_LAPIC, &ls);
+	/* ...then masked and stopped by another SET_LAPIC at once. */
+	v = 0x30040;
+	memcpy(ls.regs + 0x320, &v, 4);
+	v = 0;
+	memcpy(ls.regs + 0x380, &v, 4);
+	r = ioctl(g.vcpu, VMM_SET_LAPIC, &ls);
+	alarm_ms(100);
+	r = r ? -errno : run(&g);
+	ioctl(g.vcpu, VMM_GET_LAPIC, &ls);
+	result(r == -EINTR && count_of(&g, V_TIMER) == 0 &&
+	       !(lapic_reg(&ls, 0x200 + (V_TIMER / 32) * 16) & (1u << (V_TIMER % 32))),
+	       "restore_disarms_timer", "run %d ticks %llu", r,
+	       (unsigned long long)count_of(&g, V_TIMER));
+out:
+	guest_teardown(&g);
+}
+
+static void test_pm_timer(int dev)
+{
+	struct vmm_pm_timer pm = { .port = PM_TIMER_PORT };
+	uint32_t a = 0, b = 0, val = 0;
+	struct timespec ts = { 0 };
+	unsigned int n = 0;
+	struct guest g;
+	uint64_t now;
+	uint16_t port = 0;
+	int r;
+
+	if (irq_guest(&g, dev, 0, g_pm_timer, g_pm_timer_end - g_pm_timer) ||
+	    ioctl(g.vm, VMM_SET_PM_TIMER, &pm) < 0) {
+		result(0, "pm_timer", "setup: %s", strerror(errno));
+		goto out;
+	}
+	/* Only the OUTs come here: the INs of the port stay in the kernel. */
+	while (!(r = run_to_io(&g, &port, &val)) && port == PORT_VALUE) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if (n++ == 0)
+			a = val;
+		else
+			b = val;
+	}
+	now = ((uint64_t)ts.tv_sec * PM_TIMER_HZ +
+	       (uint64_t)ts.tv_nsec * PM_TIMER_HZ / 1000000000ULL) & 0xffffff;
+	/* The second read is later (24 bits wrap), and near the host's count. */
+	result(!r && port == PORT_DONE && n == 2 && ((b - a) & 0xffffff) > 0 &&
+	       ((b - a) & 0xffffff) < 0x800000 && ((now - b) & 0xffffff) < PM_TIMER_HZ,
+	       "pm_timer_in_kernel", "run %d port %#x reads %u: %#x then %#x, host %#llx",
+	       r, port, n, a, b, (unsigned long long)now);
+	/* Port 0: the IN comes to userspace again. */
+	pm.port = 0;
+	r = ioctl(g.vm, VMM_SET_PM_TIMER, &pm);
+	memset(g.mem + COUNTS, 0, 64);
+	{
+		struct vmm_regs regs;
+
+		ioctl(g.vcpu, VMM_GET_REGS, &regs);
+		regs.rip = CODE;
+		ioctl(g.vcpu, VMM_SET_REGS, &regs);
+	}
+	r = r ? -errno : run(&g);
+	result(!r && g.run->exit_reason == VMM_EXIT_IO && g.run->io.port == PM_TIMER_PORT &&
+	       g.run->io.direction == VMM_IO_IN, "pm_timer_off_exits", "run %d exit %u port %#x",
+	       r, g.run->exit_reason, g.run->io.port);
+out:
+	guest_teardown(&g);
+}
+
+static void test_teardown_armed(int dev)
+{
+	int pipefd[2], status = 0;
+	char c = 0;
+	pid_t pid;
+
+	if (pipe(pipefd) < 0) {
+		result(0, "teardown_armed", "pipe: %s", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		struct guest g;
+		uint16_t port;
+		uint32_t val;
+
+		close(pipefd[0]);
+		/* The ticker, stopped at its first tick, the timer armed... */
+		if (irq_guest(&g, dev, 1, g_ticker, g_ticker_end - g_ticker) ||
+		    run_to_io(&g, &port, &val))
+			_exit(1);
+		if (write(pipefd[1], "r", 1) != 1)
+			_exit(1);
+		/* ...and running on: killed in the middle of it. */
+		for (;;)
+			run(&g);
+	}
+	close(pipefd[1]);
+	if (pid < 0 || read(pipefd[0], &c, 1) != 1) {
+		result(0, "teardown_armed", "child not ready");
+		close(pipefd[0]);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		return;
+	}
+	close(pipefd[0]);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	result(c == 'r' && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	       "teardown_armed_killed", "status %#x", status);
+}
+
+int main(void)
+{
+	struct sigaction sa = { .sa_handler = sigalrm };
+	struct vmm_caps caps = { 0 };
+	int dev, r;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* No SA_RESTART: the signal must end VMM_RUN. */
+	sigaction(SIGALRM, &sa, NULL);
+	dev = open("/dev/vmm", O_RDWR | O_CLOEXEC);
+	if (dev < 0) {
+		perror("/dev/vmm");
+		return 100;
+	}
+	r = ioctl(dev, VMM_GET_CAPS, &caps);
+	result(r == 0 && (caps.features & VMM_FEAT_LAPIC), "cap_lapic", "features %#llx",
+	       (unsigned long long)caps.features);
+	test_no_irqchip(dev);
+	test_bad_args(dev);
+	test_timer_periodic(dev);
+	test_halt_msi(dev);
+	test_msi_level_eoi(dev);
+	test_cli_hlt(dev);
+	test_save_restore(dev);
+	test_restore_disarms(dev);
+	test_pm_timer(dev);
+	test_teardown_armed(dev);
+	close(dev);
+	return result_status();
+}
