@@ -1,6 +1,7 @@
 #!/bin/bash
 # make demo: build vmm.ko for Debian's stock kernel, boot the emulated AMD PC
-# (QEMU) and Intel PC (Bochs) with it, and show what vmm reports in each.
+# (QEMU) and Intel PC (Bochs) with it, and show what vmm reports in each,
+# ending with a Linux guest's shell session under /dev/vmm.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 out=$BUILD/demo
@@ -8,7 +9,8 @@ mkdir -p "$out"
 log "building vmm.ko for Debian's stock kernel and vmctl"
 build_module stock || { tail -n 20 "$BUILD/stock/build.log"; exit 1; }
 build_userspace
-make_initramfs stock "$LAB/plans/demo.sh" "$out/initrd.gz"
+# shellcheck disable=SC2046 # linux_guest_files gives words
+make_initramfs stock "$LAB/plans/demo.sh" "$out/initrd.gz" $(linux_guest_files)
 kernel_info stock
 log "booting the AMD machine (QEMU, ~15 s) and the Intel machine (Bochs, ~2-4 min) in parallel"
 "$LAB/run.sh" --machine qemu-amd --kernel "$KVER_BZIMAGE" --initrd "$out/initrd.gz" \

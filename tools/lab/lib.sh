@@ -71,7 +71,8 @@ linux_guest_files() {
 	local v
 	v=$(stock_version) || return 1
 	echo -f "/boot/vmlinuz-$v:/lib/vmm-lab/linux/vmlinuz" \
-		-f "$LAB/plans/linux-guest-init.sh:/lib/vmm-lab/linux/init"
+		-f "$LAB/plans/linux-guest-init.sh:/lib/vmm-lab/linux/init" \
+		-f "$LAB/plans/linux-lib.sh:/lib/vmm-lab/linux/lib.sh"
 }
 
 # make_initramfs NAME PLAN OUT [initramfs.sh args]: vmm.ko for NAME, kvm.ko

@@ -117,10 +117,32 @@ static unsigned int subleaves(uint32_t fn)
 }
 
 /*
+ * Does the host keep time with its TSC? Then the guest's, which is the
+ * host's plus an offset running on while the vCPU is not scheduled, is as
+ * invariant as the host's: offered as such (CPUID 0x80000007 EDX bit 8),
+ * so that a guest need not watch it against a clock that loses ticks
+ * whenever the host makes the vCPU wait (Linux's clocksource watchdog
+ * then marks it unstable).
+ */
+static int host_tsc_is_clock(void)
+{
+	char cs[16] = "";
+	FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+			"r");
+
+	if (!f)
+		return 0;
+	if (!fgets(cs, sizeof(cs), f))
+		cs[0] = 0;
+	fclose(f);
+	return !strcmp(cs, "tsc\n");
+}
+
+/*
  * What the module gives a guest of the host's features (its security.rst):
  * no nesting, MONITOR, PMU, PKU, CET, XSAVES, RDTSCP or speculation-control
- * MSRs. With the module's local APIC: APIC, x2APIC and the TSC-deadline
- * timer, whatever the host has.
+ * MSRs; TSC_ADJUST, which it keeps itself. With the module's local APIC:
+ * APIC, x2APIC and the TSC-deadline timer, whatever the host has.
  */
 static void hide_leaf(struct vmctl_cpuid_entry *e, int irqchip)
 {
@@ -139,6 +161,7 @@ static void hide_leaf(struct vmctl_cpuid_entry *e, int irqchip)
 			break;
 		/* INVPCID; PKU, OSPKE, WAITPKG, CET; IBT, speculation control */
 		e->ebx &= ~BIT(10);
+		e->ebx |= BIT(1);	/* TSC_ADJUST: the module's, on both vendors */
 		e->ecx &= ~(BIT(3) | BIT(4) | BIT(5) | BIT(7));
 		e->edx &= ~(BIT(20) | 0xfc000000u);
 		break;
@@ -156,6 +179,10 @@ static void hide_leaf(struct vmctl_cpuid_entry *e, int irqchip)
 		/* SVM, core performance counters; RDTSCP */
 		e->ecx &= ~(BIT(2) | BIT(23));
 		e->edx &= ~BIT(27);
+		break;
+	case 0x80000007:
+		if (host_tsc_is_clock())
+			e->edx |= BIT(8);	/* invariant TSC */
 		break;
 	case 0x80000008:
 		/* IBPB, IBRS, STIBP, SSBD, VIRT_SSBD */

@@ -180,3 +180,36 @@ kunit_results() {
 	done
 	[ $found = 1 ] || result FAIL kunit suites "no vmm_* suites in /sys/kernel/debug/kunit"
 }
+
+# kvm_hold_start SUITE / kvm_hold_stop: one kvm VM with a vCPU held across
+# the kvm guests, so that their VMs do not each flip kvm's first-VM static keys
+# (code patched with INT3 while the other CPU runs it: the lab's machines
+# were seen hanging there; isolation_test.c, Documentation/lab.rst). A
+# FIFO, not a sleep, says when the VM exists.
+KVM_HOLD= KVM_HOLD_JOB=
+kvm_hold_start() {
+	suite=$1
+	rm -f /tmp/kvm-hold /tmp/kvm-hold.pid
+	mkfifo /tmp/kvm-hold
+	# The subshell says "failed" if the holder ends before it could.
+	(isolation_test --kvm kvm_hold /tmp/kvm-hold >/dev/null 2>&1 &
+	 echo $! >/tmp/kvm-hold.pid
+	 wait
+	 echo failed >/tmp/kvm-hold) &
+	KVM_HOLD_JOB=$!
+	held=
+	for try in 1 2 3; do
+		read -r held </tmp/kvm-hold 2>/dev/null && break
+	done
+	KVM_HOLD=$(cat /tmp/kvm-hold.pid)
+	check "$suite" kvm_hold test "$held" = ok
+}
+
+# The FIFO goes first, so that the subshell's last word lands in a file.
+kvm_hold_stop() {
+	[ -n "$KVM_HOLD_JOB" ] || return 0
+	rm -f /tmp/kvm-hold
+	kill "$KVM_HOLD" 2>/dev/null
+	wait "$KVM_HOLD_JOB"
+	KVM_HOLD= KVM_HOLD_JOB=
+}

@@ -7,70 +7,12 @@
 # taking 2 s of guest time, a clean kernel log, and poweroff ending vmctl
 # with status 0; then a reboot and a Multiboot guest under each.
 . /lib/vmm-lab/lib.sh
-L=/lib/vmm-lab/linux
-G=/tmp/nested
+. /lib/vmm-lab/linux/lib.sh
 echo "plan: linux on $(uname -r), $(cpu_vendor_ext), $(grep -c ^processor /proc/cpuinfo) CPUs"
 
-# Bochs runs the nested guest some 20 times slower than QEMU.
-BOOT_LIMIT=120
-[ "$(cpu_vendor_ext)" = vmx ] && BOOT_LIMIT=900
 STEP_LIMIT=$((BOOT_LIMIT + 120))
 
-# The guest's initramfs: busybox and its /init, made here with busybox cpio.
-make_guest_initramfs() {
-	rm -rf $G/root && mkdir -p $G/root/bin $G/root/proc $G/root/sys $G/root/dev || return 1
-	cp /bin/busybox $G/root/bin/ || return 1
-	for a in $(/bin/busybox --list); do
-		[ -e $G/root/bin/$a ] || ln -s busybox $G/root/bin/$a
-	done
-	cp $L/init $G/root/init && chmod 755 $G/root/init || return 1
-	(cd $G/root && find . | cpio -o -H newc | gzip) >$G/initrd.gz
-}
 check linux guest_initramfs make_guest_initramfs
-
-# The guest's console: its output in a file, its input a FIFO the plan
-# writes to. wait_out PATTERN SECONDS: until the output has PATTERN.
-OUTF=$G/console.out
-wait_out() {
-	n=0
-	while ! grep -q -- "$1" $OUTF 2>/dev/null; do
-		n=$((n + 1))
-		[ $n -gt $(($2 * 5)) ] && return 1
-		sleep 0.2
-	done
-}
-
-# type LINE: what a user types, a byte at a time would be the same: the
-# UART's receive path and the guest's tty get the whole line.
-type_line() {
-	printf '%s\n' "$1" >&4
-}
-
-# The marker trick: a marker typed as "M""n" is echoed by the guest's tty
-# as typed, and printed by its shell as Mn only when the command ran.
-run_in_guest() {
-	mark=$1 cmd=$2 limit=$3
-	type_line "$cmd; echo \"@@\"\"$mark\""
-	wait_out "^@@$mark" "$limit"
-}
-
-# noxsave: QEMU before 8.2 runs a nested guest's XSETBV without the SVM
-# intercept (as plans/main.sh notes), so kvm never learns the guest's XCR0 (it stays 1, and so does
-# CPUID 0xD's size for it) and reloads XCR0 = 1 at every VMRUN: Linux's
-# XSAVE check WARNs at boot, and a guest that used XSAVE would lose its
-# SSE/AVX state. Without XSAVE the guest uses FXSAVE, which is right
-# there (Documentation/lab.rst, "Known emulator trouble").
-# stop_vmctl PID: its exit status, once it ended by itself (the guest
-# powered off or reset) or after 60 s, when it is stopped (SIGTERM: 143).
-stop_vmctl() {
-	n=0
-	while kill -0 $1 2>/dev/null && [ $n -lt 300 ]; do
-		sleep 0.2
-		n=$((n + 1))
-	done
-	kill -0 $1 2>/dev/null && kill $1
-	wait $1
-}
 
 # boot_linux BACKEND: one boot to the shell, the checks, and poweroff;
 # results named BACKEND.check.
@@ -79,7 +21,7 @@ boot_linux() {
 	rm -f $G/in $OUTF && mkfifo $G/in
 	read -r t0 _ </proc/uptime
 	vmctl run --backend $be --mem 256M --kernel $L/vmlinuz --initrd $G/initrd.gz \
-		--append "console=ttyS0 panic=-1 quiet loglevel=4 noxsave" <$G/in >$OUTF 2>$G/vmctl.err &
+		--append "$GUEST_APPEND" <$G/in >$OUTF 2>$G/vmctl.err &
 	vmctl_pid=$!
 	exec 4>$G/in
 
@@ -170,7 +112,7 @@ boot_linux() {
 reboot_guest() {
 	rm -f $G/in $OUTF && mkfifo $G/in
 	vmctl run --backend $1 --mem 256M --kernel $L/vmlinuz --initrd $G/initrd.gz \
-		--append "console=ttyS0 panic=-1 quiet loglevel=4 noxsave" <$G/in >$OUTF 2>$G/vmctl.err &
+		--append "$GUEST_APPEND" <$G/in >$OUTF 2>$G/vmctl.err &
 	pid=$!
 	exec 4>$G/in
 	# Typed only once the guest is up: the UART's FIFO reset at the
@@ -198,6 +140,7 @@ for be in kvm vmm; do
 	if [ $be = kvm ]; then
 		load_kvm && [ -c /dev/kvm ]
 	else
+		kvm_hold_stop
 		unload_kvm && insmod $MODDIR/vmm.ko
 	fi
 	if [ $? != 0 ]; then
@@ -205,8 +148,10 @@ for be in kvm vmm; do
 		continue
 	fi
 	result PASS linux $be.loaded
+	[ $be = kvm ] && kvm_hold_start linux
 	boot_linux $be
 	check linux $be.reboot_exit_10 reboot_guest $be
 	check multiboot $be.mbinfo_module mbinfo $be
 done
+kvm_hold_stop
 is_loaded vmm && rmmod vmm

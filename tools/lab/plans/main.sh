@@ -221,37 +221,6 @@ if [ "${VMM_LAB_EMULATOR:-}" = bochs ]; then
 fi
 vendor=$( [ "$(cpu_vendor_ext)" = vmx ] && echo intel || echo amd)
 
-# kvm_hold_start / kvm_hold_stop: one kvm VM with a vCPU held across the
-# kvm guests, so that their VMs do not each flip kvm's first-VM static keys
-# (code patched with INT3 while the other CPU runs it: the lab's machines
-# were seen hanging there; isolation_test.c, Documentation/lab.rst). A
-# FIFO, not a sleep, says when the VM exists.
-KVM_HOLD= KVM_HOLD_JOB=
-kvm_hold_start() {
-	rm -f /tmp/kvm-hold /tmp/kvm-hold.pid
-	mkfifo /tmp/kvm-hold
-	# The subshell says "failed" if the holder ends before it could.
-	(isolation_test --kvm kvm_hold /tmp/kvm-hold >/dev/null 2>&1 &
-	 echo $! >/tmp/kvm-hold.pid
-	 wait
-	 echo failed >/tmp/kvm-hold) &
-	KVM_HOLD_JOB=$!
-	held=
-	for try in 1 2 3; do
-		read -r held </tmp/kvm-hold 2>/dev/null && break
-	done
-	KVM_HOLD=$(cat /tmp/kvm-hold.pid)
-	check guests kvm_hold test "$held" = ok
-}
-
-# The FIFO goes first, so that the subshell's last word lands in a file.
-kvm_hold_stop() {
-	[ -n "$KVM_HOLD_JOB" ] || return 0
-	rm -f /tmp/kvm-hold
-	kill "$KVM_HOLD" 2>/dev/null
-	wait "$KVM_HOLD_JOB"
-	KVM_HOLD= KVM_HOLD_JOB=
-}
 # The memtest guests at their size for this emulator: writing and reading
 # 256 MiB (memtest) costs Bochs 2-5 wall minutes a run (three runs per
 # boot), so there memtest64 (64 MiB: still 32 page tables' worth of EPT
@@ -325,7 +294,7 @@ fpu_isolation() {
 if [ -f $G/GUESTS ] && grep -q "^RESULT PASS run io_out" /tmp/run.out; then
 	mkdir -p /tmp/guests
 	check guests load_kvm load_kvm
-	kvm_hold_start
+	kvm_hold_start guests
 	for_each_guest kvm_guest
 	# isolation's string I/O cases under kvm: the oracle for vmm's values.
 	run_results isolation_test isolation_kvm --kvm
