@@ -220,6 +220,14 @@ int vmm_lapic_highest_deliverable(const struct vmm_lapic *apic)
 	return irr;
 }
 
+/* Is an interrupt requested that the processor priority holds back? */
+bool vmm_lapic_irr_blocked(const struct vmm_lapic *apic)
+{
+	int irr = vec_highest(apic->regs, LAPIC_REG_IRR);
+
+	return irr >= 0 && (irr & 0xf0) <= (vmm_lapic_ppr(apic) & 0xf0);
+}
+
 /* The CPU took VECTOR: from requested to in service. */
 void vmm_lapic_ack(struct vmm_lapic *apic, u8 vector)
 {

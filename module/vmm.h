@@ -479,6 +479,25 @@ int vmm_mmio_begin(struct vmm_vcpu *vcpu, u64 gpa, const u8 *hw_bytes,
 void vmm_mmio_complete(struct vmm_vcpu *vcpu);
 
 /* irq.c */
+/*
+ * CR8 is the TPR's priority class (SDM "Task Priority in IA-32e Mode"):
+ * with a local APIC, the APIC's TPR; without one, @own, the backend's
+ * copy, which the guest alone uses.
+ */
+static inline u32 vmm_cr8_get(const struct vmm_vcpu *vcpu, u32 own)
+{
+	if (vcpu->has_apic)
+		return vmm_lapic_reg(&vcpu->apic, LAPIC_REG_TPR) >> 4;
+	return own;
+}
+
+static inline void vmm_cr8_set(struct vmm_vcpu *vcpu, u32 *own, u32 cr8)
+{
+	*own = cr8;
+	if (vcpu->has_apic)
+		vmm_lapic_set_reg(&vcpu->apic, LAPIC_REG_TPR, cr8 << 4);
+}
+
 void vmm_vcpu_kick(struct vmm_vcpu *vcpu);
 int vmm_vm_create_irqchip(struct vmm_vm *vm);
 int vmm_vcpu_irq_init(struct vmm_vcpu *vcpu);

@@ -17,6 +17,7 @@
 
 enum svm_exit_code {
 	SVM_EXIT_WRITE_CR4	= 0x014,
+	SVM_EXIT_WRITE_CR8	= 0x018,
 	SVM_EXIT_READ_DR0	= 0x020,	/* 0x20-0x2f reads, 0x30-0x3f writes */
 	SVM_EXIT_WRITE_DR15	= 0x03f,
 	SVM_EXIT_EXCP_DB	= 0x041,	/* 0x40 + vector */
@@ -331,10 +332,29 @@ static bool svm_cr4_gp(const struct vmcb_save *s, u64 cr4)
 }
 
 /*
+ * MOV to CR8, intercepted while the local APIC holds an interrupt that the
+ * TPR blocks (svm_vcpu_run_once()): lowering CR8 must deliver it at once,
+ * which V_TPR alone would not, the interrupt not being in the VMCB.
+ */
+static int svm_write_cr8(struct vmm_vcpu *vcpu, struct svm_vcpu *sv, u64 val)
+{
+	u32 v_tpr = sv->vmcb->control.int_ctl & 0xf;
+
+	if (val > 0xf) {
+		svm_inject_exception(sv, GP_VECTOR);
+		return VMM_RESUME;
+	}
+	vmm_cr8_set(vcpu, &v_tpr, val);
+	sv->vmcb->control.int_ctl = (sv->vmcb->control.int_ctl & ~0xfu) | v_tpr;
+	return VMM_RESUME;
+}
+
+/*
  * MOV to CR4 (intercepted always): a guest must not be able to write what
  * makes the next VMRUN fail (CR4.VMXE, say: the emulators take it), nor
  * what vmm does not switch for it (PKE). Without decode assists the exit
  * does not say which register: the instruction is decoded. Preemptible.
+ * MOV to CR8 comes here too.
  */
 static int svm_exit_write_cr4(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 {
@@ -356,7 +376,7 @@ static int svm_exit_write_cr4(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 		svm_inject(vcpu, fault.vector, fault.error_code, fault.cr2);
 		return VMM_RESUME;
 	}
-	if (!n || insn.op != VMM_INSN_MOV_TO_CR || insn.cr != 4) {
+	if (!n || insn.op != VMM_INSN_MOV_TO_CR || (insn.cr != 4 && insn.cr != 8)) {
 		svm_to_user_hw(vcpu, sv, VMM_EXIT_INTERNAL_ERROR);
 		memcpy(&vcpu->run->hw.info, bytes, sizeof(vcpu->run->hw.info));
 		return VMM_TO_USER;
@@ -364,6 +384,10 @@ static int svm_exit_write_cr4(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 	cr4 = *svm_gpr(sv, insn.reg);
 	if (insn.size == 4)
 		cr4 = (u32)cr4;
+	if (insn.cr == 8) {
+		svm_skip_insn(sv, insn.len);
+		return svm_write_cr8(vcpu, sv, cr4);
+	}
 	if (s->cpl || svm_cr4_gp(s, cr4)) {
 		svm_inject_exception(sv, GP_VECTOR);
 		return VMM_RESUME;
@@ -462,6 +486,7 @@ static int svm_exit_invalid(struct vmm_vcpu *vcpu, struct svm_vcpu *sv)
 
 static const svm_exit_handler svm_exit_handlers[] = {
 	[SVM_EXIT_WRITE_CR4]	= svm_exit_write_cr4,
+	[SVM_EXIT_WRITE_CR8]	= svm_exit_write_cr4,
 	[SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR15] = svm_exit_dr,
 	[SVM_EXIT_EXCP_DB]	= svm_exit_db,
 	[SVM_EXIT_EXCP_AC]	= svm_exit_reflect,

@@ -224,7 +224,7 @@ void svm_get_sregs(struct vmm_vcpu *vcpu, struct vmm_sregs *u)
 	u->cr2 = s->cr2;
 	u->cr3 = s->cr3;
 	u->cr4 = s->cr4;
-	u->cr8 = c->int_ctl & 0xf;	/* V_TPR */
+	u->cr8 = vmm_cr8_get(vcpu, c->int_ctl & 0xf);	/* V_TPR */
 	u->efer = s->efer & ~SVM_EFER_SVME;
 }
 
@@ -255,6 +255,8 @@ int svm_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *u)
 	/* The privilege level is SS.DPL; real mode runs at 0. */
 	s->cpl = (u->cr0 & X86_CR0_PE) ? (u->ss.attrib >> 5) & 3 : 0;
 	sv->vmcb->control.int_ctl = (sv->vmcb->control.int_ctl & ~0xfu) | u->cr8;
+	if (vcpu->has_apic)
+		vmm_lapic_set_reg(&vcpu->apic, LAPIC_REG_TPR, u->cr8 << 4);
 	svm_state_from_user(sv);
 	return 0;
 }
@@ -529,6 +531,19 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 
 	vmm_debugregs_enter(&vcpu->dbg, sv->vmcb->save.dr7);
 	svm_load_guest_msrs(sv);
+	/*
+	 * MOV CR8 runs natively on V_TPR, the APIC's TPR class meanwhile,
+	 * unless an interrupt waits that the TPR may be blocking: lowering it
+	 * must then exit to deliver it.
+	 */
+	if (vcpu->has_apic) {
+		c->int_ctl = (c->int_ctl & ~0xfu) |
+			     (vmm_lapic_reg(&vcpu->apic, LAPIC_REG_TPR) >> 4);
+		if (vmm_lapic_irr_blocked(&vcpu->apic))
+			c->intercept_cr |= SVM_INTERCEPT_CR8_WRITE;
+		else
+			c->intercept_cr &= ~SVM_INTERCEPT_CR8_WRITE;
+	}
 
 	svm_clgi();
 	vmm_spec_enter();
@@ -538,6 +553,9 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 		vmm_machine_check();
 	svm_stgi();
 	svm_put_guest_msrs();
+	if (vcpu->has_apic && (c->int_ctl & 0xf) !=
+	    vmm_lapic_reg(&vcpu->apic, LAPIC_REG_TPR) >> 4)
+		vmm_lapic_set_reg(&vcpu->apic, LAPIC_REG_TPR, (c->int_ctl & 0xf) << 4);
 
 	if (unlikely(vcpu->dbg.owned))
 		c->intercept_dr = SVM_INTERCEPT_DR_ALL;

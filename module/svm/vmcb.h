@@ -142,6 +142,7 @@ static_assert(sizeof(struct vmcb) == 4096);
 
 /* intercept_cr: reads of CRn in bit n, writes in bit 16 + n */
 #define SVM_INTERCEPT_CR4_WRITE		BIT(16 + 4)
+#define SVM_INTERCEPT_CR8_WRITE		BIT(16 + 8)
 /* intercept_misc1 (vector 3) */
 #define SVM_INTERCEPT1_INTR		BIT(0)
 #define SVM_INTERCEPT1_NMI		BIT(1)

@@ -449,7 +449,7 @@ static int vmx_exit_cr_access(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	cr4 = vmx_guest_cr4();
 	efer = vmcs_read64(GUEST_IA32_EFER);
 	if (type == CR_TYPE_MOV_FROM) {
-		val = cr == 3 ? cr3 : cr == 8 ? *vmx_cr8(vx) : 0;
+		val = cr == 3 ? cr3 : cr == 8 ? vmm_cr8_get(vcpu, *vmx_cr8(vx)) : 0;
 		if (gpr == VMM_RSP)
 			vmcs_writel(GUEST_RSP, val);
 		else
@@ -497,7 +497,7 @@ static int vmx_exit_cr_access(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 		case 8:
 			err = val > 0xf ? -EINVAL : 0;
 			if (!err)
-				*vmx_cr8(vx) = val;
+				vmm_cr8_set(vcpu, vmx_cr8(vx), val);
 			break;
 		}
 	}

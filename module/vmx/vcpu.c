@@ -227,7 +227,7 @@ void vmx_get_sregs(struct vmm_vcpu *vcpu, struct vmm_sregs *u)
 	u->cr2 = vx->cr2;
 	u->cr3 = vmcs_readl(GUEST_CR3);
 	u->cr4 = vmx_guest_cr4();
-	u->cr8 = vx->cr8;
+	u->cr8 = vmm_cr8_get(vcpu, vx->cr8);
 	u->efer = vmcs_read64(GUEST_IA32_EFER);
 	vmx_vcpu_put();
 }
@@ -339,7 +339,7 @@ int vmx_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *u)
 	vmcs_writel(GUEST_CR3, u->cr3);
 	vmx_write_pdptes(pdpte);
 	vx->cr2 = u->cr2;
-	vx->cr8 = u->cr8;
+	vmm_cr8_set(vcpu, &vx->cr8, u->cr8);
 	vmx_vcpu_put();
 	return 0;
 }

@@ -13,6 +13,7 @@
  *   halt_msi         a halted vCPU: VMM_RUN waits until a signal (-EINTR,
  *                    VMM_MP_HALTED), then an MSI from userspace wakes it
  *   msi_level_eoi    a level-triggered MSI's EOI is a VMM_EXIT_EOI
+ *   cr8_*            CR8 is the APIC's TPR class, and masks like it
  *   cli_hlt          cli; hlt with nothing pending is VMM_EXIT_HLT
  *                    (ADVERSARIAL A13: no busy loop, no endless wait)
  *   save_restore     a guest counting timer ticks is stopped mid-run, its
@@ -108,6 +109,23 @@ GUEST_CODE(g_wait_level, "64",
 	   "1: hlt\n"
 	   "cmpq $0, 0x5010\n je 1b\n"
 	   "mov 0x5010, %rax\n out %eax, $0x10\n"
+	   "cli\n hlt\n");
+
+/*
+ * CR8 and the TPR are one register: each written, the other read back; then
+ * with CR8 = 15 an interrupt of class 4 waits until CR8 goes back to 0.
+ */
+GUEST_CODE(g_cr8, "64",
+	   X2APIC_ON
+	   "mov $5, %eax\n mov %rax, %cr8\n"
+	   "mov $0x808, %ecx\n rdmsr\n out %eax, $0x12\n"
+	   "mov $0x30, %eax\n xor %edx, %edx\n wrmsr\n"
+	   "mov %cr8, %rax\n out %eax, $0x12\n"
+	   "mov $15, %eax\n mov %rax, %cr8\n sti\n"
+	   "out %eax, $0x12\n"		/* the host sends V_MSI now */
+	   "mov 0x5008, %rax\n out %eax, $0x12\n"	/* still 0: masked by CR8 */
+	   "xor %eax, %eax\n mov %rax, %cr8\n"
+	   "nop\n mov 0x5008, %rax\n out %eax, $0x10\n"
 	   "cli\n hlt\n");
 
 GUEST_CODE(g_cli_hlt, "64", X2APIC_ON "cli\n hlt\n out %eax, $0x10\n");
@@ -371,6 +389,33 @@ static void test_msi_level_eoi(int dev)
 	r = run_to_io(&g, &port, &val);
 	result(!r && port == PORT_DONE && val == 1, "msi_level_eoi_resumes",
 	       "run %d port %#x count %u", r, port, val);
+out:
+	guest_teardown(&g);
+}
+
+static void test_cr8(int dev)
+{
+	struct vmm_msi msi = { .address = 0xfee00000, .data = V_MSI };
+	uint32_t v[4] = { 0 }, val = 0;
+	unsigned int n = 0;
+	struct guest g;
+	uint16_t port = 0;
+	int r;
+
+	if (irq_guest(&g, dev, 1, g_cr8, g_cr8_end - g_cr8)) {
+		result(0, "cr8_is_tpr", "setup: %s", strerror(errno));
+		goto out;
+	}
+	while (!(r = run_to_io(&g, &port, &val)) && port == PORT_VALUE && n < 4) {
+		v[n++] = val;
+		if (n == 3 && ioctl(g.vm, VMM_SIGNAL_MSI, &msi) != 1)
+			break;
+	}
+	result(n >= 2 && v[0] == 0x50 && v[1] == 3, "cr8_is_tpr",
+	       "TPR after CR8=5: %#x, CR8 after TPR=0x30: %u", v[0], v[1]);
+	result(!r && n == 4 && v[3] == 0 && port == PORT_DONE && val == 1,
+	       "cr8_masks_class", "taken with CR8 15: %u, after CR8 0: %u (run %d port %#x)",
+	       v[3], val, r, port);
 out:
 	guest_teardown(&g);
 }
@@ -673,6 +718,7 @@ int main(void)
 	test_halt_msi(dev);
 	test_msi_level_eoi(dev);
 	test_cli_hlt(dev);
+	test_cr8(dev);
 	test_save_restore(dev);
 	test_restore_disarms(dev);
 	test_pm_timer(dev);
