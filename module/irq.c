@@ -24,7 +24,7 @@
 /* smp_send_reschedule() traces the IPI on 6.3 and later. */
 #include <trace/events/ipi.h>
 #include <linux/uaccess.h>
-#include <linux/wait.h>
+#include <linux/rcuwait.h>
 #include <asm/msr-index.h>
 
 #include "vmm.h"
@@ -44,11 +44,12 @@ void vmm_vcpu_kick(struct vmm_vcpu *vcpu)
 		put_cpu();
 	}
 	/*
-	 * The smp_mb() above orders kicked before the check; the waiter's
-	 * prepare_to_wait() orders its queueing before it reads kicked.
+	 * An rcuwait, not a wait queue: the timer's hrtimer kicks from hard
+	 * interrupt context, where a wait queue's spinlock may not be taken
+	 * (lockdep: invalid wait context). It pairs with the barrier in
+	 * rcuwait_wait_event() before the waiter reads kicked.
 	 */
-	if (waitqueue_active(&vcpu->wq))
-		wake_up_interruptible(&vcpu->wq);
+	rcuwait_wake_up(&vcpu->wait);
 }
 
 static void vmm_apic_kick(struct vmm_lapic *apic)
@@ -85,7 +86,7 @@ out:
 
 int vmm_vcpu_irq_init(struct vmm_vcpu *vcpu)
 {
-	init_waitqueue_head(&vcpu->wq);
+	rcuwait_init(&vcpu->wait);
 	if (!vcpu->vm->irqchip)
 		return 0;
 	vcpu->has_apic = true;
@@ -290,8 +291,8 @@ int vmm_vcpu_block(struct vmm_vcpu *vcpu)
 {
 	int ret;
 
-	ret = wait_event_interruptible(vcpu->wq,
-				       vmm_irq_wakes(vcpu, vcpu->halt_rflags));
+	ret = rcuwait_wait_event(&vcpu->wait, vmm_irq_wakes(vcpu, vcpu->halt_rflags),
+				 TASK_INTERRUPTIBLE);
 	if (ret)
 		return -EINTR;
 	vcpu->halted = false;

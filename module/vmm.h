@@ -10,7 +10,7 @@
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
-#include <linux/wait.h>
+#include <linux/rcuwait.h>
 #include <asm/cpufeature.h>
 #include <asm/debugreg.h>
 #include <asm/mce.h>
@@ -313,7 +313,7 @@ struct vmm_vcpu {
 	bool halted;			/* in HLT, waiting in the kernel */
 	u16 eoi_exit;			/* level EOI for userspace: vector + 1 */
 	u64 halt_rflags;		/* the guest's RFLAGS at its HLT */
-	wait_queue_head_t wq;		/* where a halted vCPU waits */
+	struct rcuwait wait;		/* where a halted vCPU waits */
 	struct vmm_lapic apic;
 };
 

@@ -65,12 +65,13 @@ build_userspace() {
 		done
 }
 
-# The nested Linux guest of plans/linux.sh, as make_initramfs arguments:
-# Debian's kernel and the guest's /init.
+# linux_guest_files [KERNEL]: the nested Linux guest of plans/linux.sh, as
+# make_initramfs arguments: KERNEL's bzImage (default stock, Debian's) and
+# the guest's /init.
 linux_guest_files() {
-	local v
-	v=$(stock_version) || return 1
-	echo -f "/boot/vmlinuz-$v:/lib/vmm-lab/linux/vmlinuz" \
+	local img
+	img=$(kernel_info "${1:-stock}" >&2 && echo "$KVER_BZIMAGE") || return 1
+	echo -f "$img:/lib/vmm-lab/linux/vmlinuz" \
 		-f "$LAB/plans/linux-guest-init.sh:/lib/vmm-lab/linux/init" \
 		-f "$LAB/plans/linux-lib.sh:/lib/vmm-lab/linux/lib.sh"
 }

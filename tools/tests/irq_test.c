@@ -14,6 +14,10 @@
  *                    VMM_MP_HALTED), then an MSI from userspace wakes it
  *   msi_level_eoi    a level-triggered MSI's EOI is a VMM_EXIT_EOI
  *   cr8_*            CR8 is the APIC's TPR class, and masks like it
+ *   xapic            A32: x2APIC MSRs in xAPIC mode, APIC_BASE transitions
+ *                    are #GP; the APIC relocated; A34: odd MMIO sizes read
+ *                    defined values; A35: ICRs to nobody deliver nothing,
+ *                    NMI and fixed to self arrive once
  *   cli_hlt          cli; hlt with nothing pending is VMM_EXIT_HLT
  *                    (ADVERSARIAL A13: no busy loop, no endless wait)
  *   save_restore     a guest counting timer ticks is stopped mid-run, its
@@ -127,6 +131,53 @@ GUEST_CODE(g_cr8, "64",
 	   "xor %eax, %eax\n mov %rax, %cr8\n"
 	   "nop\n mov 0x5008, %rax\n out %eax, $0x10\n"
 	   "cli\n hlt\n");
+
+/*
+ * xAPIC mode, the APIC moved to XAPIC_BASE: NMI, #GP and V_MSI handlers
+ * (EOI by MMIO), 0x40 bytes apart at XAPIC_HANDLERS.
+ */
+#define XAPIC_BASE	0x200000
+#define XAPIC_HANDLERS	0x2400
+#define NMI_COUNT	0x5100
+#define GP_COUNT	0x5108
+GUEST_CODE(xapic_handlers, "64",
+	   "incq 0x5100\n iretq\n"
+	   ".skip 0x40 - (. - xapic_handlers)\n"
+	   /* #GP of a 2-byte RDMSR/WRMSR: counted and skipped */
+	   "incq 0x5108\n addq $2, 8(%rsp)\n add $8, %rsp\n iretq\n"
+	   ".skip 0x80 - (. - xapic_handlers)\n"
+	   "incq 0x5008\n movl $0, 0x2000b0\n iretq\n");
+
+/*
+ * A32: x2APIC MSRs in xAPIC mode and an illegal IA32_APIC_BASE are #GP.
+ * A34: odd MMIO accesses read defined values. A35: ICRs to absent IDs, to
+ * all others (there are none) and to a logical ID no APIC has deliver
+ * nothing; an NMI and a fixed interrupt to self arrive once each. (INIT
+ * and SIPI belong to the SMP work: an INIT to self resets the CPU.)
+ * Values to PORT_VALUE.
+ */
+#define ICR(lo) "movl $0x55000000, 0x200310\n movl $" #lo ", 0x200300\n"
+GUEST_CODE(g_xapic, "64",
+	   "mov $0x802, %ecx\n rdmsr\n"
+	   "mov 0x5108, %rax\n out %eax, $0x12\n"
+	   "mov $0x1b, %ecx\n mov $0xfee00400, %eax\n xor %edx, %edx\n wrmsr\n"
+	   "mov 0x5108, %rax\n out %eax, $0x12\n"
+	   "mov $0x1b, %ecx\n mov $0x200800, %eax\n xor %edx, %edx\n wrmsr\n"
+	   "mov 0x200030, %eax\n out %eax, $0x12\n"
+	   "movzbl 0x200032, %eax\n out %eax, $0x12\n"
+	   "movzwl 0x200030, %eax\n out %eax, $0x12\n"
+	   "mov 0x200030, %rax\n shr $32, %rax\n out %eax, $0x12\n"
+	   "mov 0x200034, %eax\n out %eax, $0x12\n"
+	   "movl $0x1ff, 0x2000f0\n"
+	   ICR(0x41)				/* to ID 0x55: nobody */
+	   ICR(0xc0041)				/* all but self */
+	   ICR(0x841)				/* logical 0x55, LDR 0 */
+	   ICR(0x40400)				/* NMI to self */
+	   ICR(0x40041)				/* V_MSI to self */
+	   "sti\n nop\n cli\n"
+	   "mov 0x5100, %rax\n out %eax, $0x12\n"
+	   "mov 0x5008, %rax\n out %eax, $0x10\n"
+	   "hlt\n");
 
 GUEST_CODE(g_cli_hlt, "64", X2APIC_ON "cli\n hlt\n out %eax, $0x10\n");
 
@@ -416,6 +467,38 @@ static void test_cr8(int dev)
 	result(!r && n == 4 && v[3] == 0 && port == PORT_DONE && val == 1,
 	       "cr8_masks_class", "taken with CR8 15: %u, after CR8 0: %u (run %d port %#x)",
 	       v[3], val, r, port);
+out:
+	guest_teardown(&g);
+}
+
+static void test_xapic(int dev)
+{
+	static const char * const what[] = {
+		"x2apic_msr_in_xapic_gp", "apic_base_extd_without_en_gp",
+		"mmio_version_dword", "mmio_version_byte_2", "mmio_version_word",
+		"mmio_qword_high_zero", "mmio_slot_bytes_4_7_zero", "ipi_fuzz_nmi_once",
+	};
+	const uint32_t want[] = { 1, 2, 0x50014, 5, 0x14, 0, 0, 1 };
+	uint32_t v[8] = { 0 }, val = 0;
+	unsigned int n = 0, i;
+	struct guest g;
+	uint16_t port = 0;
+	int r;
+
+	if (irq_guest(&g, dev, 1, g_xapic, g_xapic_end - g_xapic)) {
+		result(0, "xapic", "setup: %s", strerror(errno));
+		goto out;
+	}
+	memcpy(g.mem + XAPIC_HANDLERS, xapic_handlers, xapic_handlers_end - xapic_handlers);
+	idt_gate(g.mem, 2, XAPIC_HANDLERS);
+	idt_gate(g.mem, 13, XAPIC_HANDLERS + 0x40);
+	idt_gate(g.mem, V_MSI, XAPIC_HANDLERS + 0x80);
+	while (!(r = run_to_io(&g, &port, &val)) && port == PORT_VALUE && n < 8)
+		v[n++] = val;
+	for (i = 0; i < 8; i++)
+		result(i < n && v[i] == want[i], what[i], "read %#x, want %#x", v[i], want[i]);
+	result(!r && port == PORT_DONE && val == 1, "ipi_fuzz_self_fixed_once",
+	       "run %d port %#x count %u", r, port, val);
 out:
 	guest_teardown(&g);
 }
@@ -719,6 +802,7 @@ int main(void)
 	test_msi_level_eoi(dev);
 	test_cli_hlt(dev);
 	test_cr8(dev);
+	test_xapic(dev);
 	test_save_restore(dev);
 	test_restore_disarms(dev);
 	test_pm_timer(dev);
