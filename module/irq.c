@@ -372,6 +372,21 @@ int vmm_irq_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value)
 	return -ENOENT;
 }
 
+/*
+ * CR8 is the TPR's priority class (SDM "Task Priority in IA-32e Mode"),
+ * for backends that see MOV to and from CR8 or keep a copy of it.
+ */
+u8 vmm_irq_get_cr8(struct vmm_vcpu *vcpu)
+{
+	return vmm_lapic_reg(&vcpu->apic, LAPIC_REG_TPR) >> 4;
+}
+
+/* A new TPR class: what it unmasks is delivered before the next entry. */
+void vmm_irq_set_cr8(struct vmm_vcpu *vcpu, u8 cr8)
+{
+	vmm_lapic_set_reg(&vcpu->apic, LAPIC_REG_TPR, (cr8 & 0xf) << 4);
+}
+
 /* VMM_GET_LAPIC */
 int vmm_get_lapic(struct vmm_vcpu *vcpu, struct vmm_lapic_state __user *ustate)
 {

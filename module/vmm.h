@@ -492,6 +492,8 @@ bool vmm_irq_mmio(struct vmm_vcpu *vcpu, u64 gpa, unsigned int len, bool write,
 		  u64 *val);
 int vmm_irq_get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *value);
 int vmm_irq_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value);
+u8 vmm_irq_get_cr8(struct vmm_vcpu *vcpu);
+void vmm_irq_set_cr8(struct vmm_vcpu *vcpu, u8 cr8);
 int vmm_get_lapic(struct vmm_vcpu *vcpu, struct vmm_lapic_state __user *ustate);
 int vmm_set_lapic(struct vmm_vcpu *vcpu, const struct vmm_lapic_state __user *ustate);
 int vmm_get_mp_state(struct vmm_vcpu *vcpu, struct vmm_mp_state __user *ustate);

@@ -67,6 +67,7 @@ struct svm_vcpu {
 	bool state_from_user;
 	struct vmcb_save *entry_save;
 	u32 entry_int_ctl;
+	u8 entry_v_tpr;			/* V_TPR as the last VMRUN gave it */
 	u64 entry_int_state;
 	u32 tsc_aux;		/* the guest's; in the register while it runs */
 	/*

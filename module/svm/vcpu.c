@@ -489,6 +489,15 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	ret = vmm_events_before_entry(vcpu);
 	if (ret != VMM_RESUME)
 		return ret;
+	/*
+	 * With a local APIC, the guest's MOV to and from CR8 reach V_TPR
+	 * without exiting (no CR8 intercepts): V_TPR carries the TPR's
+	 * class in, and a change the guest made is the TPR's after the exit.
+	 */
+	if (vcpu->has_apic) {
+		sv->entry_v_tpr = vmm_irq_get_cr8(vcpu);
+		c->int_ctl = (c->int_ctl & ~0xfu) | sv->entry_v_tpr;
+	}
 	local_irq_disable();
 	if (vmm_virt_going_down()) {
 		local_irq_enable();
@@ -550,6 +559,8 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 	} else {
 		sv->state_from_user = false;
 	}
+	if (vcpu->has_apic && (c->int_ctl & 0xf) != sv->entry_v_tpr)
+		vmm_irq_set_cr8(vcpu, c->int_ctl & 0xf);
 	vmm_fpu_put_xcr0(&vcpu->fpu, sv->vmcb->save.cr4 & X86_CR4_OSXSAVE);
 	vmm_vcpu_exit_guest_mode(vcpu);
 	vmm_fpu_save_guest(&vcpu->fpu);

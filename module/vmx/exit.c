@@ -449,7 +449,10 @@ static int vmx_exit_cr_access(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	cr4 = vmx_guest_cr4();
 	efer = vmcs_read64(GUEST_IA32_EFER);
 	if (type == CR_TYPE_MOV_FROM) {
-		val = cr == 3 ? cr3 : cr == 8 ? *vmx_cr8(vx) : 0;
+		val = cr == 3 ? cr3 : 0;
+		/* With a local APIC, CR8 is its TPR's class. */
+		if (cr == 8)
+			val = vcpu->has_apic ? vmm_irq_get_cr8(vcpu) : *vmx_cr8(vx);
 		if (gpr == VMM_RSP)
 			vmcs_writel(GUEST_RSP, val);
 		else
@@ -498,6 +501,8 @@ static int vmx_exit_cr_access(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 			err = val > 0xf ? -EINVAL : 0;
 			if (!err)
 				*vmx_cr8(vx) = val;
+			if (!err && vcpu->has_apic)
+				vmm_irq_set_cr8(vcpu, val);
 			break;
 		}
 	}
