@@ -152,7 +152,7 @@ struct vmm_lapic {
 	atomic_t sipi_vector;		/* vector + 1, or 0 */
 	/* lapic_timer.c */
 	struct hrtimer timer;
-	u64 period_ns;			/* periodic: the reload; 0: not periodic */
+	u64 period_ns;			/* the count, reloaded if periodic; 0: none */
 	ktime_t expires;		/* when the armed timer fires */
 	bool armed;
 	u64 tsc_deadline;		/* IA32_TSC_DEADLINE as the guest wrote it */

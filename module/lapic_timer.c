@@ -30,15 +30,23 @@ static u32 timer_mode(const struct vmm_lapic *apic)
 	return vmm_lapic_reg(apic, LAPIC_REG_LVT_TIMER) & LAPIC_TIMER_MODE;
 }
 
+/*
+ * The mode is read as the count runs out, not as it was when the count
+ * began: the guest may have turned a periodic count one-shot (or back)
+ * meanwhile, which does not disarm the timer.
+ */
 static enum hrtimer_restart lapic_timer_fired(struct hrtimer *t)
 {
 	struct vmm_lapic *apic = container_of(t, struct vmm_lapic, timer);
+	u32 lvt = READ_ONCE(*(u32 *)(apic->regs + LAPIC_REG_LVT_TIMER));
+	u64 period = READ_ONCE(apic->period_ns);
 
 	atomic_set(&apic->timer_pending, 1);
 	if (apic->ops && apic->ops->kick)
 		apic->ops->kick(apic);
-	if (READ_ONCE(apic->period_ns)) {
-		hrtimer_forward_now(t, ns_to_ktime(apic->period_ns));
+	if (period && (lvt & LAPIC_TIMER_MODE) == LAPIC_TIMER_PERIODIC) {
+		period = max_t(u64, period, LAPIC_MIN_PERIOD_NS);
+		hrtimer_forward_now(t, ns_to_ktime(period));
 		return HRTIMER_RESTART;
 	}
 	WRITE_ONCE(apic->armed, false);
@@ -64,7 +72,7 @@ void vmm_lapic_timer_cancel(struct vmm_lapic *apic)
 	atomic_set(&apic->timer_pending, 0);
 }
 
-/* Arm for NS from now; PERIOD_NS reloads it (0: once). */
+/* Arm for NS from now; PERIOD_NS reloads it in periodic mode (0: never). */
 static void lapic_timer_start(struct vmm_lapic *apic, u64 ns, u64 period_ns)
 {
 	apic->period_ns = period_ns;
@@ -80,8 +88,13 @@ void vmm_lapic_timer_write(struct vmm_lapic *apic, u32 off, u32 val)
 
 	switch (off) {
 	case LAPIC_REG_LVT_TIMER:
-		/* A new mode stops the timer: count and deadline start over. */
-		if ((val & LAPIC_TIMER_MODE) != timer_mode(apic)) {
+		/*
+		 * Into or out of TSC-deadline mode the timer stops: count and
+		 * deadline start over (SDM "TSC-Deadline Mode"). Between
+		 * one-shot and periodic the count goes on (lapic_timer_fired()).
+		 */
+		if (((val & LAPIC_TIMER_MODE) == LAPIC_TIMER_TSC_DEADLINE) !=
+		    (timer_mode(apic) == LAPIC_TIMER_TSC_DEADLINE)) {
 			vmm_lapic_timer_cancel(apic);
 			vmm_lapic_set_reg(apic, LAPIC_REG_TMICT, 0);
 			apic->tsc_deadline = 0;
@@ -99,12 +112,10 @@ void vmm_lapic_timer_write(struct vmm_lapic *apic, u32 off, u32 val)
 		if (!val)
 			return;		/* a count of 0 stops the timer */
 		ns = vmm_lapic_timer_ns(val, vmm_lapic_reg(apic, LAPIC_REG_TDCR));
-		if (timer_mode(apic) == LAPIC_TIMER_PERIODIC) {
+		if (timer_mode(apic) == LAPIC_TIMER_PERIODIC)
 			ns = max_t(u64, ns, LAPIC_MIN_PERIOD_NS);
-			lapic_timer_start(apic, ns, ns);
-		} else {
-			lapic_timer_start(apic, ns, 0);
-		}
+		/* The period too, should the guest turn the count periodic. */
+		lapic_timer_start(apic, ns, ns);
 		return;
 	}
 }

@@ -205,6 +205,14 @@ void vmm_cpuid(struct vmm_vcpu *vcpu, u32 function, u32 index, u32 out[4])
 			out[1] = e->ebx;
 			out[2] = e->ecx;
 			out[3] = e->edx;
+			/*
+			 * The APIC flag follows IA32_APIC_BASE.EN, as the
+			 * processor's does (SDM "Local APIC Status and
+			 * Location"): cleared while it is globally disabled.
+			 */
+			if (function == 1 && vcpu->has_apic &&
+			    vmm_lapic_mode(&vcpu->apic) == VMM_LAPIC_DISABLED)
+				out[3] &= ~BIT(9);
 			return;
 		}
 	}

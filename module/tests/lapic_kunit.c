@@ -306,7 +306,13 @@ static void timer_edges(struct kunit *test)
 	vmm_lapic_mmio_write(a, LAPIC_REG_TMICT, 4, 0xffffffff, &eff);
 	KUNIT_EXPECT_TRUE(test, a->armed);
 	KUNIT_EXPECT_GT(test, mmio32(a, LAPIC_REG_TMCCT), 0xf0000000u);
-	/* A new mode disarms and clears the count. */
+	/* Periodic to one-shot and back: the count goes on. */
+	vmm_lapic_mmio_write(a, LAPIC_REG_LVT_TIMER, 4, 0xec, &eff);
+	KUNIT_EXPECT_TRUE(test, a->armed);
+	KUNIT_EXPECT_EQ(test, mmio32(a, LAPIC_REG_TMICT), 0xffffffffu);
+	vmm_lapic_mmio_write(a, LAPIC_REG_LVT_TIMER, 4, LAPIC_TIMER_PERIODIC | 0xec, &eff);
+	KUNIT_EXPECT_TRUE(test, a->armed);
+	/* Into TSC-deadline mode: disarmed, the count cleared. */
 	vmm_lapic_mmio_write(a, LAPIC_REG_LVT_TIMER, 4, LAPIC_TIMER_TSC_DEADLINE | 0xec, &eff);
 	KUNIT_EXPECT_FALSE(test, a->armed);
 	KUNIT_EXPECT_EQ(test, mmio32(a, LAPIC_REG_TMICT), 0u);

@@ -170,6 +170,7 @@ struct kvm_be_vm {
 	int run_size;
 	unsigned int nr_slots;
 	bool immediate_exit;	/* KVM_CAP_IMMEDIATE_EXIT */
+	bool tsc_deadline;	/* an irqchip with KVM_CAP_TSC_DEADLINE_TIMER */
 };
 
 struct kvm_be_vcpu {
@@ -326,6 +327,15 @@ static int kvm_be_supported_cpuid(struct vmctl_vm *vm, struct vmctl_cpuid_entry 
 				 VMCTL_CPUID_INDEXED : 0,
 			.eax = e->eax, .ebx = e->ebx, .ecx = e->ecx, .edx = e->edx,
 		};
+	}
+	/*
+	 * kvm emulates the TSC-deadline timer in its local APIC but leaves
+	 * the CPUID bit to userspace (QEMU sets it too); without it the LVT
+	 * timer refuses the mode. vmm's table has it with the irqchip.
+	 */
+	for (i = 0; i < cpuid->nent && kvm->tsc_deadline; i++) {
+		if (out[i].function == 1)
+			out[i].ecx |= 1u << 24;
 	}
 	*entries = out;
 	*nr = cpuid->nent;
@@ -643,6 +653,8 @@ static int kvm_be_create_irqchip(struct vmctl_vm *vm, unsigned int nr_pins)
 		warn_errno("kvm: KVM_ENABLE_CAP KVM_CAP_SPLIT_IRQCHIP");
 		return -1;
 	}
+	kvm->tsc_deadline = ioctl(kvm->sys_fd, KVM_CHECK_EXTENSION,
+				  KVM_CAP_TSC_DEADLINE_TIMER) > 0;
 	return 0;
 }
 

@@ -448,6 +448,15 @@ static int check_layout(struct image *img, const struct load_opts *o)
 				    BOOT_AREA_START, BOOT_AREA_END - 1, mode_name(img->mode));
 			return -1;
 		}
+		if (overlaps(s->gpa, s->memsz, o->reserved_start,
+			     o->reserved_end - o->reserved_start)) {
+			image_error(img, "%#llx-%#llx overlaps %#llx-%#llx (--pc: ACPI tables)",
+				    (unsigned long long)s->gpa,
+				    (unsigned long long)(s->gpa + s->memsz - 1),
+				    (unsigned long long)o->reserved_start,
+				    (unsigned long long)(o->reserved_end - 1));
+			return -1;
+		}
 		for (j = 0; j < i; j++) {
 			const struct image_seg *t = &img->segs[j];
 

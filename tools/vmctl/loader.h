@@ -93,6 +93,8 @@ struct load_opts {
 	uint64_t load, entry;
 	const char *cmdline;
 	uint64_t ram_size;
+	/* --pc: [start, end) holds the PC's tables, kept clear of the image */
+	uint64_t reserved_start, reserved_end;
 	unsigned int nr_modules;
 	const char *modules[MB_MODULES_MAX];	/* --module FILE[,CMDLINE] */
 };

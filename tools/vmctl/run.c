@@ -37,6 +37,7 @@ struct run_opts {
 	const char *kernel, *initrd, *append;	/* --kernel: a PC booting Linux */
 	const char *samples;	/* --samples FILE */
 	bool stats, trace, resume_on_hlt, thp;
+	bool pc;		/* --pc: IMAGE on the PC, with interrupts */
 };
 
 /* Lock-free atomics are what C11 lets a signal handler share. */
@@ -191,6 +192,8 @@ static void parse_run_args(int argc, char **argv, struct run_opts *o)
 			o->resume_on_hlt = true;
 		} else if (!strcmp(a, "--thp")) {
 			o->thp = true;
+		} else if (!strcmp(a, "--pc")) {
+			o->pc = true;
 		} else if (!strcmp(a, "--samples")) {
 			o->samples = opt_value(argc, argv, &i);
 		} else if (!strcmp(a, "--module")) {
@@ -217,6 +220,12 @@ static void parse_run_args(int argc, char **argv, struct run_opts *o)
 			  NULL);
 	if (!o->image && !o->kernel)
 		die_usage("run: missing IMAGE", NULL);
+	if (o->pc && o->kernel)
+		die_usage("run: --pc is for an IMAGE (--kernel always has the PC)", NULL);
+	if (o->pc) {
+		o->load.reserved_start = PC_ACPI_BASE;
+		o->load.reserved_end = PC_BIOS_END;
+	}
 }
 
 static int run_loop(struct run_ctx *ctx)
@@ -318,8 +327,8 @@ static int pc_setup_cpuid(struct run_ctx *ctx, struct vmctl_cpuid_entry **cpuid,
 	ret = pc_cpuid(cpuid, nr, ctx->vcpu->id, tsc_khz, KVM_APIC_KHZ);
 	if (ret < 0)
 		return -1;
-	/* No leaf 0x15 (AMD): the command line says it instead. */
-	if (!ret && tsc_khz)
+	/* No leaf 0x15 (AMD): Linux's command line says it instead. */
+	if (!ret && tsc_khz && ctx->lb)
 		linux_tell_tsc_khz(ctx->lb, ctx->ram, tsc_khz);
 	return 0;
 }
@@ -347,26 +356,32 @@ static int setup_vcpu(struct run_ctx *ctx, struct vmctl_vm *vm,
 }
 
 /*
- * --kernel: the PC's interrupt controllers first (the backend must have a
- * local APIC before the vCPU exists), then its tables and Linux in RAM.
+ * --kernel and --pc: the PC's interrupt controllers first (the backend
+ * must have a local APIC before the vCPU exists), then its tables, and
+ * for --kernel Linux, in RAM. An IMAGE keeps the state boot_setup() gave
+ * it: the ACPI tables are there for a guest that wants to read them.
  */
 static int setup_pc(struct run_ctx *ctx, struct vmctl_vm *vm, const struct linux_boot *lb,
-		    unsigned char *ram, struct vmctl_regs *regs, struct vmctl_sregs *sregs)
+		    unsigned char *ram, uint64_t ram_size, struct vmctl_regs *regs,
+		    struct vmctl_sregs *sregs)
 {
 	ctx->pc = calloc(1, sizeof(*ctx->pc));
 	if (!ctx->pc) {
 		warn_errno("calloc");
 		return -1;
 	}
-	if (pc_init(ctx->pc, ctx->ops, vm, lb->ram_size)) {
-		fprintf(stderr, "%s: %s: run --kernel needs an in-kernel local APIC (%s)\n",
+	if (pc_init(ctx->pc, ctx->ops, vm, ram_size)) {
+		fprintf(stderr, "%s: %s: the PC needs an in-kernel local APIC (%s)\n",
 			progname, ctx->ops->name, "create_irqchip");
 		pc_destroy(ctx->pc);
 		free(ctx->pc);
 		ctx->pc = NULL;
 		return -1;
 	}
-	linux_load(lb, ram, acpi_build(ram, 1), regs, sregs);
+	if (lb)
+		linux_load(lb, ram, acpi_build(ram, 1), regs, sregs);
+	else
+		acpi_build(ram, 1);
 	return 0;
 }
 
@@ -415,7 +430,7 @@ static int run_image(const struct run_opts *o, const struct image *img,
 		goto err_ram;
 	if (ops->add_memory(vm, 0, ram_size, ram))
 		goto err_vm;
-	if (lb && setup_pc(ctx, vm, lb, ram, &regs, &sregs))
+	if ((lb || o->pc) && setup_pc(ctx, vm, lb, ram, ram_size, &regs, &sregs))
 		goto err_vm;
 	ctx->lb = lb;
 	ctx->ram = ram;

@@ -77,9 +77,15 @@ run_guest() {
 	exec 3>&-
 }
 
-pass=0 fail=0 xfail=0
-while read -r name image format mode addr mem status; do
+pass=0 fail=0 xfail=0 skip=0
+while read -r name image format mode addr mem status machine; do
 	case $name in ''|'#'*) continue ;; esac
+	# vmctl's PC: its CPUID timing leaf and UART, which QEMU lacks.
+	if [ "${machine:-}" = pc ]; then
+		echo "SKIP  $name: needs vmctl run --pc"
+		skip=$((skip + 1))
+		continue
+	fi
 	case $name in mmio|mmio64) image=qemu/$name.elf ;; esac
 	case $status in
 	0) want=halt ;;
@@ -112,5 +118,5 @@ while read -r name image format mode addr mem status; do
 		fi
 	done
 done <"$O/GUESTS"
-echo "$pass passed, $fail failed, $xfail expected failures (TCG)"
+echo "$pass passed, $fail failed, $xfail expected failures (TCG), $skip skipped (PC guests)"
 [ $fail = 0 ]
