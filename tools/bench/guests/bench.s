@@ -33,6 +33,13 @@
 #              exit if the hypervisor mapped the frame with one 2 MiB page),
 #              then the first address again (mapped for sure: a reference)
 #
+# With vmctl run --pc (the local APIC in the hypervisor, x2APIC mode, IF=1):
+#   timer      a TSC-deadline write with a deadline already past, to the
+#              entry of the timer's interrupt handler
+#   ipi        a self-IPI through the ICR (fixed, shorthand self), to the
+#              entry of its handler
+#   eoi        the EOI write of an interrupt handler, alone
+#
 # The exit benchmarks take WARMUP unrecorded measurements, then ITERS.
 
 	.set SAMPLE_PORT, 0xf0
@@ -45,6 +52,22 @@
 	.set PAGE_4K, 0x1000
 	.set PAGE_2M, 0x200000
 	.set HALF_2M, 0x100000
+
+	.set MSR_APIC_BASE, 0x1b
+	.set MSR_TSC_DEADLINE, 0x6e0
+	.set MSR_X2APIC_EOI, 0x80b
+	.set MSR_X2APIC_SVR, 0x80f
+	.set MSR_X2APIC_ICR, 0x830
+	.set MSR_X2APIC_LVTT, 0x832
+	.set APIC_BASE_ENABLE, 3 << 10	# EN and EXTD: x2APIC mode
+	.set CPUID1_X2APIC, 1 << 21
+	.set CPUID1_TSC_DEADLINE, 1 << 24
+	.set LVT_TSC_DEADLINE, 2 << 17
+	.set ICR_SELF, 1 << 18
+	.set VEC_TIMER, 0x40
+	.set VEC_IPI, 0x41
+	.set VEC_EOI, 0x42
+	.set IRQ_SPIN, 1 << 24		# polls for a handler before giving up
 
 	.set ITERS, 2000
 	.set WARMUP, 16
@@ -274,6 +297,150 @@ bench_touch2m:
 	jmp 1b
 2:	ret
 
+# apic_setup: the IDT (the three vectors below), x2APIC mode, the APIC
+# software-enabled, the timer in TSC-deadline mode, IF=1. Fails the run if
+# CPUID offers no x2APIC or TSC-deadline timer.
+apic_setup:
+	mov $1, %eax
+	xor %ecx, %ecx
+	cpuid
+	and $(CPUID1_X2APIC | CPUID1_TSC_DEADLINE), %ecx
+	cmp $(CPUID1_X2APIC | CPUID1_TSC_DEADLINE), %ecx
+	jne fail
+	mov $VEC_TIMER, %eax
+	mov $h_stamp, %edx
+	call set_gate
+	mov $VEC_IPI, %eax
+	mov $h_stamp, %edx
+	call set_gate
+	mov $VEC_EOI, %eax
+	mov $h_eoi, %edx
+	call set_gate
+	lidt idt_desc
+	mov $MSR_APIC_BASE, %ecx
+	rdmsr
+	or $APIC_BASE_ENABLE, %eax
+	wrmsr
+	mov $MSR_X2APIC_SVR, %ecx
+	mov $0x1ff, %eax		# enabled, spurious vector 0xff
+	xor %edx, %edx
+	wrmsr
+	mov $MSR_X2APIC_LVTT, %ecx
+	mov $(VEC_TIMER | LVT_TSC_DEADLINE), %eax
+	wrmsr
+	sti
+	ret
+
+# set_gate: a 32-bit interrupt gate for vector %eax to the handler at %edx.
+# Clobbers both.
+set_gate:
+	lea idt(,%eax,8), %eax
+	mov %dx, (%eax)
+	movw $CODE_SEL, 2(%eax)
+	movw $0x8e00, 4(%eax)		# present, DPL 0, 32-bit interrupt gate
+	shr $16, %edx
+	mov %dx, 6(%eax)
+	ret
+
+# The timer and IPI handler: the time of its entry in t_irq, then EOI.
+h_stamp:
+	push %eax
+	push %ecx
+	push %edx
+	lfence
+	rdtsc
+	mov %eax, t_irq
+	movl $1, t_done
+	mov $MSR_X2APIC_EOI, %ecx
+	xor %eax, %eax
+	xor %edx, %edx
+	wrmsr
+	pop %edx
+	pop %ecx
+	pop %eax
+	iret
+
+# The EOI handler: the ticks of its EOI write in t_irq.
+h_eoi:
+	push %eax
+	push %ebx
+	push %ecx
+	push %edx
+	mov $MSR_X2APIC_EOI, %ecx
+	lfence
+	rdtsc
+	mov %eax, %ebx
+	xor %eax, %eax
+	xor %edx, %edx
+	wrmsr
+	lfence
+	rdtsc
+	sub %ebx, %eax
+	mov %eax, t_irq
+	movl $1, t_done
+	pop %edx
+	pop %ecx
+	pop %ebx
+	pop %eax
+	iret
+
+# wait_irq: until a handler set t_done, a bounded number of polls (a lost
+# interrupt fails the run instead of hanging it). Keeps %esi.
+wait_irq:
+	mov $IRQ_SPIN, %ecx
+1:	cmpl $0, t_done
+	jne 2f
+	pause
+	loop 1b
+	jmp fail
+2:	ret
+
+bench_timer:
+	call apic_setup
+	mov $m_timer, %edi
+	jmp run_exits
+m_timer:
+	movl $0, t_done
+	mov $MSR_TSC_DEADLINE, %ecx
+	TSC_START
+	mov $1, %eax			# long past: due at once
+	xor %edx, %edx
+	wrmsr
+	call wait_irq
+	mov t_irq, %eax
+	sub %esi, %eax
+	ret
+
+bench_ipi:
+	call apic_setup
+	mov $m_ipi, %edi
+	jmp run_exits
+m_ipi:
+	movl $0, t_done
+	mov $MSR_X2APIC_ICR, %ecx
+	TSC_START
+	mov $(VEC_IPI | ICR_SELF), %eax
+	xor %edx, %edx
+	wrmsr
+	call wait_irq
+	mov t_irq, %eax
+	sub %esi, %eax
+	ret
+
+bench_eoi:
+	call apic_setup
+	mov $m_eoi, %edi
+	jmp run_exits
+m_eoi:
+	movl $0, t_done
+	mov $MSR_X2APIC_ICR, %ecx
+	mov $(VEC_EOI | ICR_SELF), %eax
+	xor %edx, %edx
+	wrmsr
+	call wait_irq
+	mov t_irq, %eax
+	ret
+
 	.section .rodata
 benchmarks:
 	.long n_bracket, bench_bracket
@@ -284,6 +451,9 @@ benchmarks:
 	.long n_hlt, bench_hlt
 	.long n_touch4k, bench_touch4k
 	.long n_touch2m, bench_touch2m
+	.long n_timer, bench_timer
+	.long n_ipi, bench_ipi
+	.long n_eoi, bench_eoi
 	.long 0, 0
 n_bracket:	.asciz "bracket"
 n_cpuid:	.asciz "cpuid"
@@ -293,6 +463,9 @@ n_mmio:		.asciz "mmio"
 n_hlt:		.asciz "hlt"
 n_touch4k:	.asciz "touch4k"
 n_touch2m:	.asciz "touch2m"
+n_timer:	.asciz "timer"
+n_ipi:		.asciz "ipi"
+n_eoi:		.asciz "eoi"
 
 	.data
 	.balign 8
@@ -304,8 +477,16 @@ ram_end:
 	.long 0
 cmdline:
 	.long 0
+t_irq:
+	.long 0
+t_done:
+	.long 0
+idt_desc:
+	.word 256 * 8 - 1
+	.long idt
 
 	.bss
 	.balign 16
+idt:	.skip 256 * 8
 	.skip 4096
 stack_top:

@@ -32,6 +32,9 @@ load_kvm >$T/load-kvm.out 2>&1 || kvm_err="kvm.ko did not load: $(tail -n 1 $T/l
 insmod "$MODDIR/vmm.ko" >$T/load-vmm.out 2>&1 || vmm_err="vmm.ko did not load: $(tail -n 1 $T/load-vmm.out)"
 emit "BENCHINFO vmm $(own_log_lines | grep -m 1 'backend ready' || echo "${vmm_err:-loaded}")"
 emit "BENCHINFO mitigations $(cat /sys/module/vmm/parameters/mitigations 2>/dev/null || echo unknown)"
+# Whether kvm uses the hardware's APIC virtualization decides what its
+# interrupt rows measure.
+emit "BENCHINFO kvm_apicv $(cat /sys/module/kvm_intel/parameters/enable_apicv /sys/module/kvm_amd/parameters/avic 2>/dev/null | head -n 1)"
 
 # stats FILE: "MIN MEDIAN N" of the numbers in FILE, one per line; nothing
 # if there are none.
@@ -81,13 +84,15 @@ report() {
 	fi
 }
 
-# exit_bench NAME: an exit benchmark on both backends.
+# exit_bench NAME [vmctl options]: an exit benchmark on both backends.
 exit_bench() {
+	name=$1
+	shift
 	for be in kvm vmm; do
-		if guest "$1" $be 16M; then
-			report "$1" $be "$T/$1.$be"
+		if guest "$name" $be 16M "$@"; then
+			report "$name" $be "$T/$name.$be"
 		else
-			emit "BENCH $1 $be na $REASON"
+			emit "BENCH $name $be na $REASON"
 		fi
 	done
 }
@@ -97,6 +102,11 @@ exit_bench() {
 [ -w $THP ] && echo never >$THP
 for b in bracket cpuid hypercall pio mmio hlt; do
 	exit_bench $b
+done
+# Interrupts through the hypervisor's local APIC (vmctl's PC: kvm's
+# in-kernel APIC with a split irqchip, vmm's own).
+for b in timer ipi eoi; do
+	exit_bench $b --pc
 done
 
 # First touch of 64 MiB, from 4 MiB up: 16384 pages.
