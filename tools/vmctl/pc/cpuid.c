@@ -77,6 +77,46 @@ static void pc_cpuid_topology(struct vmctl_cpuid_entry *e, unsigned int nr, unsi
 	}
 }
 
+/*
+ * Leaf 0x15's ratio: NUM / DEN as close to TSC_KHZ / CRYSTAL_KHZ as can be
+ * with CRYSTAL_KHZ * NUM < 2^32. Linux (native_calibrate_tsc(), 6.1 to
+ * at least 6.12) computes the TSC's kHz as crystal_khz * ebx / eax in
+ * unsigned int: with the plain ratio (NUM = TSC kHz, DEN = crystal kHz)
+ * and the 1 GHz crystal, 3499912 * 1000000 wrapped and a 3.5 GHz TSC was
+ * taken for 3.808 MHz. The guest's clock then ran ~900 times fast and its
+ * TSC-deadline tick came every few microseconds: under Bochs the nested
+ * Linux boot under vmm spent its time in timer interrupts and never
+ * reached /init (under kvm, kvm-clock gives the frequency instead).
+ * Hardware's ratios are small (e.g. 216 / 2 with a 24 MHz crystal). The
+ * best fraction whose numerator fits is off by some ppm, at most about
+ * 1 / (2 * DEN * max DEN) of the ratio (~100 ppm with a 1 GHz crystal):
+ * Bochs's 3499.912 MHz becomes 7 / 2 = 3500 MHz, 25 ppm, within a real
+ * crystal's tolerance. The crystal stays the APIC timer's 1 GHz, since
+ * Linux takes its APIC timer period from it.
+ */
+static void tsc_ratio(uint32_t tsc_khz, uint32_t crystal_khz, uint32_t *num, uint32_t *den)
+{
+	uint64_t max_num = UINT32_MAX / crystal_khz, best_err = UINT64_MAX;
+	uint64_t d, n, got, err;
+
+	*num = tsc_khz;
+	*den = crystal_khz;
+	if ((uint64_t)tsc_khz <= max_num)
+		return;
+	for (d = 1; d * tsc_khz / crystal_khz <= max_num; d++) {
+		n = (d * tsc_khz + crystal_khz / 2) / crystal_khz;
+		if (!n || n > max_num)
+			continue;
+		got = crystal_khz * n / d;	/* as Linux computes it */
+		err = got > tsc_khz ? got - tsc_khz : tsc_khz - got;
+		if (err < best_err) {
+			best_err = err;
+			*num = n;
+			*den = d;
+		}
+	}
+}
+
 int pc_cpuid(struct vmctl_cpuid_entry **entries, unsigned int *nr, unsigned int vcpu_id,
 	     uint32_t tsc_khz, uint32_t apic_khz)
 {
@@ -101,11 +141,11 @@ int pc_cpuid(struct vmctl_cpuid_entry **entries, unsigned int *nr, unsigned int 
 		x->ebx = apic_khz;
 	}
 	x = find(e, *nr, 0, 0);
-	if (is_intel(e, *nr) && x && x->eax >= LEAF_TSC_CRYSTAL) {
+	if (is_intel(e, *nr) && x && x->eax >= LEAF_TSC_CRYSTAL &&
+	    (uint64_t)apic_khz * 1000 <= UINT32_MAX) {
 		/* TSC = crystal * EBX / EAX, the crystal being the APIC timer's clock. */
 		x = find_or_add(e, nr, LEAF_TSC_CRYSTAL);
-		x->eax = apic_khz;
-		x->ebx = tsc_khz;
+		tsc_ratio(tsc_khz, apic_khz, &x->ebx, &x->eax);
 		x->ecx = apic_khz * 1000;
 		return 1;
 	}
