@@ -110,13 +110,33 @@ static int vmm_irq_deliver(struct vmm_vm *vm, struct vmm_lapic *src,
 			   const struct vmm_apic_irq *irq)
 {
 	bool lowest = (irq->icr & LAPIC_DM) == LAPIC_DM_LOWEST;
+	u32 sh = irq->icr & LAPIC_SHORTHAND;
 	struct vmm_vcpu *best = NULL;
-	unsigned int i;
+	unsigned int i, nr;
 	int n = 0;
 
+	/*
+	 * The sender itself, or one physical ID below the broadcast ones:
+	 * APIC IDs are the vCPUs' numbers and read-only, so only one APIC
+	 * can match. The path of every self-IPI and most IPIs.
+	 */
+	if (sh == LAPIC_SH_SELF)
+		return vmm_lapic_accept(src, irq);
+	if (sh == LAPIC_SH_NONE && !(irq->icr & LAPIC_DEST_LOGICAL) && irq->dest < 0xff) {
+		if (irq->dest >= VMM_MAX_VCPUS)
+			return 0;
+		rcu_read_lock();
+		best = READ_ONCE(vm->vcpus[irq->dest]);
+		if (best && best->has_apic && vmm_lapic_matches(&best->apic, src, irq))
+			n = vmm_lapic_accept(&best->apic, irq);
+		rcu_read_unlock();
+		return n;
+	}
+
 	/* vCPUs are freed a grace period after they leave vm->vcpus[]. */
+	nr = READ_ONCE(vm->nr_vcpu_ids);
 	rcu_read_lock();
-	for (i = 0; i < VMM_MAX_VCPUS; i++) {
+	for (i = 0; i < nr; i++) {
 		struct vmm_vcpu *vcpu = READ_ONCE(vm->vcpus[i]);
 
 		if (!vcpu || !vcpu->has_apic ||

@@ -124,7 +124,6 @@ static void lapic_clear_registers(struct vmm_lapic *apic)
 	}
 	atomic_set(&apic->esr_pending, 0);
 	atomic_set(&apic->timer_pending, 0);
-	atomic_set(&apic->irr_pending, 0);
 	apic->tsc_deadline = 0;
 }
 
@@ -258,15 +257,20 @@ static void lapic_kick(struct vmm_lapic *apic)
 		apic->ops->kick(apic);
 }
 
-/* A fixed interrupt into IRR (TMR as its trigger mode), from any thread. */
-static void lapic_set_irr(struct vmm_lapic *apic, u8 vector, bool level)
+/* A fixed interrupt into IRR, TMR as its trigger mode. */
+static void lapic_request(struct vmm_lapic *apic, u8 vector, bool level)
 {
 	if (level)
 		vec_set(apic->regs, LAPIC_REG_TMR, vector);
 	else
 		vec_clear(apic->regs, LAPIC_REG_TMR, vector);
 	vec_set(apic->regs, LAPIC_REG_IRR, vector);
-	atomic_set(&apic->irr_pending, 1);
+}
+
+/* The same from any thread: the vCPU is told to look. */
+static void lapic_set_irr(struct vmm_lapic *apic, u8 vector, bool level)
+{
+	lapic_request(apic, vector, level);
 	lapic_kick(apic);
 }
 
@@ -392,10 +396,14 @@ void vmm_lapic_sync(struct vmm_lapic *apic)
 		apic->tsc_deadline = 0;
 	if (lvt & LAPIC_LVT_MASKED)
 		return;
+	/*
+	 * No kick: this is the vCPU looking. One would make the coming entry
+	 * exit at once to look again (vmm_vcpu_enter_guest_mode()).
+	 */
 	if ((lvt & LAPIC_VECTOR) < 16)
 		vmm_lapic_error(apic, LAPIC_ESR_RECV_ILLEGAL);
 	else
-		lapic_set_irr(apic, lvt & LAPIC_VECTOR, false);
+		lapic_request(apic, lvt & LAPIC_VECTOR, false);
 }
 
 /* The value a read of register REG returns, or -EINVAL if it has none. */

@@ -145,7 +145,6 @@ struct vmm_lapic {
 	atomic_t esr_pending;		/* errors since ESR was last written */
 	const struct vmm_lapic_ops *ops;
 	/* Set by other threads, folded in by vmm_lapic_sync(). */
-	atomic_t irr_pending;		/* IRR bits were set from outside */
 	atomic_t nmi_pending;
 	atomic_t timer_pending;		/* hrtimer expiries not yet in IRR */
 	atomic_t init_pending;

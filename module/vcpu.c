@@ -549,6 +549,8 @@ int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args)
 		goto err_vendor;
 	}
 	WRITE_ONCE(vm->vcpus[args->id], vcpu);
+	if (args->id >= vm->nr_vcpu_ids)
+		WRITE_ONCE(vm->nr_vcpu_ids, args->id + 1);
 	refcount_inc(&vm->users);
 	mutex_unlock(&vm->lock);
 

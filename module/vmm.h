@@ -67,6 +67,7 @@ struct vmm_vm {
 	struct vmm_slot slots[VMM_MAX_SLOTS];
 	/* Written under lock; read under RCU by interrupt delivery (irq.c). */
 	struct vmm_vcpu *vcpus[VMM_MAX_VCPUS];
+	unsigned int nr_vcpu_ids;	/* above the highest vCPU ID created */
 	struct mm_struct *mm;		/* slots point into this process */
 	struct vmm_mmu mmu;
 	atomic_t tlb_gen;		/* bumped when mappings go away */

@@ -293,6 +293,7 @@ static void timer_edges(struct kunit *test)
 	struct test_apic *t = new_apic(test, 0);
 	struct vmm_lapic *a = &t->apic;
 	struct vmm_lapic_effect eff;
+	int kicks;
 
 	vmm_lapic_mmio_write(a, LAPIC_REG_LVT_TIMER, 4, LAPIC_TIMER_PERIODIC | 0xec, &eff);
 	vmm_lapic_mmio_write(a, LAPIC_REG_TDCR, 4, 0xb, &eff);
@@ -319,10 +320,14 @@ static void timer_edges(struct kunit *test)
 	vmm_lapic_mmio_write(a, LAPIC_REG_TMICT, 4, 5, &eff);
 	KUNIT_EXPECT_FALSE(test, a->armed);
 	/* A deadline in the past fires at once; 0 disarms; far away saturates. */
+	kicks = t->kicks;
 	vmm_lapic_set_tsc_deadline(a, 100, 1000);
 	KUNIT_EXPECT_EQ(test, atomic_read(&a->timer_pending), 1);
+	KUNIT_EXPECT_EQ(test, t->kicks, kicks + 1);
 	vmm_lapic_sync(a);
 	KUNIT_EXPECT_EQ(test, vmm_lapic_highest_deliverable(a), 0xec);
+	/* The vCPU itself folded it in: a kick would cost it an exit. */
+	KUNIT_EXPECT_EQ(test, t->kicks, kicks + 1);
 	KUNIT_EXPECT_EQ(test, vmm_lapic_get_tsc_deadline(a), 0ull);
 	vmm_lapic_set_tsc_deadline(a, U64_MAX, 0);
 	KUNIT_EXPECT_TRUE(test, a->armed);
