@@ -38,8 +38,8 @@ lab-deps:
 check: lab-deps
 	tools/lab/check.sh
 
-# Linux as a guest of vmctl run --kernel, nested under kvm.ko in the
-# emulated AMD machine (tools/lab/plans/linux.sh).
+# Linux as a guest of vmctl run --kernel, nested under kvm.ko and vmm.ko in
+# the emulated AMD and Intel machines (tools/lab/plans/linux.sh).
 linux-check: lab-deps
 	tools/lab/linux-check.sh
 

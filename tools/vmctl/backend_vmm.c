@@ -143,14 +143,26 @@ static int host_tsc_is_clock(void)
  * no nesting, MONITOR, PMU, PKU, CET, XSAVES, RDTSCP or speculation-control
  * MSRs; TSC_ADJUST, which it keeps itself. With the module's local APIC:
  * APIC, x2APIC and the TSC-deadline timer, whatever the host has.
+ * Nor the thermal, power and debug-store features whose MSRs the module
+ * does not keep (a #GP): Linux 6.1's intel_init_thermal() reads and writes
+ * IA32_THERM_INTERRUPT (0x19b) unchecked when leaf 1 has ACPI and TM, as
+ * Bochs's Skylake does ("unchecked MSR access error" in the guest's log).
+ * kvm hides the same bits; leaf 6 keeps only ARAT, as kvm's does (the
+ * module's APIC timer runs on in any C-state).
  */
+#define CPUID_6_EAX_ARAT	BIT(2)
+
 static void hide_leaf(struct vmctl_cpuid_entry *e, int irqchip)
 {
 	switch (e->function) {
 	case 1:
-		/* MONITOR, VMX, SMX, PDCM, x2APIC, TSC-deadline; APIC */
-		e->ecx &= ~(BIT(3) | BIT(5) | BIT(6) | BIT(15) | BIT(21) | BIT(24));
-		e->edx &= ~BIT(9);
+		/*
+		 * DTES64, MONITOR, DS-CPL, VMX, SMX, EST, TM2, xTPR, PDCM,
+		 * x2APIC, TSC-deadline; APIC, DS, ACPI (thermal MSRs), TM, PBE
+		 */
+		e->ecx &= ~(BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | BIT(8) |
+			    BIT(14) | BIT(15) | BIT(21) | BIT(24));
+		e->edx &= ~(BIT(9) | BIT(21) | BIT(22) | BIT(29) | BIT(31));
 		if (irqchip) {
 			e->ecx |= BIT(21) | BIT(24);
 			e->edx |= BIT(9);
@@ -164,6 +176,12 @@ static void hide_leaf(struct vmctl_cpuid_entry *e, int irqchip)
 		e->ebx |= BIT(1);	/* TSC_ADJUST: the module's, on both vendors */
 		e->ecx &= ~(BIT(3) | BIT(4) | BIT(5) | BIT(7));
 		e->edx &= ~(BIT(20) | 0xfc000000u);
+		break;
+	case 6:		/* thermal and power management: ARAT only */
+		e->eax &= CPUID_6_EAX_ARAT;
+		e->ebx = 0;
+		e->ecx = 0;
+		e->edx = 0;
 		break;
 	case 0xa:	/* no PMU */
 		e->eax = 0;
