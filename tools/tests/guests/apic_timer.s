@@ -4,11 +4,15 @@
 # the xAPIC page (vmctl run --pc). Only orders and counts are asserted,
 # and times as coarse bounds (a factor of two), so that emulation's
 # jitter (QEMU TCG, Bochs) cannot fail it: the timer must never fire
-# early, nor be off by a divider step.
+# early, nor be off by a divider step. A count that must not have run out
+# by the next instruction is long enough that a stall of the emulator's
+# host thread between the two (seen in make check, two emulators on two
+# cores) cannot reach it: 100 ms where the guest waits for it, 2 s where
+# it is stopped.
 #
-#   one-shot      10 ms: TMCCT counts down from TMICT, one interrupt woken
-#                 from HLT, not before 10 ms of TSC, TMCCT 0 after, none more
-#   periodic      5 ms: three interrupts, the handler stops the timer at the
+#   one-shot      100 ms: TMCCT counts down from TMICT, one interrupt woken
+#                 from HLT, not before 100 ms of TSC, TMCCT 0 after, none more
+#   periodic      50 ms: three interrupts, the handler stops the timer at the
 #                 third (TMICT 0), no fourth
 #   periodic to one-shot  a running periodic count turned one-shot fires
 #                 once more and stops (SDM "APIC Timer": only moving in or
@@ -19,9 +23,9 @@
 #   masked        a masked LVT timer counts to 0 without interrupting
 #                 (unmasked after: kvm delivers it then, vmm does not, as
 #                 no APIC does; a "~" line)
-#   dividers      each TDCR value: TMCCT decrements over 2 ms of TSC, times
-#                 the divisor, within 3/4 and 3/2 of 2 ms at 1 GHz (the
-#                 least of four tries: stalls only add)
+#   dividers      each TDCR value: TMCCT's decrements times the divisor,
+#                 against the TSC over the same ~2 ms, within 3/4 and 3/2
+#                 of 1 GHz (the least of four tries: stalls only add)
 
 	.include "guest.inc"
 	.include "apic.inc"
@@ -37,18 +41,18 @@
 	APIC_WR APIC_LVTT, $(TIMER_ONESHOT | VT)
 	call rdtsc64
 	mov %rax, %r12
-	APIC_WR APIC_TMICT, $10000000
+	APIC_WR APIC_TMICT, $100000000
 	APIC_RD APIC_TMCCT
 	mov %eax, %ebx
 	xor %eax, %eax
 	test %ebx, %ebx
 	setnz %al
-	cmp $10000000, %ebx
+	cmp $100000000, %ebx
 	jbe 1f
 	xor %eax, %eax
 1:	CHECK64 "one-shot: TMCCT in (0, TMICT] right after the write", 1
 	APIC_RD APIC_TMICT
-	CHECK64 "one-shot: TMICT reads back", 10000000
+	CHECK64 "one-shot: TMICT reads back", 100000000
 2:	sti				# only the timer can end this HLT
 	hlt
 	cli
@@ -59,11 +63,11 @@
 	call rdtsc64
 	sub %r12, %rax
 	mov tsc_per_ms(%rip), %rcx
-	imul $9, %rcx			# 10 ms, less 10% for the TSC's calibration
+	imul $90, %rcx			# 100 ms, less 10% for the TSC's calibration
 	cmp %rcx, %rax
 	setae %al
 	movzbl %al, %eax
-	CHECK64 "one-shot: not before 10 ms of TSC", 1
+	CHECK64 "one-shot: not before 100 ms of TSC", 1
 	APIC_RD APIC_TMCCT
 	CHECK64 "one-shot: TMCCT after it fired", 0
 	mov $VT, %edi
@@ -73,13 +77,15 @@
 	CHECK64 "one-shot: interrupts 25 ms later", 1
 	CHECK_TRACE "one-shot: trace", "40 "
 
-	# --- periodic, 5 ms: three, then the handler stops it
+	# --- periodic, 50 ms: three, then the handler stops it (a period
+	# long enough that the next one cannot come before the handler's
+	# TMICT write, however the emulator's host thread is stalled)
 	call clear_counts
 	HANDLER VT, h_periodic
 	APIC_WR APIC_LVTT, $(TIMER_PERIODIC | VT)
 	call rdtsc64
 	mov %rax, %r12
-	APIC_WR APIC_TMICT, $5000000
+	APIC_WR APIC_TMICT, $50000000
 	mov $VT, %edi
 	mov $3, %esi
 	mov $2000, %edx
@@ -88,28 +94,28 @@
 	call rdtsc64
 	sub %r12, %rax
 	mov tsc_per_ms(%rip), %rcx
-	imul $13, %rcx			# 15 ms, less 10%
+	imul $135, %rcx			# 150 ms, less 10%
 	cmp %rcx, %rax
 	setae %al
 	movzbl %al, %eax
-	CHECK64 "periodic: three periods not before 15 ms of TSC", 1
+	CHECK64 "periodic: three periods not before 150 ms of TSC", 1
 	APIC_RD APIC_TMICT
 	CHECK64 "periodic: TMICT after the handler wrote 0", 0
 	mov $VT, %edi
 	mov $4, %esi
-	mov $15, %edx
+	mov $150, %edx
 	call wait_count
-	CHECK64 "periodic: interrupts 15 ms after it stopped", 3
+	CHECK64 "periodic: interrupts 150 ms after it stopped", 3
 	CHECK_TRACE "periodic: trace", "40 40 40 "
 
 	# --- periodic turned one-shot while counting
 	call clear_counts
 	HANDLER VT, h_count
 	APIC_WR APIC_LVTT, $(TIMER_PERIODIC | VT)
-	APIC_WR APIC_TMICT, $5000000
+	APIC_WR APIC_TMICT, $100000000
 	APIC_WR APIC_LVTT, $(TIMER_ONESHOT | VT)
 	APIC_RD APIC_TMICT
-	CHECK64 "periodic to one-shot: TMICT kept", 5000000
+	CHECK64 "periodic to one-shot: TMICT kept", 100000000
 	mov $VT, %edi
 	mov $1, %esi
 	mov $2000, %edx
@@ -127,7 +133,7 @@
 	# --- TMICT 0 stops a running count
 	call clear_counts
 	APIC_WR APIC_LVTT, $(TIMER_ONESHOT | VT)
-	APIC_WR APIC_TMICT, $2000000
+	APIC_WR APIC_TMICT, $2000000000
 	APIC_WR APIC_TMICT, $0
 	APIC_RD APIC_TMCCT
 	CHECK64 "TMICT 0: TMCCT", 0
@@ -137,7 +143,7 @@
 	call wait_count
 	CHECK64 "TMICT 0: interrupts 10 ms later", 0
 	APIC_WR APIC_LVTT, $(TIMER_PERIODIC | VT)
-	APIC_WR APIC_TMICT, $2000000
+	APIC_WR APIC_TMICT, $2000000000
 	APIC_WR APIC_TMICT, $0
 	mov $VT, %edi
 	mov $1, %esi
@@ -170,7 +176,7 @@
 	CHECK64 "TMICT max, divide by 128: interrupts 10 ms later", 0
 	APIC_RD APIC_TMCCT
 	xor %ecx, %ecx
-	cmp $0xfff00000, %eax		# 10 ms is 78125 ticks of 128 ns
+	cmp $0xf0000000, %eax		# 10 ms is 78125 ticks of 128 ns
 	setae %cl
 	mov %ecx, %eax
 	CHECK64 "TMICT max, divide by 128: TMCCT still near the top", 1
@@ -202,9 +208,12 @@
 	APIC_WR APIC_LVTT, $(LVT_MASKED | TIMER_ONESHOT | VT)
 	call clear_counts
 
-	# --- every divider: TMCCT's pace over 2 ms of TSC. The least of four
-	# tries: a stall of the emulator between the two reads only adds
-	# ticks, a wrong divisor halves or doubles them all.
+	# --- every divider: TMCCT's pace against the TSC's over ~2 ms, in
+	# thousandths of the 1 GHz bus clock. The TSC is read right after the
+	# first TMCCT read and right before the second, so a stall of the
+	# emulator inside that span counts in both; one in the reads only adds
+	# ticks. The least of four tries then is the undisturbed pace, and a
+	# wrong divisor halves or doubles it.
 	APIC_WR APIC_LVTT, $(LVT_MASKED | TIMER_ONESHOT | VT)
 	xor %ebx, %ebx
 3:	mov $-1, %r13
@@ -216,15 +225,25 @@
 	APIC_WR APIC_TMICT, $0xffffffff
 	APIC_RD APIC_TMCCT
 	mov %eax, %r12d
+	call rdtsc64
+	mov %rax, %r14
 	mov $2, %eax
 	call spin_ms
+	call rdtsc64
+	sub %r14, %rax
+	mov %rax, %r14			# TSC ticks between the two reads
 	APIC_RD APIC_TMCCT
-	sub %eax, %r12d			# ticks in ~2 ms
+	sub %eax, %r12d			# timer ticks between them
 	lea tdcr_shift(%rip), %rax
 	movzbl (%rax,%rbx), %ecx
-	shl %cl, %r12			# times the divisor: ns at 1 GHz
-	cmp %r13, %r12
-	cmovb %r12, %r13
+	shl %cl, %r12			# times the divisor: bus ticks
+	mov %r12, %rax			# bus ticks * TSC per ms / (TSC * 1000)
+	imul tsc_per_ms(%rip), %rax	# = thousandths of 1 GHz
+	imul $1000, %r14
+	xor %edx, %edx
+	div %r14
+	cmp %r13, %rax
+	cmovb %rax, %r13
 	dec %ebp
 	jnz 5b
 	PRINT64 "divide by "
@@ -232,9 +251,9 @@
 	shl %cl, %eax
 	call putdec64
 	xor %eax, %eax
-	cmp $1500000, %r13		# 2 ms: within 3/4 and 3/2 of it
+	cmp $750, %r13			# within 3/4 and 3/2 of 1 GHz
 	jb 4f
-	cmp $3000000, %r13
+	cmp $1500, %r13
 	ja 4f
 	inc %eax
 4:	CHECK64 ": TMCCT pace within 3/4 and 3/2 of the bus clock's", 1

@@ -1,15 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # apic_tscdl: the local APIC timer's TSC-deadline mode (vmctl run --pc;
-# SDM "TSC-Deadline Mode"). Orders and counts only: a deadline 5 ms ahead
-# must not fire before the TSC reaches it, whatever the emulator's pace.
+# SDM "TSC-Deadline Mode"). Orders and counts only: a deadline 100 ms
+# ahead must not fire before the TSC reaches it, whatever the emulator's
+# pace. Every deadline that must not have passed by the next instruction
+# is far enough ahead that a stall of the emulator's host thread between
+# the two (seen in make check, two emulators on two cores) cannot reach
+# it: 100 ms where the guest waits for it, 2 s where it is disarmed.
 #
 #   cpuid       CPUID.1:ECX bit 24 says the mode exists
-#   future      IA32_TSC_DEADLINE 5 ms ahead reads back, fires once (HLT
+#   future      IA32_TSC_DEADLINE 100 ms ahead reads back, fires once (HLT
 #               woken not before the deadline), then reads 0
 #   past        a deadline already passed fires at once: taken in the
 #               window right after STI
-#   zero        writing 0 disarms a deadline 2 ms ahead: no interrupt
+#   zero        writing 0 disarms a deadline 2 s ahead: no interrupt
 #   TMICT       ignored in this mode (reads 0, starts nothing)
 #   mode        leaving the mode disarms; coming back, the MSR reads 0
 
@@ -31,11 +35,11 @@
 	APIC_RD APIC_LVTT
 	CHECK64 "lvt timer in tsc-deadline mode", 0x40040
 
-	# --- 5 ms ahead
+	# --- 100 ms ahead
 	call clear_counts
 	call rdtsc64
 	mov tsc_per_ms(%rip), %rcx
-	imul $5, %rcx
+	imul $100, %rcx
 	lea (%rax,%rcx), %r12
 	mov $MSR_TSC_DEADLINE, %ecx
 	mov %r12, %rax
@@ -102,7 +106,7 @@
 
 	# --- 0 disarms
 	call clear_counts
-	call arm_2ms
+	call arm_2s
 	xor %eax, %eax
 	xor %edx, %edx
 	mov $MSR_TSC_DEADLINE, %ecx
@@ -124,7 +128,7 @@
 	CHECK64 "TMICT: no interrupt", 0
 
 	# --- leaving the mode disarms
-	call arm_2ms
+	call arm_2s
 	APIC_WR APIC_LVTT, $(TIMER_ONESHOT | VT)
 	mov $VT, %edi
 	mov $1, %esi
@@ -140,10 +144,11 @@
 	APIC_WR APIC_LVTT, $(LVT_MASKED | VT)
 	call finish64
 
-arm_2ms:				# IA32_TSC_DEADLINE = TSC + 2 ms
+arm_2s:					# IA32_TSC_DEADLINE = TSC + 2 s
 	call rdtsc64
 	mov tsc_per_ms(%rip), %rcx
-	lea (%rax,%rcx,2), %rax
+	imul $2000, %rcx
+	add %rcx, %rax
 	mov %rax, %rdx
 	shr $32, %rdx
 	mov $MSR_TSC_DEADLINE, %ecx
