@@ -167,10 +167,27 @@ stopped_in() {
 		}'
 }
 
+# step_times RESULTS_WALL: one line per ended step, "WALL EMULATED STEP",
+# from run.sh's wall-stamped STEP lines: wall seconds from the poll that saw
+# its start to the one that saw its end, emulated seconds from the uptimes.
+step_times() {
+	awk '
+		$2 == "STEP" && $3 == "start" { w0 = $1; next }
+		$2 == "STEP" && $3 == "end" {
+			t1 = $4; t0 = $5; sub(/^t=/, "", t1); sub(/^start=/, "", t0)
+			cmd = $0; sub(/^[0-9]+ STEP end t=[^ ]* start=[^ ]* rc=[^ ]* /, "", cmd)
+			printf "%d %.1f %s\n", $1 - w0, t1 - t0, cmd
+		}' "$1"
+}
+
 # run_error RUN_ERR: why run.sh stopped the machine, else its last line.
+# For a stalled QEMU machine, where its CPUs were (run.sh's first sample).
 run_error() {
-	grep -m1 -E "^run.sh: (TIMEOUT|STALLED|.* without the plan end)" "$1" ||
-		tail -n 1 "$1"
+	{
+		grep -m1 -E "^run.sh: (TIMEOUT|STALLED|.* without the plan end)" "$1" ||
+			tail -n 1 "$1"
+		awk '/^run.sh: CPU#/ { if (seen[$2]++) exit; sub(/^run.sh: /, ""); printf "[%s] ", $0 }' "$1"
+	} | tr '\n' ' ' | sed 's/ *$//'
 }
 
 run_machine() {
@@ -198,6 +215,7 @@ run_machine() {
 		echo "$label: first boot ended rc=$rc after $(( $(date +%s) - b0 )) s ($(run_error "$dir/run.err")), $(stopped_in "$dir/results.uart"), after '$(grep -a '^RESULT' "$dir/results.uart" | tr -d '\r' | tail -n 1)'; booted again" >"$dir/retried"
 		mv "$dir/serial.log" "$dir/serial.attempt1.log"
 		mv "$dir/results.uart" "$dir/results.attempt1.uart"
+		mv "$dir/results.uart.wall" "$dir/results.attempt1.uart.wall" 2>/dev/null
 		"$LAB/run.sh" --machine "$mach" --kernel "$KVER_BZIMAGE" --initrd "$dir/initrd.gz" \
 			--log "$dir/serial.log" --results "$dir/results.uart" "$@" 2>"$dir/run.err"
 		rc=$?
@@ -414,6 +432,17 @@ if [ ${#MACHINES[@]} -gt 0 ]; then
 		[ -f "$OUTDIR/$1/retried" ] && r=" (two boots)"
 		echo "$d $1$r"
 	done | sort -rn | awk '{ printf "  %-14s %5s s%s\n", $2, $1, substr($0, length($1 " " $2) + 1) }'
+	# Where the longest machine's wall time went: its slowest steps
+	# (run.sh's results.wall), so the next budget question starts here.
+	longest=$(for m in "${MACHINES[@]}"; do
+		set -- $m
+		echo "$(cat "$OUTDIR/$1/duration" 2>/dev/null || echo 0) $1"
+	done | sort -rn | awk 'NR == 1 { print $2 }')
+	if [ -s "$OUTDIR/$longest/results.uart.wall" ]; then
+		echo "  $longest's slowest steps (wall s, emulated s):"
+		step_times "$OUTDIR/$longest/results.uart.wall" | sort -rn | head -n 8 |
+			awk '{ printf "    %5d %7.1f  %s\n", $1, $2, substr($0, length($1 " " $2 " ") + 1) }'
+	fi
 	echo "  kernels and vmm.ko for each (one at a time; a cached kernel costs only the module): $(tr '\n' ' ' <"$OUTDIR/kernel-times" 2>/dev/null | sed 's/\([^ ]*\) \([0-9]*\) /\1 \2 s, /g; s/, $//')"
 	echo "  all jobs: $(( $(date +%s) - machines_start )) s${host_time:+; host checks: $host_time s}; the whole run: $(( $(date +%s) - start )) s"
 fi

@@ -145,6 +145,10 @@ else
 	else
 		echo "VMM-LAB: paging 4-level"
 	fi
+	# Where the kernel's text is (KASLR): run.sh names the RIPs of a frozen
+	# machine's CPUs with it. The first text symbol is near the start of
+	# kallsyms: grep stops there, cheap even in Bochs.
+	echo "VMM-LAB: text $(grep -m1 ' [Tt] ' /proc/kallsyms)"
 	# A heartbeat on the results UART every 0.5 s of the machine's own
 	# time: the host (run.sh) sees a machine that is slow but alive from
 	# one that stopped dead (no emulated time passes, so the plan's step

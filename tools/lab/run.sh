@@ -20,7 +20,10 @@
 #                the plan's /init writes a heartbeat there every 0.5 s of
 #                emulated time, and each step writes STEP lines, so a slow
 #                machine that is still running goes on, a frozen one stops
-#   --results F  the plan's second UART (RESULT, STEP and ALIVE lines)
+#   --results F  the plan's second UART (RESULT, STEP and ALIVE lines);
+#                its STEP lines also go to F.wall, each prefixed with the
+#                wall seconds since the emulator started (as seen by the
+#                once-a-second poll): where a machine's wall time goes
 #   --icount     QEMU only: -icount shift=0,sleep=off, the TSC ticks once per
 #                instruction, and an idle CPU's clock jumps to its next timer
 #                rather than following the host's (deterministic: make bench)
@@ -135,6 +138,59 @@ cleanup() {
 	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then stop_emu; fi
 	rm -rf "$tmp"
 }
+# where_cpus: QEMU only, for a machine that stopped making progress: each
+# CPU's RIP, privilege level and HLT state, three times a second apart
+# (a CPU spinning at one place, halted, or moving), the kernel's RIPs named
+# from its System.map where there is one (moved by KASLR's offset, from the
+# first text symbol /init prints); the monitor's whole answers go to
+# LOG.monitor. Issue 11: what the "freezes" are.
+where_cpus() {
+	[ -p "$tmp/mon.in" ] || return 0
+	local map= i cpu rip rest sym text delta=0
+	for map in "${kernel%/*}/System.map${kernel##*/vmlinuz}" "${kernel%/arch/x86/boot/bzImage}/System.map" ""; do
+		[ -f "$map" ] && break
+	done
+	for i in 1 2 3; do
+		printf 'info registers -a\n' >"$tmp/mon.in"
+		sleep 1
+	done
+	cp "$tmp/mon.log" "$log.monitor" 2>/dev/null || return 0
+	# "VMM-LAB: text ADDRESS TYPE NAME": where NAME is now, against the map.
+	text=$(tr -d '\r' <"$log" | sed -n 's/^VMM-LAB: text \([0-9a-f]\{16\}\) [Tt] \(.*\)/\1 \2/p' | head -n 1)
+	if [ -n "$map" ] && [ -n "$text" ]; then
+		sym=$(awk -v n="${text#* }" '$3 == n { print $1; exit }' "$map")
+		[ -z "$sym" ] || delta=$(( 16#${text%% *} - 16#$sym ))
+	fi
+	tr -d '\r' <"$tmp/mon.log" | awk '
+		/^CPU#[0-9]+/ { cpu = $1 }
+		/^RIP=/ {
+			line = cpu " " substr($1, 5)
+			for (i = 2; i <= NF; i++) if ($i ~ /^(CPL|HLT)=/) line = line " " $i
+			print line
+		}' | while read -r cpu rip rest; do
+		sym=
+		if [ -n "$map" ] && [ "${#rip}" = 16 ]; then
+			sym=$(printf '%016x' $(( 16#$rip - delta )) | awk -v map="$map" '
+				{ r = $1 }
+				END {
+					while ((getline l < map) > 0) {
+						split(l, f, " ")
+						if (f[1] > r) break
+						if (f[2] ~ /^[tTwW]$/) s = f[3]
+					}
+					print s
+				}')
+		fi
+		# No map (Debian's System.map is a stub): the offset from the
+		# first text symbol, for the kernel's -dbg package.
+		if [ -z "$sym" ] && [ -n "$text" ] && [ "${#rip}" = 16 ] && [ "${rip#ffff}" != "$rip" ] &&
+		   [ $(( 16#$rip - 16#${text%% *} )) -ge 0 ] 2>/dev/null; then
+			sym=$(printf '%s+0x%x' "${text#* }" $(( 16#$rip - 16#${text%% *} )))
+		fi
+		echo "run.sh: $cpu RIP=$rip${sym:+ ($sym)} $rest" >&2
+	done
+}
+
 stop_emu() {
 	kill "$pid" 2>/dev/null || true
 	for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
@@ -157,7 +213,10 @@ qemu_cmd() {
 	[ $icount = 0 ] || cmd+=(-icount shift=0,sleep=off)
 	if [ $shell = 0 ]; then
 		# Explicit -serial/-monitor: with -nographic nothing then uses stdio.
-		cmd+=(-serial "file:$qlog" -monitor none)
+		# The monitor on a pipe pair: where_cpus asks it where a frozen
+		# machine's CPUs are.
+		mkfifo "$tmp/mon.in" "$tmp/mon.out"
+		cmd+=(-serial "file:$qlog" -monitor "pipe:$tmp/mon")
 		[ -z "$results" ] || cmd+=(-serial "file:${results//,/,,}")
 	else
 		# stdio with the monitor muxed in (Ctrl-A c), Ctrl-C goes to the
@@ -244,6 +303,8 @@ fi
 
 (cd "$tmp" && exec "${cmd[@]}") </dev/null >"$tmp/emu.out" 2>&1 &
 pid=$!
+# The monitor's answers, read as they come (QEMU would block on a full pipe).
+[ ! -p "$tmp/mon.out" ] || cat "$tmp/mon.out" >"$tmp/mon.log" 2>/dev/null &
 
 # Poll: the emulator normally exits by itself at `poweroff -f`. Stop it when
 #  - the timeout expires (a cap on the whole run);
@@ -255,8 +316,19 @@ pid=$!
 #    panic=-1 would boot the kernel and run the plan again); a nested
 #    guest's log that plans/linux.sh shows ("guest| " lines) is no reboot.
 timed_out=0 stalled=0 seen_end= size= last_growth=$start
+[ -z "$results" ] || : >"$results.wall"
+lines_seen=0
 while kill -0 "$pid" 2>/dev/null; do
 	now=$(date +%s)
+	if [ -n "$results" ] && [ -f "$results" ]; then
+		n=$(wc -l <"$results")
+		if [ "$n" -gt $lines_seen ]; then
+			head -n "$n" "$results" | tail -n +$((lines_seen + 1)) |
+				tr -d '\r' | grep -a '^STEP ' |
+				sed "s/^/$((now - start)) /" >>"$results.wall" || true
+			lines_seen=$n
+		fi
+	fi
 	if [ $((now - start)) -ge "$timeout" ]; then
 		timed_out=1
 		stop_emu
@@ -267,6 +339,8 @@ while kill -0 "$pid" 2>/dev/null; do
 		[ "$s" = "$size" ] || { size=$s last_growth=$now; }
 		if [ $((now - last_growth)) -ge "$stall" ]; then
 			stalled=1
+			echo "run.sh: no output for $stall s; where the CPUs are (3 samples, 1 s apart):" >&2
+			where_cpus
 			stop_emu
 			break
 		fi
