@@ -37,6 +37,7 @@ BENCHMARKS=(
 	timer     "TSC-deadline timer in the past, to its handler" "timer"
 	ipi       "x2APIC self-IPI, ICR write to its handler"     "self-IPI"
 	eoi       "x2APIC EOI write alone, inside the handler"    "EOI"
+	boot      "Linux boot, vmctl start to the guest's /init"  "Linux boot"
 	touch4k   "first touch of guest memory, per 4 KiB page"   "touch 4 KiB"
 	touch2m   "first touch of guest memory, per 2 MiB frame"  "touch 2 MiB"
 	vm        "VM create + destroy, from userspace"           "VM create+destroy"
@@ -75,7 +76,8 @@ run_all() {
 	log "building vmm.ko for Debian's stock kernel, vmctl and the benchmark guest"
 	build_module stock || { tail -n 20 "$BUILD/stock/build.log" >&2; exit 1; }
 	build_userspace || exit 1
-	make_initramfs stock "$LAB/plans/bench.sh" "$OUT/initrd.gz" || exit 1
+	# shellcheck disable=SC2046 # linux_guest_files gives words
+	make_initramfs stock "$LAB/plans/bench.sh" "$OUT/initrd.gz" $(linux_guest_files) || exit 1
 	kernel_info stock
 	log "booting the AMD machine (QEMU, -icount) and the Intel machine (Bochs)" \
 		"$([ $SEQUENTIAL = 1 ] && echo "one after the other" || echo "in parallel")${APPEND:+, kernel command line + '$APPEND'}"

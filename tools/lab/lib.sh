@@ -107,7 +107,8 @@ make_initramfs() {
 	done
 	args+=(-f "$TOP/tools/tests/guests/match-output.sh:/lib/vmm-lab/guests/match-output.sh")
 	# make bench's guest and timer (tools/bench).
-	for g in "$BUILD"/bench-bin/bench.elf "$BUILD"/bench-bin/bench-lifecycle; do
+	for g in "$BUILD"/bench-bin/bench.elf "$BUILD"/bench-bin/bench-lifecycle \
+		 "$BUILD"/bench-bin/bench-boot; do
 		[ -f "$g" ] && args+=(-f "$g:/lib/vmm-lab/bench/")
 	done
 	"$LAB/initramfs.sh" -o "$out" "${args[@]}" "$@" -p "$plan"

@@ -161,6 +161,37 @@ else
 	echo never >$THP
 fi
 
+# Linux booted by vmctl run --kernel, timed by bench-boot from vmctl's
+# start to the line its /init prints where the shell starts (bench-boot
+# then types poweroff at the shell, and waits for vmctl to end). The
+# machine's own kernel is the guest, as in plans/linux.sh.
+if [ -f /lib/vmm-lab/linux/lib.sh ]; then
+	. /lib/vmm-lab/linux/lib.sh
+	if make_guest_initramfs >$T/guest-initramfs.log 2>&1; then
+		for be in kvm vmm; do
+			eval "err=\$${be}_err"
+			if [ -n "$err" ]; then
+				emit "BENCH boot $be na $err"
+				continue
+			fi
+			rm -f "$T/boot.$be"
+			i=0
+			while [ $i -lt 3 ] && run_limited "$B/bench-boot" GUEST-INIT "$T/boot.$be" \
+				vmctl run --backend $be --mem 256M --kernel $L/vmlinuz \
+				--initrd $G/initrd.gz --append "$GUEST_APPEND"; do
+				i=$((i + 1))
+			done
+			if [ $i = 3 ]; then
+				report boot $be "$T/boot.$be"
+			else
+				emit "BENCH boot $be na $(why "$OUT")"
+			fi
+		done
+	else
+		for be in kvm vmm; do emit "BENCH boot $be na guest initramfs: $(why $T/guest-initramfs.log)"; done
+	fi
+fi
+
 # VM create + destroy, and vCPU create, timed by bench-lifecycle.
 for what in vm vcpu; do
 	for be in kvm vmm; do
