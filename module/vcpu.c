@@ -71,10 +71,24 @@ struct vmm_cpuid_hide {
 #define ANY_SUB		(-1)
 enum { HIDE_EAX, HIDE_EBX, HIDE_ECX, HIDE_EDX };
 
+/*
+ * The thermal, power and debug-store features have MSRs the module does not
+ * keep (a #GP), and Linux 6.1's intel_init_thermal() touches
+ * IA32_THERM_INTERRUPT unchecked when leaf 1 has ACPI and TM: hidden, with
+ * leaf 6 but ARAT (the module's APIC timer runs on in any C-state), as
+ * vmctl's table and kvm do.
+ */
 static const struct vmm_cpuid_hide vmm_cpuid_hidden[] = {
-	/* MONITOR, VMX, SMX, PDCM, x2APIC, TSC-deadline; APIC */
-	{ 1, ANY_SUB, HIDE_ECX, BIT(3) | BIT(5) | BIT(6) | BIT(15) | BIT(21) | BIT(24) },
-	{ 1, ANY_SUB, HIDE_EDX, BIT(9) },
+	/*
+	 * DTES64, MONITOR, DS-CPL, VMX, SMX, EST, TM2, xTPR, PDCM, x2APIC,
+	 * TSC-deadline; APIC, DS, ACPI, TM, PBE
+	 */
+	{ 1, ANY_SUB, HIDE_ECX, BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) |
+				BIT(8) | BIT(14) | BIT(15) | BIT(21) | BIT(24) },
+	{ 1, ANY_SUB, HIDE_EDX, BIT(9) | BIT(21) | BIT(22) | BIT(29) | BIT(31) },
+	/* thermal and power management: ARAT alone */
+	{ 6, ANY_SUB, HIDE_EAX, (u32)~BIT(2) }, { 6, ANY_SUB, HIDE_EBX, ~0u },
+	{ 6, ANY_SUB, HIDE_ECX, ~0u }, { 6, ANY_SUB, HIDE_EDX, ~0u },
 	/* INVPCID; PKU, OSPKE, WAITPKG, CET shadow stacks */
 	{ 7, 0, HIDE_EBX, BIT(10) },
 	{ 7, 0, HIDE_ECX, BIT(3) | BIT(4) | BIT(5) | BIT(7) },
@@ -85,8 +99,8 @@ static const struct vmm_cpuid_hide vmm_cpuid_hidden[] = {
 	{ 0xa, ANY_SUB, HIDE_ECX, ~0u }, { 0xa, ANY_SUB, HIDE_EDX, ~0u },
 	/* XSAVES, XFD */
 	{ 0xd, 1, HIDE_EAX, BIT(3) | BIT(4) },
-	/* SVM; RDTSCP */
-	{ 0x80000001, ANY_SUB, HIDE_ECX, BIT(2) },
+	/* SVM, core performance counters; RDTSCP */
+	{ 0x80000001, ANY_SUB, HIDE_ECX, BIT(2) | BIT(23) },
 	{ 0x80000001, ANY_SUB, HIDE_EDX, BIT(27) },
 	/* IBPB, IBRS, STIBP, SSBD, VIRT_SSBD */
 	{ 0x80000008, ANY_SUB, HIDE_EBX, BIT(12) | BIT(14) | BIT(15) | BIT(24) | BIT(25) },
