@@ -195,19 +195,6 @@ static void case_result(int ok, const char *name, const char *fmt, ...)
 	result(ok, full, "%s", detail);
 }
 
-static void idt_gate(unsigned char *mem, unsigned int vec, unsigned long long off)
-{
-	unsigned char *e = mem + IDT + vec * 16;
-
-	memset(e, 0, 16);
-	e[0] = off;
-	e[1] = off >> 8;
-	e[2] = SEL_CODE64;
-	e[5] = 0x8e;			/* present, DPL 0, 64-bit interrupt gate */
-	e[6] = off >> 16;
-	e[7] = off >> 24;
-}
-
 /* Guest memory for @c: the code at CODE, the handlers, the IDT. */
 static void case_memory(unsigned char *mem, const struct ev_case *c)
 {
@@ -216,8 +203,8 @@ static void case_memory(unsigned char *mem, const struct ev_case *c)
 	memcpy(mem + CODE, c->code, c->end - c->code);
 	memcpy(mem + HANDLERS, ev_handlers, ev_handlers_end - ev_handlers);
 	for (v = 0; v < 22; v++)
-		idt_gate(mem, v, HANDLERS + handler_offset(v));
-	idt_gate(mem, IRQ_VECTOR, HANDLERS + handler_offset(IRQ_VECTOR));
+		idt64_gate(mem, IDT, v, HANDLERS + handler_offset(v));
+	idt64_gate(mem, IDT, IRQ_VECTOR, HANDLERS + handler_offset(IRQ_VECTOR));
 	if (c->no_gp_gate)
 		memset(mem + IDT + 13 * 16, 0, 16);
 	memset(mem + NMI_COUNT, 0, 16);

@@ -125,6 +125,37 @@ static inline void put64(unsigned char *mem, uint64_t gpa, uint64_t v)
 	memcpy(mem + gpa, &v, sizeof(v));
 }
 
+/*
+ * Interrupt gates, present and DPL 0, into the IDT at guest physical @idt
+ * (identity-mapped in the tests' guests): a 16-byte 64-bit one for
+ * SEL_CODE64, an 8-byte 32-bit one for SEL_CODE32. Their first 8 bytes
+ * have the same layout.
+ */
+static inline void idt_gate8(unsigned char *e, uint16_t sel, uint32_t off)
+{
+	memset(e, 0, 8);
+	e[0] = off;
+	e[1] = off >> 8;
+	e[2] = sel;
+	e[3] = sel >> 8;
+	e[5] = 0x8e;
+	e[6] = off >> 16;
+	e[7] = off >> 24;
+}
+
+static inline void idt64_gate(unsigned char *mem, uint64_t idt, unsigned int vec,
+			      uint64_t off)
+{
+	idt_gate8(mem + idt + vec * 16, SEL_CODE64, off);
+	put64(mem, idt + vec * 16 + 8, off >> 32);
+}
+
+static inline void idt32_gate(unsigned char *mem, uint64_t idt, unsigned int vec,
+			      uint32_t off)
+{
+	idt_gate8(mem + idt + vec * 8, SEL_CODE32, off);
+}
+
 static inline struct vmm_segment flat_seg(uint16_t sel, uint16_t attrib)
 {
 	return (struct vmm_segment){ .limit = 0xffffffff, .selector = sel,

@@ -189,19 +189,6 @@ GUEST_CODE(g_pm_timer, "64",
 	   "in (%dx), %eax\n out %eax, $0x12\n"
 	   "out %eax, $0x10\n cli\n hlt\n");
 
-static void idt_gate(unsigned char *mem, unsigned int vec, unsigned long long off)
-{
-	unsigned char *e = mem + IDT + vec * 16;
-
-	memset(e, 0, 16);
-	e[0] = off;
-	e[1] = off >> 8;
-	e[2] = SEL_CODE64;
-	e[5] = 0x8e;			/* present, DPL 0, 64-bit interrupt gate */
-	e[6] = off >> 16;
-	e[7] = off >> 24;
-}
-
 static uint64_t count_of(const struct guest *g, unsigned int vector)
 {
 	uint64_t v;
@@ -239,7 +226,7 @@ static int irq_guest(struct guest *g, int dev, int irqchip, const void *code, si
 	memcpy(g->mem + HANDLERS, irq_handlers, irq_handlers_end - irq_handlers);
 	memset(g->mem + IDT, 0, 4096);
 	for (v = 0; v < NR_VECTORS; v++)
-		idt_gate(g->mem, V_FIRST + v, HANDLERS + v * 0x40);
+		idt64_gate(g->mem, IDT, V_FIRST + v, HANDLERS + v * 0x40);
 	if (vcpu_setup(g, 0, GUEST_LONG, code, len))
 		return -1;
 	if (ioctl(g->vcpu, VMM_GET_SREGS, &sregs) < 0)
@@ -490,9 +477,9 @@ static void test_xapic(int dev)
 		goto out;
 	}
 	memcpy(g.mem + XAPIC_HANDLERS, xapic_handlers, xapic_handlers_end - xapic_handlers);
-	idt_gate(g.mem, 2, XAPIC_HANDLERS);
-	idt_gate(g.mem, 13, XAPIC_HANDLERS + 0x40);
-	idt_gate(g.mem, V_MSI, XAPIC_HANDLERS + 0x80);
+	idt64_gate(g.mem, IDT, 2, XAPIC_HANDLERS);
+	idt64_gate(g.mem, IDT, 13, XAPIC_HANDLERS + 0x40);
+	idt64_gate(g.mem, IDT, V_MSI, XAPIC_HANDLERS + 0x80);
 	while (!(r = run_to_io(&g, &port, &val)) && port == PORT_VALUE && n < 8)
 		v[n++] = val;
 	for (i = 0; i < 8; i++)

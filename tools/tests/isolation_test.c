@@ -998,32 +998,6 @@ struct sio_seen {
 	unsigned int nout;
 };
 
-static void idt64_gate(unsigned char *mem, unsigned int vec, unsigned long long off)
-{
-	unsigned char *e = mem + SIO_IDT + vec * 16;
-
-	memset(e, 0, 16);
-	e[0] = off;
-	e[1] = off >> 8;
-	e[2] = SEL_CODE64;
-	e[5] = 0x8e;			/* present, DPL 0, 64-bit interrupt gate */
-	e[6] = off >> 16;
-	e[7] = off >> 24;
-}
-
-static void idt32_gate(unsigned char *mem, unsigned int vec, unsigned int off)
-{
-	unsigned char *e = mem + SIO_IDT + vec * 8;
-
-	memset(e, 0, 8);
-	e[0] = off;
-	e[1] = off >> 8;
-	e[2] = SEL_CODE32;
-	e[5] = 0x8e;			/* present, DPL 0, 32-bit interrupt gate */
-	e[6] = off >> 16;
-	e[7] = off >> 24;
-}
-
 /* The 4 KiB page tables of the 64-bit guest, and for @la57 a 5-level root. */
 static unsigned long long sio_tables(unsigned char *mem, int la57, int user_pt)
 {
@@ -1065,11 +1039,11 @@ static unsigned long long sio_tables(unsigned char *mem, int la57, int user_pt)
 static void sio_memory(unsigned char *mem, const struct sio_case *c)
 {
 	if (c->prot32) {
-		idt32_gate(mem, 13, CODE + SIO_H_GP);
+		idt32_gate(mem, SIO_IDT, 13, CODE + SIO_H_GP);
 	} else {
-		idt64_gate(mem, 12, CODE + SIO_H_SS);
-		idt64_gate(mem, 13, CODE + SIO_H_GP);
-		idt64_gate(mem, 14, CODE + SIO_H_PF);
+		idt64_gate(mem, SIO_IDT, 12, CODE + SIO_H_SS);
+		idt64_gate(mem, SIO_IDT, 13, CODE + SIO_H_GP);
+		idt64_gate(mem, SIO_IDT, 14, CODE + SIO_H_PF);
 	}
 	put64(mem, TSS + 4, SIO_KSTACK);	/* RSP0 */
 	memset(mem + SIO_USER, SIO_SECRET, 0x5000);
