@@ -303,18 +303,25 @@ fpu_isolation() {
 
 if [ -f $G/GUESTS ] && grep -q "^RESULT PASS run io_out" /tmp/run.out; then
 	mkdir -p /tmp/guests
-	check guests load_kvm load_kvm
-	kvm_hold_start guests
-	for_each_guest kvm_guest
-	# isolation's string I/O cases under kvm: the oracle for vmm's values.
-	run_results isolation_test isolation_kvm --kvm
-	# events_test's guests under kvm.ko: the oracle for vmm's traces.
-	run_results events_test events_kvm --kvm
-	# tsc_test's guest under kvm.ko: the oracle for what vmm's reads back.
-	run_results tsc_test tsc_kvm --kvm
-	kvm_gap fpu_isolation || fpu_isolation kvm
-	kvm_hold_stop
-	check guests unload_kvm unload_kvm
+	# vmm.lab.kvm_oracle=no: check.sh runs the kvm side on another machine
+	# of this vendor, with the same emulated CPU (it would take this one's
+	# wall time past the budget, issue 11).
+	if [ "${VMM_LAB_KVM_ORACLE:-yes}" = no ]; then
+		result SKIP guests kvm_oracle "the guests, isolation, events and tsc cases under kvm.ko run on another machine of this vendor (check.sh)"
+	else
+		check guests load_kvm load_kvm
+		kvm_hold_start guests
+		for_each_guest kvm_guest
+		# isolation's string I/O cases under kvm: the oracle for vmm's values.
+		run_results isolation_test isolation_kvm --kvm
+		# events_test's guests under kvm.ko: the oracle for vmm's traces.
+		run_results events_test events_kvm --kvm
+		# tsc_test's guest under kvm.ko: the oracle for what vmm's reads back.
+		run_results tsc_test tsc_kvm --kvm
+		kvm_gap fpu_isolation || fpu_isolation kvm
+		kvm_hold_stop
+		check guests unload_kvm unload_kvm
+	fi
 	for_each_guest vmm_guest
 	fpu_isolation vmm
 else
@@ -362,4 +369,7 @@ for try in 1 2 3; do
 done
 check module vm_alive_for_reboot grep -q "^users 1" /sys/kernel/debug/vmm/virt
 echo "plan: expecting the reboot notifier at poweroff"
+# Its lines are info messages, which Bochs's console leaves out
+# (run.sh: loglevel=5); check.sh looks for them there.
+dmesg -n 7
 exit 0
