@@ -25,6 +25,7 @@ const char *vmm_spec_report(void)
 {
 	static char report[256];
 	char missing[128] = "";
+	const char *l1d = NULL;
 	/* Which sequence entry_untrain_ret() runs (the kernel's choice). */
 	const char *untrain = boot_cpu_has(X86_FEATURE_SRSO_ALIAS) ? "untrain-ret(srso-alias)" :
 			      boot_cpu_has(X86_FEATURE_SRSO) ? "untrain-ret(srso)" : "untrain-ret";
@@ -52,8 +53,9 @@ const char *vmm_spec_report(void)
 	vmm_spec_add(report, sizeof(report), boot_cpu_has(X86_FEATURE_IBPB_EXIT_TO_USER),
 		     "ibpb-exit-to-user");
 #endif
-	vmm_spec_add(report, sizeof(report), vmm_ops->l1d_flush && vmm_ops->l1d_flush(),
-		     "l1d-flush");
+	if (vmm_ops->l1d_flush_report)
+		l1d = vmm_ops->l1d_flush_report();
+	vmm_spec_add(report, sizeof(report), l1d, l1d);
 	vmm_spec_add(report, sizeof(report), vmm_spec_bhb_clear_wanted(), "bhb-clear");
 	vmm_spec_add(report, sizeof(report), vmm_ops->vendor == VMM_VENDOR_INTEL_VMX &&
 		     !vmm_spec_bhb_clear_wanted() && vmm_spec_force_bhb_clear,
@@ -62,8 +64,6 @@ const char *vmm_spec_report(void)
 		     "bhi-dis-s");
 	vmm_spec_add(missing, sizeof(missing),
 		     vmm_spec_untrain_ret_wanted() && !VMM_HAVE_UNTRAIN_RET, "untrain-ret");
-	vmm_spec_add(missing, sizeof(missing), boot_cpu_has_bug(X86_BUG_L1TF) &&
-		     !(vmm_ops->l1d_flush && vmm_ops->l1d_flush()), "l1d-flush");
 	if (!report[0])
 		strscpy(report, "none", sizeof(report));
 	if (missing[0]) {

@@ -83,10 +83,10 @@ struct vmm_vendor_ops {
 	const char *busy_hint;
 
 	/*
-	 * Optional: does this backend flush the L1D before entries (L1TF,
-	 * VMX only)? For the mitigation report (spec.c).
+	 * Optional: how this backend empties the L1D before entries (L1TF,
+	 * VMX only), as the mitigation report names it (spec.c), or NULL.
 	 */
-	bool (*l1d_flush)(void);
+	const char *(*l1d_flush_report)(void);
 
 	/* The guest-physical page-table format (EPT or NPT). */
 	const struct vmm_pte_ops *tdp_ops;

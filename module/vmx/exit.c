@@ -54,7 +54,7 @@ static int vmx_to_user_hw(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx, u32 reason
  */
 static int vmx_exit_host_event(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
-	vx->l1d_flush = vmx_l1d_flush_wanted;
+	vx->l1d_flush = vmx_l1d_flush_mode != VMX_L1D_FLUSH_NONE;
 	return VMM_RESUME;
 }
 

@@ -836,10 +836,10 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 
 	/*
 	 * L1TF: the host's data must not sit in the L1D the guest's
-	 * speculation can reach. Flushing it clears the CPU buffers too.
+	 * speculation can reach (l1tf.c; this clears the CPU buffers too).
 	 */
 	if (unlikely(vx->l1d_flush)) {
-		wrmsrq(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
+		vmx_l1d_flush();
 		vx->l1d_flush = false;
 	} else {
 		vmm_spec_enter();
@@ -901,7 +901,7 @@ int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
 	vmx_vmcs_load(vx);
 	vmx_prepare_host(vx);
 	/* Host code ran since the last entry: flush before it (L1TF). */
-	vx->l1d_flush = vmx_l1d_flush_wanted;
+	vx->l1d_flush = vmx_l1d_flush_mode != VMX_L1D_FLUSH_NONE;
 	vmx_load_syscall_msrs(vx);
 	/*
 	 * The guest may use the FPU, SSE and AVX registers: save the task's

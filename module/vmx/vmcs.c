@@ -305,21 +305,7 @@ void vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps)
 	vmx_ctl.cr4_owned = X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_OSXSAVE |
 			    X86_CR4_PKE | X86_CR4_CET | cr4_fixed0 | ~cr4_fixed1;
 	vmx_syscall_msrs_init();
-	vmx_l1d_flush_wanted = boot_cpu_has_bug(X86_BUG_L1TF) &&
-			       boot_cpu_has(X86_FEATURE_FLUSH_L1D) &&
-			       l1tf_mitigation != L1TF_MITIGATION_OFF;
 	vmx_ctl.usable = true;
-}
-
-/*
- * L1TF: flush the L1D before entries where the kernel mitigates L1TF and
- * the CPU has the flush command (vmx_vcpu_run_once(): after host code ran).
- */
-bool vmx_l1d_flush_wanted __ro_after_init;
-
-bool vmx_l1d_flush(void)
-{
-	return vmx_l1d_flush_wanted;
 }
 
 bool vmx_controls_usable(void)

@@ -111,6 +111,9 @@ static int vmx_probe(struct vmm_caps *caps)
 
 static void vmx_hardware_unsetup(void)
 {
+#ifndef VMM_KERNEL_VIRT_CORE
+	vmx_l1tf_unsetup();
+#endif
 	vmm_percpu_pages_free(&vmxon_region);
 }
 
@@ -120,6 +123,12 @@ static int vmx_hardware_setup(void)
 
 	if (vmm_percpu_pages_alloc(&vmxon_region))
 		return -ENOMEM;
+#ifndef VMM_KERNEL_VIRT_CORE
+	if (vmx_l1tf_setup()) {
+		vmm_percpu_pages_free(&vmxon_region);
+		return -ENOMEM;
+	}
+#endif
 	/* The VMXON region starts with the VMCS revision identifier. */
 	for_each_possible_cpu(cpu) {
 		u32 *revision = page_address(per_cpu(vmxon_region, cpu));
@@ -223,7 +232,7 @@ const struct vmm_vendor_ops vmm_vmx_ops = {
 	.get_rflags		= vmx_get_rflags,
 	.request_windows	= vmx_request_windows,
 	.run_begin		= vmx_run_begin,
-	.l1d_flush		= vmx_l1d_flush,
+	.l1d_flush_report	= vmx_l1d_flush_report,
 	.vcpu_run_once		= vmx_vcpu_run_once,
 	.guest_rax		= vmx_guest_rax,
 #endif

@@ -9,6 +9,7 @@
 
 #include <linux/bits.h>
 #include <linux/list.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
 #include <asm/desc_defs.h>
 #include <asm/trapnr.h>
@@ -294,6 +295,24 @@ unsigned long vmx_hw_cr0(unsigned long cr0);
 unsigned long vmx_hw_cr4(unsigned long cr4);
 bool vmx_cr4_valid(unsigned long cr4);
 
+/* l1tf.c */
+enum vmx_l1d_flush {
+	VMX_L1D_FLUSH_NONE,	/* no L1TF, or the kernel was told not to mitigate */
+	VMX_L1D_FLUSH_CMD,	/* IA32_FLUSH_CMD */
+	VMX_L1D_FLUSH_FILL,	/* no flush command: evict by reading a buffer */
+};
+
+/* Twice the 32 KiB L1D of every CPU with L1TF. */
+#define VMX_L1D_FILL_SIZE	SZ_64K
+
+extern enum vmx_l1d_flush vmx_l1d_flush_mode;
+enum vmx_l1d_flush vmx_l1d_flush_choose(bool l1tf_bug, bool kernel_mitigates,
+					bool flush_cmd);
+int vmx_l1tf_setup(void);
+void vmx_l1tf_unsetup(void);
+void vmx_l1d_flush(void);
+const char *vmx_l1d_flush_report(void);
+
 /* vpid.c */
 int vmx_vpid_alloc(void);
 void vmx_vpid_free(int vpid);
@@ -315,8 +334,6 @@ int vmx_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value);
 int vmx_vcpu_run_once(struct vmm_vcpu *vcpu);
 void vmx_run_begin(struct vmm_vcpu *vcpu);
 void vmx_syscall_msrs_init(void);
-extern bool vmx_l1d_flush_wanted;
-bool vmx_l1d_flush(void);
 void vmx_inject_exception(struct vmx_vcpu *vx, u8 vector, bool has_error, u32 error);
 struct vmm_event;
 void vmx_get_injected(struct vmm_vcpu *vcpu, struct vmm_event *ev);
