@@ -216,7 +216,11 @@ qemu_cmd() {
 	esac
 	# QEMU option values use ',' as separator: a literal comma is ',,'.
 	local qlog=${log//,/,,}
-	cmd=(qemu-system-x86_64 -machine q35 -accel tcg -cpu "$cpu" -smp "$smp" -m "$mem"
+	# One host thread for all vCPUs (round-robin TCG): with a thread per
+	# vCPU (QEMU 7.2's default) a CPU could keep running a translation of
+	# kernel text that another CPU had just patched, forever (the freezes
+	# in Documentation/lab.rst). Also one core per machine, as Bochs.
+	cmd=(qemu-system-x86_64 -machine q35 -accel tcg,thread=single -cpu "$cpu" -smp "$smp" -m "$mem"
 		-kernel "$kernel" -initrd "$initrd" -append "$cmdline" -nographic -no-reboot)
 	[ $icount = 0 ] || cmd+=(-icount shift=0,sleep=off)
 	if [ $shell = 0 ]; then
