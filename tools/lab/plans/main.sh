@@ -127,7 +127,14 @@ else
 fi
 
 # --- VMM_RUN under signals, closes, CPU churn, host FPU users ---------------
-run_results stress_test stress
+# Bochs: 50 short-lived VMs per thread instead of 200, three quarters of
+# intel-6.12's stress_test wall time (issue 11); QEMU keeps 200, enough
+# to wrap its ASID generations.
+if [ "${VMM_LAB_EMULATOR:-}" = bochs ]; then
+	run_results stress_test stress 50
+else
+	run_results stress_test stress
+fi
 
 # --- unload rules ----------------------------------------------------------
 check_fails module rmmod_refused_while_vm_exists "vmm" vmctl probe -- rmmod vmm
