@@ -28,11 +28,24 @@ enum vmx_l1d_flush vmx_l1d_flush_mode __ro_after_init;
 static void *vmx_l1d_buf;
 
 enum vmx_l1d_flush vmx_l1d_flush_choose(bool l1tf_bug, bool kernel_mitigates,
-					bool flush_cmd)
+					bool skip_on_entry, bool flush_cmd)
 {
-	if (!l1tf_bug || !kernel_mitigates)
+	if (!l1tf_bug || !kernel_mitigates || skip_on_entry)
 		return VMX_L1D_FLUSH_NONE;
 	return flush_cmd ? VMX_L1D_FLUSH_CMD : VMX_L1D_FLUSH_FILL;
+}
+
+/*
+ * IA32_ARCH_CAPABILITIES.SKIP_L1DFL_VMENTRY: a hypervisor below this one
+ * flushes the L1D on its own entries, so ours need not.
+ */
+static bool vmx_l1d_skip_on_entry(void)
+{
+	u64 caps;
+
+	return boot_cpu_has(X86_FEATURE_ARCH_CAPABILITIES) &&
+	       !rdmsrq_safe(MSR_IA32_ARCH_CAPABILITIES, &caps) &&
+	       (caps & ARCH_CAP_SKIP_VMENTRY_L1DFLUSH);
 }
 
 int vmx_l1tf_setup(void)
@@ -41,6 +54,7 @@ int vmx_l1tf_setup(void)
 
 	vmx_l1d_flush_mode = vmx_l1d_flush_choose(boot_cpu_has_bug(X86_BUG_L1TF),
 						  l1tf_mitigation != L1TF_MITIGATION_OFF,
+						  vmx_l1d_skip_on_entry(),
 						  boot_cpu_has(X86_FEATURE_FLUSH_L1D));
 	if (vmx_l1d_flush_mode != VMX_L1D_FLUSH_FILL)
 		return 0;

@@ -307,7 +307,7 @@ enum vmx_l1d_flush {
 
 extern enum vmx_l1d_flush vmx_l1d_flush_mode;
 enum vmx_l1d_flush vmx_l1d_flush_choose(bool l1tf_bug, bool kernel_mitigates,
-					bool flush_cmd);
+					bool skip_on_entry, bool flush_cmd);
 int vmx_l1tf_setup(void);
 void vmx_l1tf_unsetup(void);
 void vmx_l1d_flush(void);

@@ -16,13 +16,16 @@
 static void l1d_flush_choice(struct kunit *test)
 {
 	/* No bug, or l1tf=off / mitigations=off: no flush at all. */
-	KUNIT_EXPECT_EQ(test, vmx_l1d_flush_choose(false, true, true), VMX_L1D_FLUSH_NONE);
-	KUNIT_EXPECT_EQ(test, vmx_l1d_flush_choose(false, true, false), VMX_L1D_FLUSH_NONE);
-	KUNIT_EXPECT_EQ(test, vmx_l1d_flush_choose(true, false, true), VMX_L1D_FLUSH_NONE);
-	KUNIT_EXPECT_EQ(test, vmx_l1d_flush_choose(true, false, false), VMX_L1D_FLUSH_NONE);
+	KUNIT_EXPECT_EQ(test, vmx_l1d_flush_choose(false, true, false, true), VMX_L1D_FLUSH_NONE);
+	KUNIT_EXPECT_EQ(test, vmx_l1d_flush_choose(false, true, false, false), VMX_L1D_FLUSH_NONE);
+	KUNIT_EXPECT_EQ(test, vmx_l1d_flush_choose(true, false, false, true), VMX_L1D_FLUSH_NONE);
+	KUNIT_EXPECT_EQ(test, vmx_l1d_flush_choose(true, false, false, false), VMX_L1D_FLUSH_NONE);
+	/* The hypervisor below flushes on its entries (SKIP_L1DFL_VMENTRY). */
+	KUNIT_EXPECT_EQ(test, vmx_l1d_flush_choose(true, true, true, true), VMX_L1D_FLUSH_NONE);
+	KUNIT_EXPECT_EQ(test, vmx_l1d_flush_choose(true, true, true, false), VMX_L1D_FLUSH_NONE);
 	/* Mitigated: the flush command where the CPU has one, else the fill. */
-	KUNIT_EXPECT_EQ(test, vmx_l1d_flush_choose(true, true, true), VMX_L1D_FLUSH_CMD);
-	KUNIT_EXPECT_EQ(test, vmx_l1d_flush_choose(true, true, false), VMX_L1D_FLUSH_FILL);
+	KUNIT_EXPECT_EQ(test, vmx_l1d_flush_choose(true, true, false, true), VMX_L1D_FLUSH_CMD);
+	KUNIT_EXPECT_EQ(test, vmx_l1d_flush_choose(true, true, false, false), VMX_L1D_FLUSH_FILL);
 }
 
 /* The L1 data cache's size from CPUID leaf 4 (deterministic cache parameters), or 0. */
