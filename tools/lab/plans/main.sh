@@ -288,7 +288,8 @@ run_guest() {
 	if [ "$got" = "$want" ] && $G/match-output.sh "$exp" "$out.serial" >"$out.diff" 2>&1; then
 		result PASS guests "$b.$name$tag"
 	else
-		result FAIL guests "$b.$name$tag" "status $got want $want: $(head -n 3 "$out.diff" "$out.err" | tr '\n' ' ')"
+		# The guest's own verdicts first: its "wrong" lines name the check.
+		result FAIL guests "$b.$name$tag" "status $got want $want: $(grep -a -m 3 ' wrong, expected ' "$out.serial" 2>/dev/null | tr '\n' ' ')$(head -n 3 "$out.diff" "$out.err" 2>/dev/null | tr '\n' ' ')"
 	fi
 }
 
