@@ -122,6 +122,8 @@ else
 		# no: another machine of this vendor runs the kvm oracle's guest
 		# list (check.sh; plans/main.sh).
 		vmm.lab.kvm_oracle=*) export VMM_LAB_KVM_ORACLE=${arg#vmm.lab.kvm_oracle=} ;;
+		# no: other machines run the coexistence checks with kvm.ko.
+		vmm.lab.coexist=*) export VMM_LAB_COEXIST=${arg#vmm.lab.coexist=} ;;
 		esac
 	done
 	# Opened once, as fd 3, for the whole plan: reopening a UART per line

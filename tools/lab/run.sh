@@ -28,7 +28,7 @@
 #                instruction, and an idle CPU's clock jumps to its next timer
 #                rather than following the host's (deterministic: make bench)
 #                (1 CPU only: with 2 the guest hangs bringing up the second)
-#   --append A   extra kernel command line
+#   --append A   extra kernel command line (given twice, both are added)
 #   --shell      interactive: vmm.lab=shell, serial console on this terminal,
 #                no timeout. QEMU: Ctrl-A x quits, Ctrl-A c is the monitor
 #                (the console is also logged to LOG). Bochs: the serial port is
@@ -68,7 +68,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$val ;;
 	--timeout) timeout=$val ;;
 	--stall) stall=$val ;;
-	--append) append=$val ;;
+	--append) append=${append:+$append }$val ;;
 	--icount) icount=1 ;;
 	--shell) shell=1 ;;
 	-h|--help) usage ;;
