@@ -139,8 +139,10 @@ fi
 # where it does not), with the flush command where the CPU has one
 # (vmx/l1tf.c). Bochs's Skylake has the bug and no flush command; the
 # lab kernels leave CPU mitigations out (no flush), Debian's keep them.
+# Both helpers keep their names local: the plan's own top-level names
+# (want, for one) must survive a check.
 l1d_expected() {
-	kvm=/sys/module/kvm_intel/parameters/vmentry_l1d_flush
+	local kvm=/sys/module/kvm_intel/parameters/vmentry_l1d_flush
 	if ! grep -m1 '^bugs' /proc/cpuinfo | grep -qw l1tf; then
 		echo none
 	elif [ ! -r $kvm ]; then
@@ -158,6 +160,7 @@ l1d_expected() {
 	fi
 }
 l1d_reported() {
+	local report want got
 	report=$(cat /sys/module/vmm/parameters/mitigations)
 	want=$(l1d_expected)
 	got=$(echo "$report" | tr ' ;' '\n\n' | grep '^l1d' || echo none)
