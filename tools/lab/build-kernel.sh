@@ -58,7 +58,8 @@ scripts/kconfig/merge_config.sh -m .config "${fragments[@]}" >&2
 make -s olddefconfig >&2
 # merge_config silently drops options whose dependencies are missing: check
 # the ones the lab relies on.
-want="KUNIT KVM_INTEL KVM_AMD PROVE_LOCKING PREEMPT MODULES SERIAL_8250_CONSOLE HOTPLUG_CPU"
+want="KUNIT KVM_INTEL KVM_AMD PROVE_LOCKING PREEMPT MODULES SERIAL_8250_CONSOLE HOTPLUG_CPU
+	MAGIC_SYSRQ"
 [ "$variant" = -lite ] || want="$want KASAN DEBUG_KMEMLEAK"
 for opt in $want; do
 	grep -Eq "^CONFIG_$opt=(y|m)" .config || { log "CONFIG_$opt missing"; exit 1; }
