@@ -4,9 +4,13 @@
  * APIC (tools/vmctl/pc/ioapic.c) is driven through its MMIO registers as a
  * guest would, with a backend that records the MSIs and routes it is
  * given: edge and level pins, masking, remote IRR and its EOI (exit and
- * register), the routes the hypervisor learns. Every check can fail: each
+ * register), the routes the hypervisor learns. The 8254 (pit.c) is driven
+ * through its ports on a clock the test sets: binary and BCD counts, the
+ * wrap of a one-shot count, the period channel 0's interrupt thread is
+ * given, read-back of status and count. Every check can fail: each
  * compares a recorded count or value with the one the datasheet asks for.
- * check.sh builds it with ioapic.c alone and runs it among the host checks.
+ * check.sh builds it with ioapic.c and pit.c and runs it among the host
+ * checks.
  */
 #include <string.h>
 
@@ -36,6 +40,29 @@ static int fake_set_irq_routes(struct vmctl_vm *vm, const struct vmctl_irq_route
 	last_nr_routes = nr;
 	memcpy(last_routes, r, nr * sizeof(*r));
 	return 0;
+}
+
+/* pc.c's services, for pit.c: a clock the test moves, no threads. */
+static uint64_t fake_now_ns = 1000000000ULL;
+
+uint64_t pc_now_ns(void)
+{
+	return fake_now_ns;
+}
+
+void pc_set_isa_irq(struct pc *pc, unsigned int irq, bool level)
+{
+	(void)pc;
+	(void)irq;
+	(void)level;
+}
+
+int pc_start_thread(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	(void)t;
+	(void)fn;
+	(void)arg;
+	return -1;
 }
 
 static const struct vmctl_backend_ops fake_ops = {
@@ -69,6 +96,117 @@ static uint32_t read_rte_low(struct pc *pc, unsigned int pin)
 {
 	mmio_write(pc, 0x00, 0x10 + 2 * pin);
 	return mmio_read(pc, 0x10);
+}
+
+#define PIT_HZ		1193182ULL
+
+static void pit_out(struct pc *pc, uint16_t port, uint8_t v)
+{
+	uint32_t val = v;
+
+	pit_io(pc, port, 1, true, &val);
+}
+
+static uint8_t pit_in(struct pc *pc, uint16_t port)
+{
+	uint32_t val = 0;
+
+	pit_io(pc, port, 1, false, &val);
+	return val;
+}
+
+/* Channel @ch's count, read LSB then MSB (access mode 3). */
+static uint16_t pit_read16(struct pc *pc, unsigned int ch)
+{
+	uint16_t lo = pit_in(pc, 0x40 + ch);
+
+	return lo | pit_in(pc, 0x40 + ch) << 8;
+}
+
+/* Control word @cw (access mode 3) for channel 0, then @count. */
+static void pit_program(struct pc *pc, uint8_t cw, uint16_t count)
+{
+	pit_out(pc, 0x43, cw);
+	pit_out(pc, 0x40, count & 0xff);
+	pit_out(pc, 0x40, count >> 8);
+}
+
+/* The clock moved to @ticks PIT clocks after the count was loaded. */
+static void pit_at(uint64_t start, uint64_t ticks)
+{
+	fake_now_ns = start + (ticks * 1000000000ULL + PIT_HZ - 1) / PIT_HZ;
+}
+
+static void test_pit(struct pc *pc)
+{
+	uint64_t start = fake_now_ns, want;
+	uint16_t v, v2;
+	uint8_t st;
+
+	/* Mode 2, binary 1000: 250 clocks in, 750 left. */
+	pit_program(pc, 0x34, 1000);
+	pit_at(start, 250);
+	v = pit_read16(pc, 0);
+	result(v == 750, "pit_binary_count", "%#x", v);
+
+	/* Mode 2, BCD 0x1000 (one thousand): the same, in decimal digits. */
+	start = fake_now_ns;
+	pit_program(pc, 0x35, 0x1000);
+	pit_at(start, 250);
+	v = pit_read16(pc, 0);
+	want = start + (1000 * 1000000000ULL) / PIT_HZ;
+	result(v == 0x0750, "pit_bcd_count", "%#x", v);
+	/* ...and the interrupt thread waits a thousand clocks, not 0x1000. */
+	result(pc->pit.next_irq_ns >= want && pc->pit.next_irq_ns <= want + 1,
+	       "pit_bcd_irq_period", "%llu ns after the load",
+	       (unsigned long long)(pc->pit.next_irq_ns - start));
+
+	/* Mode 0, a count of 0: 65536 in binary, 10000 in BCD; one clock in. */
+	start = fake_now_ns;
+	pit_program(pc, 0x30, 0);
+	pit_at(start, 1);
+	v = pit_read16(pc, 0);
+	start = fake_now_ns;
+	pit_program(pc, 0x31, 0);
+	pit_at(start, 1);
+	v2 = pit_read16(pc, 0);
+	result(v == 0xffff && v2 == 0x9999, "pit_zero_count_range", "binary %#x, BCD %#x", v,
+	       v2);
+
+	/* Mode 0 past its terminal count wraps through the range: 5 - 7. */
+	start = fake_now_ns;
+	pit_program(pc, 0x31, 0x0005);
+	pit_at(start, 7);
+	v = pit_read16(pc, 0);
+	result(v == 0x9998, "pit_bcd_wraps", "%#x", v);
+
+	/* Mode 3 counts down by two: 10, then 8 one clock later. */
+	start = fake_now_ns;
+	pit_program(pc, 0x37, 0x0010);
+	pit_at(start, 1);
+	v = pit_read16(pc, 0);
+	result(v == 0x0008, "pit_bcd_square_wave", "%#x", v);
+
+	/*
+	 * Read-back: the status of a counter whose count is not written yet
+	 * (OUT high in mode 2, null count, access 3, mode 2, BCD), then,
+	 * with a count, the status and the count latched by one command.
+	 */
+	pit_out(pc, 0x43, 0x35);
+	pit_out(pc, 0x43, 0xe2);		/* status of counter 0 */
+	st = pit_in(pc, 0x40);
+	result(st == 0xf5, "pit_readback_status_null_count", "%#x", st);
+	start = fake_now_ns;
+	pit_out(pc, 0x40, 0x00);
+	pit_out(pc, 0x40, 0x20);		/* BCD 2000 */
+	pit_at(start, 100);
+	pit_out(pc, 0x43, 0xc2);		/* status and count of counter 0 */
+	pit_at(start, 300);			/* the latch holds the count at 100 */
+	st = pit_in(pc, 0x40);
+	v = pit_read16(pc, 0);
+	v2 = pit_read16(pc, 0);
+	result(st == 0xb5 && v == 0x1900 && v2 == 0x1700, "pit_readback_status_and_count",
+	       "status %#x, latched %#x, then %#x", st, v, v2);
 }
 
 #define RTE_LEVEL	BIT(15)
@@ -149,5 +287,7 @@ int main(void)
 
 	mmio_write(&pc, 0x00, 0x10 + 2 * 24);	/* beyond pin 23 */
 	result(mmio_read(&pc, 0x10) == 0xffffffff, "no_pin_24", "%#x", mmio_read(&pc, 0x10));
+
+	test_pit(&pc);
 	return result_status();
 }

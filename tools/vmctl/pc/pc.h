@@ -58,11 +58,15 @@ struct pic8259 {
 };
 
 struct pit_channel {
-	uint16_t reload;		/* 0 counts as 65536 */
+	uint16_t reload;		/* as written; 0 counts as 65536 (BCD: 10000) */
 	uint8_t mode, access;		/* control word fields */
+	bool bcd;			/* ...counting in four decimal digits */
 	bool lsb_next_write, lsb_next_read;
 	bool latched;
 	uint16_t latch;
+	bool null_count;		/* a control word, no count written since */
+	bool status_latched;		/* read-back: the next read is the status */
+	uint8_t status;
 	bool counting;			/* a count was loaded (and gate high) */
 	uint64_t start_ns;		/* when it was loaded */
 	uint8_t write_lsb;

@@ -6,7 +6,8 @@
  * Channel 0's output drives IRQ 0 (I/O APIC pin 2); a thread sleeps until
  * its next rising edge. Channel 2's gate and output are in port 0x61, for
  * software that calibrates against it. Channel 1 (DRAM refresh) counts but
- * drives nothing. BCD counting is not implemented (nobody uses it).
+ * drives nothing. Binary and BCD counting, the count latch and the
+ * read-back command (count and status) are kept.
  *
  * Linux under kvm needs none of it for time (kvm-clock gives the TSC
  * frequency, the local APIC gives timer interrupts), but it programs the
@@ -28,16 +29,43 @@
 #define PIT_ACCESS_LSB		1
 #define PIT_ACCESS_MSB		2
 #define PIT_MODE_SHIFT		1
+#define PIT_CW_BCD		BIT(0)
 #define PIT_RB_NO_COUNT		BIT(5)
+#define PIT_RB_NO_STATUS	BIT(4)
+#define PIT_ST_OUT		BIT(7)
+#define PIT_ST_NULL_COUNT	BIT(6)
 
 #define PORT61_GATE2		BIT(0)
 #define PORT61_SPEAKER		BIT(1)
 #define PORT61_REFRESH		BIT(4)
 #define PORT61_OUT2		BIT(5)
 
+/*
+ * In BCD a counter holds four decimal digits (0000-9999) and 0 counts as
+ * 10000. Digits above 9, which the datasheet leaves undefined, weigh what
+ * their position says (0x00af is 115): a defined count, never a trap.
+ */
+static unsigned int bcd_to_bin(uint16_t v)
+{
+	return (v >> 12) * 1000 + (v >> 8 & 0xf) * 100 + (v >> 4 & 0xf) * 10 + (v & 0xf);
+}
+
+static uint16_t bin_to_bcd(unsigned int n)
+{
+	return (n / 1000 % 10) << 12 | (n / 100 % 10) << 8 | (n / 10 % 10) << 4 | n % 10;
+}
+
+/* The counting range: 65536 states in binary, 10000 in BCD. */
+static uint64_t pit_modulus(const struct pit_channel *c)
+{
+	return c->bcd ? 10000 : 0x10000;
+}
+
 static uint64_t pit_period(const struct pit_channel *c)
 {
-	return c->reload ? c->reload : 0x10000;
+	uint64_t n = c->bcd ? bcd_to_bin(c->reload) : c->reload;
+
+	return n ? n : pit_modulus(c);
 }
 
 static uint64_t pit_ticks(const struct pit_channel *c, uint64_t now)
@@ -60,18 +88,24 @@ static unsigned int pit_mode(const struct pit_channel *c)
 
 static uint16_t pit_count(const struct pit_channel *c, uint64_t now)
 {
-	uint64_t t = pit_ticks(c, now), p = pit_period(c);
+	uint64_t t = pit_ticks(c, now), p = pit_period(c), m = pit_modulus(c), n;
 
 	if (!c->counting)
 		return c->reload;
 	switch (pit_mode(c)) {
 	case 2:
-		return p - t % p;
+		n = p - t % p;
+		break;
 	case 3:		/* counts down by two, twice per period */
-		return (p - (2 * t) % p) & ~1U;
-	default:	/* 0, 1, 4, 5: down once, then wrapping */
-		return (p - t) & 0xffff;
+		n = (p - (2 * t) % p) & ~1ULL;
+		break;
+	default:	/* 0, 1, 4, 5: down once, then wrapping through the range */
+		n = (p % m + m - t % m) % m;
+		break;
 	}
+	/* p itself (a reload of 0) reads as 0, as the chip's register does. */
+	n %= m;
+	return c->bcd ? bin_to_bcd(n) : n;
 }
 
 static bool pit_out(const struct pit_channel *c, uint64_t now)
@@ -90,6 +124,13 @@ static bool pit_out(const struct pit_channel *c, uint64_t now)
 	default:
 		return true;
 	}
+}
+
+/* The read-back status byte: OUT, null count, then the control word's fields. */
+static uint8_t pit_status(const struct pit_channel *c, uint64_t now)
+{
+	return (pit_out(c, now) ? PIT_ST_OUT : 0) | (c->null_count ? PIT_ST_NULL_COUNT : 0) |
+	       c->access << PIT_ACCESS_SHIFT | c->mode << PIT_MODE_SHIFT | c->bcd;
 }
 
 /* Channel 0's next rising edge, for the thread; 0 when none comes. */
@@ -122,6 +163,11 @@ static void pit_load(struct pc *pc, unsigned int i, uint16_t count)
 
 	c->reload = count;
 	c->start_ns = now;
+	/*
+	 * The chip moves the count into the counter on the next CLK edge
+	 * (838 ns) and only then clears null count; here that is at once.
+	 */
+	c->null_count = false;
 	c->counting = i != 2 || (pc->pit.port61 & PORT61_GATE2);
 	if (i == 0)
 		pit_schedule(pc, now);
@@ -134,12 +180,23 @@ static void pit_control(struct pc *pc, uint8_t v)
 	struct pit_channel *c;
 
 	if (sel == PIT_READ_BACK) {
-		/* Only the count latch part: the status byte is not kept. */
+		/*
+		 * Latch the count, the status or both of each counter selected
+		 * (bits 1-3); a latch not yet read is kept, not overwritten.
+		 * The status is read first, then the count.
+		 */
 		for (i = 0; i < 3; i++) {
 			c = &pc->pit.ch[i];
-			if (!(v & PIT_RB_NO_COUNT) && (v & BIT(i + 1)) && !c->latched) {
+			if (!(v & BIT(i + 1)))
+				continue;
+			if (!(v & PIT_RB_NO_STATUS) && !c->status_latched) {
+				c->status = pit_status(c, now);
+				c->status_latched = true;
+			}
+			if (!(v & PIT_RB_NO_COUNT) && !c->latched) {
 				c->latch = pit_count(c, now);
 				c->latched = true;
+				c->lsb_next_read = true;
 			}
 		}
 		return;
@@ -155,9 +212,12 @@ static void pit_control(struct pc *pc, uint8_t v)
 	}
 	c->access = access;
 	c->mode = (v >> PIT_MODE_SHIFT) & 7;
+	c->bcd = v & PIT_CW_BCD;
 	c->lsb_next_write = true;
 	c->lsb_next_read = true;
 	c->latched = false;
+	c->status_latched = false;
+	c->null_count = true;
 	/* A new control word stops the counter until a count is written. */
 	c->counting = false;
 	if (sel == 0)
@@ -188,9 +248,14 @@ static void pit_write_count(struct pc *pc, unsigned int i, uint8_t v)
 static uint8_t pit_read_count(struct pc *pc, unsigned int i)
 {
 	struct pit_channel *c = &pc->pit.ch[i];
-	uint16_t v = c->latched ? c->latch : pit_count(c, pc_now_ns());
+	uint16_t v;
 	bool lsb;
 
+	if (c->status_latched) {
+		c->status_latched = false;
+		return c->status;
+	}
+	v = c->latched ? c->latch : pit_count(c, pc_now_ns());
 	switch (c->access) {
 	case PIT_ACCESS_LSB:
 		c->latched = false;
