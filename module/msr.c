@@ -22,9 +22,13 @@
  * names moved between kernel versions). SYSCFG and NB_CFG read as 0 (no
  * memory encryption, no MTRR fixed-range extensions); HWCR and DE_CFG keep
  * what is written, so that setting DE_CFG's LFENCE-serializing bit sticks.
+ * HWCR's TscFreqSel reads 1, as on every AMD CPU since family 10h (the TSC
+ * counts at the P0 frequency): Linux warns of a firmware bug without it
+ * when the TSC is invariant.
  */
 #define AMD_SYSCFG		0xc0010010
 #define AMD_HWCR		0xc0010015
+#define AMD_HWCR_TSC_FREQ_SEL	BIT_ULL(24)
 #define AMD_NB_CFG		0xc001001f
 #define AMD_DE_CFG		0xc0011029
 #define MSR_UCODE_REV		0x0000008b
@@ -138,6 +142,11 @@ int vmm_pc_get_msr(struct vmm_pc_msrs *m, u32 msr, u64 *value)
 		return 0;
 	case MSR_UCODE_REV:
 		*value = 0;		/* no microcode the guest could know */
+		return 0;
+	case AMD_HWCR:
+		if (boot_cpu_data.x86_vendor != X86_VENDOR_AMD)
+			break;
+		*value = m->amd_hwcr | AMD_HWCR_TSC_FREQ_SEL;
 		return 0;
 	case AMD_SYSCFG:
 	case AMD_NB_CFG:

@@ -3,6 +3,7 @@
  * The /dev/kvm side of vmctl: the comparison baseline, the other party in
  * coexistence tests (info, probe), and the first backend of vmctl run.
  */
+#include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -343,6 +344,52 @@ static int kvm_be_supported_cpuid(struct vmctl_vm *vm, struct vmctl_cpuid_entry 
 	return 0;
 }
 
+/*
+ * The PC the vmm backend presents (the module's msr.c), so that a guest sees
+ * the same machine under both: four machine-check banks with every error
+ * type enabled (kvm's default before KVM_X86_SETUP_MCE is 32 banks, all
+ * disabled); on Intel IA32_MISC_ENABLE with fast strings on, as firmware
+ * leaves it; on AMD HWCR's TscFreqSel, which reads 1 on every CPU since
+ * family 10h. kvm accepts that bit from 6.7 on; an older kvm refuses it
+ * and its guests read 0 (Linux then logs a firmware bug when the TSC is
+ * invariant), which is not worth failing the vCPU for.
+ */
+#define PC_MC_BANKS		4
+#define MSR_MISC_ENABLE		0x1a0
+#define MISC_ENABLE_PC		0x1801	/* fast strings; no BTS, no PEBS */
+#define MSR_AMD_HWCR		0xc0010015
+#define HWCR_TSC_FREQ_SEL	BIT_ULL(24)
+
+static int kvm_be_set_msr(int fd, uint32_t index, uint64_t data)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry entry;
+	} msrs = { .hdr.nmsrs = 1, .entry.index = index, .entry.data = data };
+
+	return ioctl(fd, KVM_SET_MSRS, &msrs) == 1 ? 0 : -1;
+}
+
+static int kvm_be_pc_msrs(int fd)
+{
+	uint64_t mcg_cap = PC_MC_BANKS;
+	unsigned int eax, ebx, ecx, edx;
+
+	if (ioctl(fd, KVM_X86_SETUP_MCE, &mcg_cap) < 0) {
+		warn_errno("kvm: KVM_X86_SETUP_MCE");
+		return -1;
+	}
+	__cpuid(0, eax, ebx, ecx, edx);
+	if (ebx == 0x756e6547 &&		/* "Genu"ineIntel */
+	    kvm_be_set_msr(fd, MSR_MISC_ENABLE, MISC_ENABLE_PC)) {
+		fprintf(stderr, "%s: kvm: KVM_SET_MSRS refused IA32_MISC_ENABLE\n", progname);
+		return -1;
+	}
+	if (ebx == 0x68747541)			/* "Auth"enticAMD */
+		kvm_be_set_msr(fd, MSR_AMD_HWCR, HWCR_TSC_FREQ_SEL);
+	return 0;
+}
+
 static struct vmctl_vcpu *kvm_be_create_vcpu(struct vmctl_vm *vm, unsigned int id)
 {
 	struct kvm_be_vm *kvm = to_kvm_vm(vm);
@@ -360,6 +407,8 @@ static struct vmctl_vcpu *kvm_be_create_vcpu(struct vmctl_vm *vm, unsigned int i
 		warn_errno("kvm: KVM_CREATE_VCPU");
 		goto err_free;
 	}
+	if (kvm_be_pc_msrs(vc->fd))
+		goto err_close;
 	vc->run = mmap(NULL, kvm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vc->fd, 0);
 	if (vc->run == MAP_FAILED) {
 		warn_errno("mmap kvm_run");

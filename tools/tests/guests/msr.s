@@ -11,18 +11,6 @@
 	.set MSR_PAT, 0x277
 	.set MSR_NONE, 0x12345678
 
-# ROUNDTRIP msr, "label", high, low: write high:low, read it back.
-.macro ROUNDTRIP msr:req, label:req, high:req, low:req
-	.pushsection .rodata
-.Lrt\@:	.asciz "\label"
-	.popsection
-	mov $\msr, %ecx
-	mov $\high, %edx
-	mov $\low, %eax
-	mov $.Lrt\@, %esi
-	call roundtrip
-.endm
-
 	START32
 	call idt_init
 
@@ -56,31 +44,6 @@
 	mov $0x00070106, %ebx
 	call check64
 	jmp finish
-
-# roundtrip: %ecx MSR, %edx:%eax value, %esi label.
-roundtrip:
-	pushal
-	mov %edx, %edi
-	mov %eax, %ebp
-	TRY wrmsr
-	cmpl $-1, fault_vector
-	jne 1f
-	TRY rdmsr
-	cmpl $-1, fault_vector
-	jne 1f
-	mov %edi, %ecx
-	mov %ebp, %ebx
-	call check64
-	popal
-	ret
-1:	call puts
-	PRINT ": "
-	mov fault_vector, %eax
-	call putvec
-	PRINT ", expected no exception\n"
-	call fail
-	popal
-	ret
 
 	.section .rodata
 .Lpat_kept:

@@ -10,14 +10,7 @@
 
 	START32
 	call idt_init
-	call cpu_vendor
-	cmp $VENDOR_INTEL, %eax
-	je intel
-	cmp $VENDOR_AMD, %eax
-	je amd
-	PRINT "unknown cpu vendor\n"
-	call fail
-	jmp finish
+	BY_VENDOR intel, amd
 
 intel:
 	mov %cr4, %eax
