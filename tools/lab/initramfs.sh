@@ -124,6 +124,8 @@ else
 		vmm.lab.kvm_oracle=*) export VMM_LAB_KVM_ORACLE=${arg#vmm.lab.kvm_oracle=} ;;
 		# no: other machines run the coexistence checks with kvm.ko.
 		vmm.lab.coexist=*) export VMM_LAB_COEXIST=${arg#vmm.lab.coexist=} ;;
+		# S: plans/linux.sh leaves each Linux guest asleep S seconds.
+		vmm.lab.soak=*) export VMM_LAB_SOAK=${arg#vmm.lab.soak=} ;;
 		esac
 	done
 	# Opened once, as fd 3, for the whole plan: reopening a UART per line
