@@ -95,7 +95,14 @@ elif [ "$(grep -c ^processor /proc/cpuinfo)" -ge 2 ]; then
 	dmesg -n 1
 	before=$(dmesg | wc -l)
 	taskset -c 0 sh -c 'echo l >/proc/sysrq-trigger'
-	dmesg | tail -n +$((before + 1)) >/tmp/nmi.log
+	# The backtraces printed in NMI context reach the log when printk
+	# flushes them (deferred on 7.x): wait for them, up to 10 s.
+	n=0
+	while dmesg | tail -n +$((before + 1)) >/tmp/nmi.log &&
+	      ! grep -q "Comm: isolation_test" /tmp/nmi.log && [ $n -lt 50 ]; do
+		sleep 0.2
+		n=$((n + 1))
+	done
 	dmesg -n "$loglevel"
 	check nmi backtrace_from_vcpu_thread grep -q "Comm: isolation_test" /tmp/nmi.log
 	check nmi vcpu_runs_on kill -0 $spinner
