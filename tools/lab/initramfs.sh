@@ -116,6 +116,8 @@ else
 		vmm.lab.results=*) VMM_RESULTS=/dev/${arg#vmm.lab.results=} ;;
 		# Which emulator runs us: tests name its limits (plans/lib.sh).
 		vmm.lab.emulator=*) export VMM_LAB_EMULATOR=${arg#vmm.lab.emulator=} ;;
+		# Emulator defects the tests may meet (run.sh): svm_shadow_lost.
+		vmm.lab.quirks=*) export VMM_LAB_QUIRKS=${arg#vmm.lab.quirks=} ;;
 		# The plan's step watchdog (plans/lib.sh, 300 s by default): a
 		# run by hand that expects hangs can have them fail sooner.
 		vmm.lab.step_limit=*) export STEP_LIMIT=${arg#vmm.lab.step_limit=} ;;

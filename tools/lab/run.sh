@@ -99,7 +99,15 @@ qemu-amd|qemu-amd-la57|qemu-nosvm)
 	fi
 	# A fixed 300 s cut off KASAN machines that were merely slow while
 	# the host was busy: progress decides (the heartbeat), the cap is far.
-	: "${smp:=2}" "${mem:=1024}" "${timeout:=1200}" "${stall:=120}" ;;
+	: "${smp:=2}" "${mem:=1024}" "${timeout:=1200}" "${stall:=120}"
+	# QEMU before 9.1 drops the guest's interrupt shadow at VMRUN (fixed
+	# by "target/i386: fix INHIBIT_IRQ/TF/RF handling for VMRUN"); the
+	# tests it misleads name it (events_test).
+	read -r qmaj qmin < <(qemu-system-x86_64 --version |
+		sed -n '1s/.*version \([0-9]*\)\.\([0-9]*\).*/\1 \2/p') || true
+	if [ "${qmaj:-0}" -lt 9 ] || { [ "$qmaj" = 9 ] && [ "${qmin:-0}" -lt 1 ]; }; then
+		append="${append:+$append }vmm.lab.quirks=svm_shadow_lost"
+	fi ;;
 bochs-intel)
 	: "${mem:=512}" "${timeout:=3600}" "${stall:=600}"
 	if [ "${smp:-1}" != 1 ] && [ $BOCHS_SMP = 0 ]; then

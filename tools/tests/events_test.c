@@ -45,6 +45,8 @@
 #define NMI_ACTION	0x5008
 #define NMI_IRET_FRAME	0x500c	/* ...its first IRET pops IRET_FRAME instead */
 #define IRET_FRAME	0x6ffd8	/* on a page the guest never touched */
+#define SHADOW_LOAD	0x68000	/* ...another: g_sti_exit's load exits */
+#define SHADOW_VALUE	0x5a
 #define IRQ_VECTOR	0x40
 
 enum action {
@@ -121,6 +123,14 @@ GUEST_CODE(g_nmi_iret, "64", M(1) ACT(2) "2: jmp 2b\n 1:\n" M(2) DONE);
 GUEST_CODE(g_sti_inc, "64",
 	   "xor %ebx, %ebx\n cli\n" ACT(1) M(1)
 	   "sti\n inc %ebx\n inc %ebx\n" M(2) DONE);
+/*
+ * An exit inside the shadow that leaves the instruction to run (its load
+ * from a page the guest never touched: EPT violation, NPF) keeps the
+ * shadow: the interrupt comes after the load (RBX 0x5a), not before (7).
+ */
+GUEST_CODE(g_sti_exit, "64",
+	   "mov $7, %ebx\n cli\n" ACT(1) M(1)
+	   "sti\n mov 0x68000, %ebx\n" M(2) DONE);
 /* ...and wakes the HLT it shadows, arriving past it. */
 GUEST_CODE(g_sti_hlt, "64",
 	   "xor %ebx, %ebx\n cli\n" ACT(1) M(1)
@@ -152,6 +162,7 @@ struct ev_case {
 	unsigned int nmi_iret_frame;
 	int no_gp_gate;
 	int vmm_only;			/* kvm differs by design: vmm's result only */
+	const char *shadow_lost;	/* the trace if the emulator drops the shadow */
 };
 
 #define CASE(n, g, w, ...) { .name = n, .code = g, .end = g##_end, .want = w, __VA_ARGS__ }
@@ -171,8 +182,9 @@ static const struct ev_case cases[] = {
 	     .nmi_rearm = 3, .nmi_action = ACT_NMI_TWICE),
 	CASE("nmi_iret_exits", g_nmi_iret, "M1 N v100b n N v100d n M2", .nmi_rearm = 1,
 	     .nmi_action = ACT_NMI, .nmi_iret_frame = 1),
-	CASE("irq_sti_shadow", g_sti_inc, "M1 I64 v1 M2"),
-	CASE("irq_sti_hlt", g_sti_hlt, "M1 I64 v0 M2"),
+	CASE("irq_sti_shadow", g_sti_inc, "M1 I64 v1 M2", .shadow_lost = "M1 I64 v0 M2"),
+	CASE("irq_sti_exit", g_sti_exit, "M1 I64 v5a M2", .shadow_lost = "M1 I64 v7 M2"),
+	CASE("irq_sti_hlt", g_sti_hlt, "M1 I64 v0 M2", .shadow_lost = "M1 I64 v0 HLT M2"),
 	CASE("irq_sti_wbinvd", g_sti_wbinvd, "M1 I64 v0 M2"),
 	CASE("irq_sti_out", g_sti_out, "I64 v0 M2"),
 	CASE("irq_movss_out", g_movss_out, "I64 v0 M2"),
@@ -182,6 +194,21 @@ static const struct ev_case cases[] = {
 };
 
 static int use_kvm;
+
+/*
+ * QEMU before 9.1 does not load the VMCB's interrupt shadow at VMRUN
+ * ("target/i386: fix INHIBIT_IRQ/TF/RF handling for VMRUN"): after an exit
+ * inside an STI shadow, under kvm.ko and vmm alike, the interrupt window
+ * opens one instruction early. That exit is the case's own in irq_sti_exit,
+ * a host interrupt's by chance in the others. The lab names the quirk
+ * (run.sh, vmm.lab.quirks); Bochs and real CPUs keep the shadow.
+ */
+static int shadow_lost_quirk(void)
+{
+	const char *q = getenv("VMM_LAB_QUIRKS");
+
+	return q && strstr(q, "svm_shadow_lost");
+}
 
 static void case_result(int ok, const char *name, const char *fmt, ...)
 {
@@ -211,6 +238,7 @@ static void case_memory(unsigned char *mem, const struct ev_case *c)
 	memcpy(mem + NMI_REARM, &c->nmi_rearm, 4);
 	mem[NMI_ACTION] = c->nmi_action;
 	memcpy(mem + NMI_IRET_FRAME, &c->nmi_iret_frame, 4);
+	mem[SHADOW_LOAD] = SHADOW_VALUE;
 	/* RIP (g_nmi_iret's 1:), CS, RFLAGS, RSP, SS, for an IRETQ at CPL 0. */
 	put64(mem, IRET_FRAME, CODE + 0xd);
 	put64(mem, IRET_FRAME + 8, SEL_CODE64);
@@ -572,6 +600,11 @@ static void run_case(int dev, const struct ev_case *c)
 		return;
 	}
 	ok = !strcmp(t.s, c->want) && !t.checks_failed;
+	if (!ok && c->shadow_lost && !t.checks_failed && !strcmp(t.s, c->shadow_lost) && shadow_lost_quirk()) {
+		printf("RESULT SKIP events %s%s trace \"%s\": this QEMU drops the interrupt shadow at VMRUN\n",
+		       use_kvm ? "kvm." : "", c->name, t.s);
+		return;
+	}
 	case_result(ok, c->name, "trace \"%s\" want \"%s\"%s", t.s, c->want, t.why);
 }
 
