@@ -600,9 +600,10 @@ static void run_case(int dev, const struct ev_case *c)
 		return;
 	}
 	ok = !strcmp(t.s, c->want) && !t.checks_failed;
-	if (!ok && c->shadow_lost && !t.checks_failed && !strcmp(t.s, c->shadow_lost) && shadow_lost_quirk()) {
-		printf("RESULT SKIP events %s%s trace \"%s\": this QEMU drops the interrupt shadow at VMRUN\n",
-		       use_kvm ? "kvm." : "", c->name, t.s);
+	if (!ok && c->shadow_lost && !t.checks_failed && !strcmp(t.s, c->shadow_lost) &&
+	    shadow_lost_quirk()) {
+		printf("RESULT SKIP events %s%s trace \"%s\": %s\n", use_kvm ? "kvm." : "",
+		       c->name, t.s, "this QEMU drops the interrupt shadow at VMRUN");
 		return;
 	}
 	case_result(ok, c->name, "trace \"%s\" want \"%s\"%s", t.s, c->want, t.why);

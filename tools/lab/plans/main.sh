@@ -306,7 +306,8 @@ run_guest() {
 		result PASS guests "$b.$name$tag"
 	else
 		# The guest's own verdicts first: its "wrong" lines name the check.
-		result FAIL guests "$b.$name$tag" "status $got want $want: $(grep -a -m 3 ' wrong, expected ' "$out.serial" 2>/dev/null | tr '\n' ' ')$(head -n 3 "$out.diff" "$out.err" 2>/dev/null | tr '\n' ' ')"
+		# Then how far it got: a guest stopped by the bound says nothing else.
+		result FAIL guests "$b.$name$tag" "status $got want $want: $(grep -a -m 3 ' wrong, expected ' "$out.serial" 2>/dev/null | tr '\n' ' ')$(head -n 3 "$out.diff" "$out.err" 2>/dev/null | tr '\n' ' ') last output: $(tail -c 120 "$out.serial" 2>/dev/null | tr -c '[:print:]' ' ')"
 	fi
 }
 
