@@ -227,6 +227,21 @@ bool vmm_lapic_irr_blocked(const struct vmm_lapic *apic)
 	return irr >= 0 && (irr & 0xf0) <= (vmm_lapic_ppr(apic) & 0xf0);
 }
 
+/*
+ * The TPR class the guest must go below for an interrupt the TPR holds
+ * back to get in: the highest requested vector's class, if no higher than
+ * the TPR's; else 0 (none waits, or it waits for an EOI, not the TPR).
+ * Never above the TPR's class.
+ */
+u32 vmm_lapic_tpr_threshold(const struct vmm_lapic *apic)
+{
+	int irr = vec_highest(apic->regs, LAPIC_REG_IRR);
+
+	if (irr < 0 || (irr & 0xf0) > (vmm_lapic_reg(apic, LAPIC_REG_TPR) & 0xf0))
+		return 0;
+	return irr >> 4;
+}
+
 /* The CPU took VECTOR: from requested to in service. */
 void vmm_lapic_ack(struct vmm_lapic *apic, u8 vector)
 {

@@ -192,6 +192,7 @@ int vmm_lapic_msr_write(struct vmm_lapic *apic, u32 msr, u64 val,
 u32 vmm_lapic_ppr(const struct vmm_lapic *apic);
 int vmm_lapic_highest_deliverable(const struct vmm_lapic *apic);
 bool vmm_lapic_irr_blocked(const struct vmm_lapic *apic);
+u32 vmm_lapic_tpr_threshold(const struct vmm_lapic *apic);
 void vmm_lapic_ack(struct vmm_lapic *apic, u8 vector);
 int vmm_lapic_eoi(struct vmm_lapic *apic, bool *level);
 bool vmm_lapic_accept(struct vmm_lapic *apic, const struct vmm_apic_irq *irq);

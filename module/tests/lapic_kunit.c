@@ -113,6 +113,41 @@ static void priorities_and_eoi(struct kunit *test)
 	free_apic(t);
 }
 
+/*
+ * VMX's TPR threshold: the class of an interrupt the TPR holds back, 0
+ * when nothing waits or only an EOI can let it in; never above the TPR's
+ * class (a VM-entry check).
+ */
+static void tpr_threshold(struct kunit *test)
+{
+	struct test_apic *t = new_apic(test, 0);
+	struct vmm_lapic *a = &t->apic;
+	struct vmm_apic_irq irq = fixed(0x41, false);
+	struct vmm_lapic_effect eff;
+	u32 tpr;
+
+	KUNIT_EXPECT_EQ(test, vmm_lapic_tpr_threshold(a), 0u);
+	vmm_lapic_accept(a, &irq);
+	for (tpr = 0; tpr < 0x100; tpr += 0x11) {
+		vmm_lapic_mmio_write(a, LAPIC_REG_TPR, 4, tpr, &eff);
+		KUNIT_EXPECT_EQ(test, vmm_lapic_tpr_threshold(a), tpr >= 0x40 ? 4u : 0u);
+		KUNIT_EXPECT_LE(test, vmm_lapic_tpr_threshold(a), tpr >> 4);
+	}
+	/* 0x45 waits behind 0x41 in service: for its EOI, whatever the TPR. */
+	vmm_lapic_mmio_write(a, LAPIC_REG_TPR, 4, 0, &eff);
+	vmm_lapic_ack(a, 0x41);
+	irq = fixed(0x45, false);
+	vmm_lapic_accept(a, &irq);
+	KUNIT_EXPECT_EQ(test, vmm_lapic_highest_deliverable(a), -1);
+	KUNIT_EXPECT_EQ(test, vmm_lapic_tpr_threshold(a), 0u);
+	/* The highest requested vector decides: 0x91 over 0x45. */
+	irq = fixed(0x91, false);
+	vmm_lapic_accept(a, &irq);
+	vmm_lapic_mmio_write(a, LAPIC_REG_TPR, 4, 0xa0, &eff);
+	KUNIT_EXPECT_EQ(test, vmm_lapic_tpr_threshold(a), 9u);
+	free_apic(t);
+}
+
 /* Illegal vectors: ESR bits, and an illegal LVT error vector does not recurse (A36). */
 static void illegal_vectors(struct kunit *test)
 {
@@ -360,6 +395,7 @@ static void masked_timer(struct kunit *test)
 static struct kunit_case vmm_lapic_cases[] = {
 	KUNIT_CASE(reset_state),
 	KUNIT_CASE(priorities_and_eoi),
+	KUNIT_CASE(tpr_threshold),
 	KUNIT_CASE(illegal_vectors),
 	KUNIT_CASE(destinations),
 	KUNIT_CASE(modes),

@@ -59,6 +59,16 @@ static int vmx_exit_host_event(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 }
 
 /*
+ * The guest's MOV CR8 took the TPR shadow below the class of an interrupt
+ * it held back (vcpu.c, vmx_tpr_enter()). Trap-like: the MOV is done, and
+ * the next entry lets the interrupt in.
+ */
+static int vmx_exit_tpr_below_threshold(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	return VMM_RESUME;
+}
+
+/*
  * Give the guest the exception that exited, as it was: vector, type (ICEBP's
  * #DB is a privileged software exception, with its length), error code.
  */
@@ -298,6 +308,7 @@ static const vmx_exit_handler vmx_exit_handlers[EXIT_REASON_MAX] = {
 	[EXIT_WRMSR]			= vmx_exit_wrmsr,
 	[EXIT_MWAIT]			= vmx_exit_ud,
 	[EXIT_MONITOR]			= vmx_exit_ud,
+	[EXIT_TPR_BELOW_THRESHOLD]	= vmx_exit_tpr_below_threshold,
 	[EXIT_EPT_VIOLATION]		= vmx_exit_slow,
 	[EXIT_EPT_MISCONFIG]		= vmx_exit_ept_misconfig,
 	[EXIT_INVEPT]			= vmx_exit_ud,

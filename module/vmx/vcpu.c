@@ -83,6 +83,11 @@ int vmx_vcpu_create(struct vmm_vcpu *vcpu)
 	if (!vx->vmcs)
 		goto err_free;
 	vx->vmcs_pa = virt_to_phys(vx->vmcs);
+	if (vmx_has_tpr_shadow()) {
+		vx->vapic = (u32 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+		if (!vx->vapic)
+			goto err_vmcs;
+	}
 	/* The guest's SYSCALL MSRs start at their RESET value, 0 (kzalloc). */
 	vx->vpid = vmx_vpid_alloc();
 	ad = (vmm_host_caps.features & VMM_FEAT_TDP_AD) ? EPTP_AD : 0;
@@ -94,6 +99,8 @@ int vmx_vcpu_create(struct vmm_vcpu *vcpu)
 	vmx_vcpu_put();
 	return 0;
 
+err_vmcs:
+	free_page((unsigned long)vx->vmcs);
 err_free:
 	kfree(vx);
 	return -ENOMEM;
@@ -108,6 +115,7 @@ void vmx_vcpu_free(struct vmm_vcpu *vcpu)
 	vmx_vmcs_clear(vx);		/* no CPU may still hold it */
 	vmx_vpid_free(vx->vpid);
 	free_page((unsigned long)vx->vmcs);
+	free_page((unsigned long)vx->vapic);
 	kfree(vx);
 	vcpu->vendor = NULL;
 }
@@ -770,6 +778,45 @@ static void vmx_restore_host(struct vmx_vcpu *vx)
 	invalidate_tss_limit();
 }
 
+/* The TPR's dword in the virtual-APIC page. */
+#define VAPIC_TPR	(0x80 / sizeof(u32))
+
+/*
+ * The TPR shadow (Intel SDM, "Virtualizing MOV to/from CR8"): the guest's
+ * MOV CR8 reads and writes the virtual-APIC page's TPR without an exit,
+ * as SVM's do V_TPR. It gets the TPR's class before each entry, and a
+ * write that takes it below TPR_THRESHOLD exits right after: the
+ * threshold is the class of an interrupt the TPR holds back, which may
+ * then go in. The SDM's entry check, a threshold no higher than the
+ * TPR's class, holds by that choice. VMCS current.
+ */
+static void vmx_tpr_enter(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	u32 threshold = 0;
+
+	if (!vx->vapic)
+		return;
+	WRITE_ONCE(vx->vapic[VAPIC_TPR], vmm_cr8_get(vcpu, vx->cr8) << 4);
+	if (vcpu->has_apic)
+		threshold = vmm_lapic_tpr_threshold(&vcpu->apic);
+	if (threshold != vx->tpr_threshold) {
+		vmcs_write32(TPR_THRESHOLD, threshold);
+		vx->tpr_threshold = threshold;
+	}
+}
+
+/* ...and what the guest left there, before anything reads the TPR. */
+static void vmx_tpr_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	u32 cr8;
+
+	if (!vx->vapic)
+		return;
+	cr8 = (READ_ONCE(vx->vapic[VAPIC_TPR]) >> 4) & 0xf;
+	if (cr8 != vmm_cr8_get(vcpu, vx->cr8))
+		vmm_cr8_set(vcpu, &vx->cr8, cr8);
+}
+
 /* VMLAUNCH/VMRESUME itself failed: VMfailValid, with the reason in the VMCS. */
 static int vmx_entry_insn_failed(struct vmm_vcpu *vcpu)
 {
@@ -920,7 +967,9 @@ int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
 		ret = vmm_events_before_entry(vcpu);
 		if (ret != VMM_RESUME)
 			break;
+		vmx_tpr_enter(vcpu, vx);
 		ret = vmx_enter_exit(vcpu, vx);
+		vmx_tpr_exit(vcpu, vx);
 		if (ret) {
 			if (ret > 0)
 				ret = vmx_entry_insn_failed(vcpu);

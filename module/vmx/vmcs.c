@@ -228,17 +228,15 @@ void vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps)
 	/* The guest's DR7 and DEBUGCTL, never the host's (security.rst). */
 	const u32 need_entry = ENTRY_LOAD_PAT | ENTRY_LOAD_EFER | ENTRY_LOAD_DEBUG;
 	/*
-	 * CR8 exits: without a TPR shadow, MOV CR8 would reach the host's
-	 * APIC. MOV DR, RDPMC, MONITOR and MWAIT: host state the guest must
-	 * not reach (the intercept table in Documentation/security.rst).
-	 * TSC offsetting: RDTSC runs natively on the vCPU's own count
-	 * (tsc.h), RDTSC exiting stays off.
+	 * MOV DR, RDPMC, MONITOR and MWAIT: host state the guest must not
+	 * reach (the intercept table in Documentation/security.rst). TSC
+	 * offsetting: RDTSC runs natively on the vCPU's own count (tsc.h),
+	 * RDTSC exiting stays off.
 	 */
-	const u32 need_proc = PROC_HLT_EXITING | PROC_UNCOND_IO_EXITING |
-			      PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
-			      PROC_MOV_DR_EXITING | PROC_RDPMC_EXITING |
-			      PROC_MWAIT_EXITING | PROC_MONITOR_EXITING |
-			      PROC_USE_TSC_OFFSETTING | VMX_PROC_SECONDARY;
+	u32 need_proc = PROC_HLT_EXITING | PROC_UNCOND_IO_EXITING |
+			PROC_MOV_DR_EXITING | PROC_RDPMC_EXITING |
+			PROC_MWAIT_EXITING | PROC_MONITOR_EXITING |
+			PROC_USE_TSC_OFFSETTING | VMX_PROC_SECONDARY;
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	u32 entry;
 	int cpu, ret;
@@ -256,6 +254,15 @@ void vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps)
 			 PIN_EXT_INTR_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS,
 			 PIN_EXT_INTR_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS,
 			 &vmx_ctl.pin);
+	/*
+	 * MOV CR8 runs natively on the TPR shadow, the virtual-APIC page's
+	 * TPR (vcpu.c, vmx_tpr_enter()); without one it must exit, or it
+	 * would reach the host's APIC.
+	 */
+	if (VMX_ALLOWED1(raw[VMM_RAW_VMX_PROCBASED]) & PROC_TPR_SHADOW)
+		need_proc |= PROC_TPR_SHADOW;
+	else
+		need_proc |= PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING;
 	ret = ret ?: vmx_adjust("processor-based", raw[VMM_RAW_VMX_PROCBASED],
 				need_proc, need_proc, &vmx_ctl.proc);
 	/* Interrupt and NMI windows, turned on while an event waits. */
@@ -311,6 +318,11 @@ void vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps)
 bool vmx_controls_usable(void)
 {
 	return vmx_ctl.usable;
+}
+
+bool vmx_has_tpr_shadow(void)
+{
+	return vmx_ctl.proc & PROC_TPR_SHADOW;
 }
 
 /* Processor-based controls vmm turns on and off at run time; VMCS current. */
@@ -387,6 +399,10 @@ void vmx_vmcs_init(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 		vmcs_write16(VMCS_VPID, vx->vpid);
 	vmcs_write64(VMCS_EPT_POINTER, vx->eptp);
 	vmcs_write64(TSC_OFFSET, vcpu->tsc.offset);
+	if (vx->vapic) {
+		vmcs_write64(VIRTUAL_APIC_PAGE_ADDR, virt_to_phys(vx->vapic));
+		vmcs_write32(TPR_THRESHOLD, 0);
+	}
 	vmcs_writel(CR0_GUEST_HOST_MASK, vmx_ctl.cr0_owned);
 	vmcs_writel(CR4_GUEST_HOST_MASK, vmx_ctl.cr4_owned);
 

@@ -92,6 +92,7 @@
 #define PROC_CR3_STORE_EXITING		BIT(16)
 #define PROC_CR8_LOAD_EXITING		BIT(19)
 #define PROC_CR8_STORE_EXITING		BIT(20)
+#define PROC_TPR_SHADOW			BIT(21)
 #define PROC_NMI_WINDOW_EXITING		BIT(22)
 #define PROC_MOV_DR_EXITING		BIT(23)
 #define PROC_UNCOND_IO_EXITING		BIT(24)
@@ -176,6 +177,7 @@ enum vmx_exit_reason {
 	EXIT_MWAIT			= 36,
 	EXIT_MONITOR			= 39,
 	EXIT_MACHINE_CHECK		= 41,
+	EXIT_TPR_BELOW_THRESHOLD	= 43,
 	EXIT_EPT_VIOLATION		= 48,
 	EXIT_EPT_MISCONFIG		= 49,
 	EXIT_INVEPT			= 50,
@@ -268,6 +270,8 @@ struct vmx_vcpu {
 	unsigned long cr2;		/* VMX does not switch CR2 */
 	bool osxsave;			/* the guest's CR4.OSXSAVE */
 	u32 cr8;			/* the guest's TPR: no APIC is emulated */
+	u32 *vapic;			/* the virtual-APIC page, or NULL */
+	u32 tpr_threshold;		/* TPR_THRESHOLD as last written */
 	unsigned long dr6;		/* the guest's: VMX does not switch DR6 */
 	unsigned long dr7;		/* GUEST_DR7 as last written or saved */
 	int entered_cpu;		/* where the guest last ran, or -1 */
@@ -288,6 +292,7 @@ void vmx_vmcs_clear(struct vmx_vcpu *vx);
 void vmx_vcpu_setup(const u64 raw[VMM_RAW_WORDS], const struct vmm_caps *caps);
 void vmx_vmcs_init(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx);
 bool vmx_controls_usable(void);
+bool vmx_has_tpr_shadow(void);
 u32 vmx_entry_controls(bool ia32e);
 void vmx_mov_dr_exiting(bool on);
 void vmx_proc_control(u32 bits, bool on);
