@@ -410,19 +410,6 @@ awk '{ split($3, a, ":"); key = a[1] "  " a[2]; n[key]++; s[key, $2]++ }
      END { for (k in n) printf "  %-28s %3d %3d %3d\n", k, s[k, "PASS"], s[k, "FAIL"], s[k, "SKIP"] }' \
 	"$RESULTS" | sort
 fails=$(grep -c "^RESULT FAIL" "$RESULTS")
-if [ "$fails" != 0 ]; then
-	echo
-	echo "Failures:"
-	grep "^RESULT FAIL" "$RESULTS" | sed 's/^RESULT FAIL /  /'
-	for d in "$OUTDIR"/*/kernel-reports.txt; do
-		[ -s "$d" ] && { echo; echo "Kernel reports from $d:"; head -n 80 "$d"; }
-	done
-fi
-if ls "$OUTDIR"/*/retried >/dev/null 2>&1; then
-	echo
-	echo "Machines that froze and were booted again (see serial.attempt1.log):"
-	cat "$OUTDIR"/*/retried | sed 's/^/  /'
-fi
 skips=$(grep -c "^RESULT SKIP" "$RESULTS")
 if [ "$skips" != 0 ]; then
 	echo
@@ -456,8 +443,24 @@ if [ ${#MACHINES[@]} -gt 0 ]; then
 	echo "  kernels and vmm.ko for each (one at a time; a cached kernel costs only the module): $(tr '\n' ' ' <"$OUTDIR/kernel-times" 2>/dev/null | sed 's/\([^ ]*\) \([0-9]*\) /\1 \2 s, /g; s/, $//')"
 	echo "  all jobs: $(( $(date +%s) - machines_start )) s${host_time:+; host checks: $host_time s}; the whole run: $(( $(date +%s) - start )) s"
 fi
+# What went wrong comes last: CI and a terminal show the tail of this
+# output, and a failure must be readable there without the logs.
+if [ "$fails" != 0 ]; then
+	for d in "$OUTDIR"/*/kernel-reports.txt; do
+		[ -s "$d" ] && { echo; echo "Kernel reports from $d:"; head -n 80 "$d"; }
+	done
+fi
+if ls "$OUTDIR"/*/retried >/dev/null 2>&1; then
+	echo
+	echo "Machines that froze and were booted again (see serial.attempt1.log):"
+	cat "$OUTDIR"/*/retried | sed 's/^/  /'
+fi
 echo
 echo "Logs: $OUTDIR; took $(( $(date +%s) - start )) s"
+if [ "$fails" != 0 ]; then
+	echo "Failures:"
+	grep "^RESULT FAIL" "$RESULTS" | sed 's/^RESULT FAIL /  /'
+fi
 passes=$(grep -c "^RESULT PASS" "$RESULTS")
 echo "$passes passed, $fails failed, $skips skipped"
 [ "$fails" = 0 ] && [ "$passes" != 0 ]
