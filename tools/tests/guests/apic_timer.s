@@ -53,12 +53,11 @@
 1:	CHECK64 "one-shot: TMCCT in (0, TMICT] right after the write", 1
 	APIC_RD APIC_TMICT
 	CHECK64 "one-shot: TMICT reads back", 100000000
-2:	sti				# only the timer can end this HLT
-	hlt
-	cli
-	COUNT VT
-	test %eax, %eax
-	jz 2b
+	mov tsc_per_ms(%rip), %rsi	# due 100 ms after %r12
+	imul $100, %rsi
+	add %r12, %rsi
+	mov $VT, %edi
+	call halt_for			# only the timer can end this HLT
 	CHECK64 "one-shot: interrupts after HLT", 1
 	call rdtsc64
 	sub %r12, %rax

@@ -52,12 +52,9 @@
 	or %rdx, %rax
 	sub %r12, %rax
 	CHECK64 "future: the MSR reads back", 0
-1:	sti				# only the timer can end this HLT
-	hlt
-	cli
-	COUNT VT
-	test %eax, %eax
-	jz 1b
+	mov %r12, %rsi
+	mov $VT, %edi
+	call halt_for			# only the timer can end this HLT
 	CHECK64 "future: fired", 1
 	call rdtsc64
 	cmp %r12, %rax
