@@ -6,7 +6,7 @@ pkgs=(
 	build-essential bc bison flex cpio xz-utils libelf-dev libssl-dev dwarves
 	sparse
 	qemu-system-x86
-	bochs bochsbios vgabios
+	bochsbios vgabios
 	busybox-static
 	isolinux syslinux-common xorriso
 	linux-image-amd64 linux-headers-amd64 linux-source-6.12
