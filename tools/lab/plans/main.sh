@@ -104,7 +104,14 @@ elif [ "$(grep -c ^processor /proc/cpuinfo)" -ge 2 ]; then
 		n=$((n + 1))
 	done
 	dmesg -n "$loglevel"
-	check nmi backtrace_from_vcpu_thread grep -q "Comm: isolation_test" /tmp/nmi.log
+	if grep -q "Comm: isolation_test" /tmp/nmi.log; then
+		result PASS nmi backtrace_from_vcpu_thread
+	else
+		# What the CPUs answered instead (a "skipped: idling" CPU, a
+		# backtrace of another task, or nothing), for the next look.
+		result FAIL nmi backtrace_from_vcpu_thread "after $n polls: $(grep -E \
+			'NMI backtrace|skipped|Comm:|RIP:' /tmp/nmi.log | head -n 8 | tr '\n' ' ')"
+	fi
 	check nmi vcpu_runs_on kill -0 $spinner
 	kill $spinner
 	wait $spinner
