@@ -150,6 +150,8 @@ machine nosvm-6.1  qemu-nosvm  stock nosvm
 # took the nested Linux boot under kvm.ko past its limit in three of four
 # make checks (no console output in 200 s, against 20 s with one CPU).
 machine amd-linux  qemu-amd    stock linux --smp 1
+# The same on VT-x: Bochs, one CPU as for all its stock-kernel machines.
+machine intel-linux bochs-intel stock linux
 # Bochs runs the lite lab kernels: KASAN boots take it far too long.
 # intel-6.12 is the longest machine: listed first, its kernel builds first
 # and it starts first. Its test guests run under vmm only: intel-6.1 runs
