@@ -275,7 +275,7 @@ run_machine() {
 # Jobs: the lab kernels with vmm.ko for each (one kernel at a time, each
 # build using every core; the one the slowest machine needs first), the
 # host checks and the machines ($JOBS at a time, Bochs first as it is the
-# slowest). A job starts as soon as the kernels it needs are there: on a
+# slowest, one Bochs machine at a time). A job starts as soon as the kernels it needs are there: on a
 # fresh machine the stock-kernel machines run while the lab kernels build.
 declare -A kstate job_of
 kernels=()
@@ -337,6 +337,7 @@ wanted host && pending+=(host)
 for m in "${MACHINES[@]}"; do case $m in *bochs*) ;; *) pending+=("$m") ;; esac; done
 machines_start=$(date +%s)
 running=0
+bochs_running=0
 building=
 while :; do
 	if [ -z "$building" ]; then
@@ -356,6 +357,11 @@ while :; do
 	left=()
 	limit=$JOBS
 	for j in "${pending[@]}"; do
+		# One Bochs machine at a time: the others run beside it. Two
+		# QEMU machines side by side (four vCPU threads on two cores)
+		# is where both kvm's and vmm's test guests saw one timer
+		# interrupt delivered twice (a QEMU race, not yet pinned down).
+		case $j in *bochs*) [ $bochs_running = 0 ] || { left+=("$j"); continue; } ;; esac
 		if [ $running -lt "$limit" ] && ready "$j"; then
 			if [ "$j" = host ]; then
 				log "host checks"
@@ -364,6 +370,7 @@ while :; do
 				set -- $j
 				log "machine $1 ($2, kernel $3, plan $4)"
 				run_machine $j &
+				case $j in *bochs*) bochs_running=1 ;; esac
 			fi
 			job_of[$!]=$j
 			running=$((running + 1))
@@ -394,6 +401,7 @@ while :; do
 		fi
 		building= ;;
 	"") ;;
+	*bochs*) running=$((running - 1)); bochs_running=0 ;;
 	*) running=$((running - 1)) ;;
 	esac
 	unset "job_of[$done_pid]"
