@@ -64,22 +64,15 @@ static const struct vmm_lapic_ops vmm_apic_ops = {
 /* VMM_CREATE_IRQCHIP: only before the first vCPU, which then gets one. */
 int vmm_vm_create_irqchip(struct vmm_vm *vm)
 {
-	unsigned int i;
 	int ret = 0;
 
 	mutex_lock(&vm->lock);
-	if (vm->irqchip) {
+	if (vm->irqchip)
 		ret = -EEXIST;
-		goto out;
-	}
-	for (i = 0; i < VMM_MAX_VCPUS; i++) {
-		if (vm->vcpus[i]) {
-			ret = -EBUSY;
-			goto out;
-		}
-	}
-	vm->irqchip = true;
-out:
+	else if (vm->created_vcpus)
+		ret = -EBUSY;
+	else
+		vm->irqchip = true;
 	mutex_unlock(&vm->lock);
 	return ret;
 }

@@ -531,9 +531,15 @@ int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args)
 
 	if (args->id >= VMM_MAX_VCPUS)
 		return -EINVAL;
+	/* Counted before vmm_vcpu_irq_init() reads vm->irqchip (vmm.h). */
+	mutex_lock(&vm->lock);
+	vm->created_vcpus++;
+	mutex_unlock(&vm->lock);
 	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
-	if (!vcpu)
-		return -ENOMEM;
+	if (!vcpu) {
+		ret = -ENOMEM;
+		goto err_count;
+	}
 	vcpu->vm = vm;
 	vcpu->id = args->id;
 	vcpu->uid = atomic64_inc_return(&vmm_vcpu_uids);
@@ -589,5 +595,9 @@ err_run:
 	free_page((unsigned long)vcpu->run);
 err_free:
 	kfree(vcpu);
+err_count:
+	mutex_lock(&vm->lock);
+	vm->created_vcpus--;
+	mutex_unlock(&vm->lock);
 	return ret;
 }

@@ -68,6 +68,12 @@ struct vmm_vm {
 	/* Written under lock; read under RCU by interrupt delivery (irq.c). */
 	struct vmm_vcpu *vcpus[VMM_MAX_VCPUS];
 	unsigned int nr_vcpu_ids;	/* above the highest vCPU ID created */
+	/*
+	 * vCPUs created or being created, under lock: counted before a new
+	 * one reads irqchip, so that VMM_CREATE_IRQCHIP, which needs none,
+	 * cannot come between that read and its publication in vcpus[].
+	 */
+	unsigned int created_vcpus;
 	struct mm_struct *mm;		/* slots point into this process */
 	struct vmm_mmu mmu;
 	atomic_t tlb_gen;		/* bumped when mappings go away */

@@ -8,6 +8,8 @@
  *   no_irqchip_*     the APIC ioctls without an irqchip (ADVERSARIAL B14)
  *   bad_args         VMM_CREATE_IRQCHIP, VMM_SIGNAL_MSI, VMM_SET_PM_TIMER,
  *                    VMM_SET_MP_STATE refuse what they must
+ *   irqchip_race     VMM_CREATE_IRQCHIP racing VMM_CREATE_VCPU: the irqchip
+ *                    exists only if the vCPU has its APIC (ADVERSARIAL B18)
  *   timer_periodic   the LAPIC timer ticks while the guest halts in HLT,
  *                    which waits in the kernel (no VMM_EXIT_HLT)
  *   halt_msi         a halted vCPU: VMM_RUN waits until a signal (-EINTR,
@@ -34,6 +36,7 @@
 #define RESULT_SUITE "irq"
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/time.h>
@@ -342,6 +345,79 @@ static void test_bad_args(int dev)
 		result(0, "mp_state_setup", "%s", strerror(errno));
 	}
 	guest_teardown(&g);
+}
+
+struct vcpu_race {
+	pthread_barrier_t go;
+	int vm, vcpu;
+};
+
+static void *create_vcpu_thread(void *arg)
+{
+	struct vcpu_race *r = arg;
+	struct vmm_create_vcpu cvc = { .id = 0 };
+
+	pthread_barrier_wait(&r->go);
+	r->vcpu = ioctl(r->vm, VMM_CREATE_VCPU, &cvc);
+	return NULL;
+}
+
+/*
+ * VMM_CREATE_IRQCHIP and VMM_CREATE_VCPU from two threads at once, many
+ * times: either the irqchip is refused or the vCPU got its APIC, never a
+ * VM with an irqchip and a vCPU without one. How often each came first is
+ * reported: the window is vmm_vcpu_create()'s, from its read of the
+ * irqchip flag to the vCPU's publication.
+ */
+#define RACE_ROUNDS	200
+
+static void test_irqchip_race(int dev)
+{
+	struct vmm_create_vm cv = { 0 };
+	struct vmm_create_vcpu cvc = { .id = 0 };
+	unsigned int won = 0, lost = 0, bad = 0, failed = 0, i;
+	struct vmm_lapic_state ls;
+	struct vcpu_race r;
+	pthread_t t;
+	int chip, vcpu;
+
+	for (i = 0; i < RACE_ROUNDS; i++) {
+		r.vm = ioctl(dev, VMM_CREATE_VM, &cv);
+		if (r.vm < 0 || pthread_barrier_init(&r.go, NULL, 2) ||
+		    pthread_create(&t, NULL, create_vcpu_thread, &r)) {
+			failed++;
+			break;
+		}
+		pthread_barrier_wait(&r.go);
+		chip = ioctl(r.vm, VMM_CREATE_IRQCHIP, 0) < 0 ? errno : 0;
+		pthread_join(t, NULL);
+		pthread_barrier_destroy(&r.go);
+		if (r.vcpu < 0 || (chip && chip != EBUSY)) {
+			failed++;
+		} else if (chip) {
+			lost++;
+		} else {
+			won++;
+			if (ioctl(r.vcpu, VMM_GET_LAPIC, &ls) < 0)
+				bad++;
+		}
+		if (r.vcpu >= 0)
+			close(r.vcpu);
+		close(r.vm);
+	}
+	result(!bad && !failed, "irqchip_race_vcpu_has_apic",
+	       "irqchip first %u, vCPU first %u, irqchip without APIC %u, errors %u", won, lost,
+	       bad, failed);
+
+	/* A vCPU since closed still counts: the irqchip is for a VM's first. */
+	r.vm = ioctl(dev, VMM_CREATE_VM, &cv);
+	vcpu = r.vm < 0 ? -1 : ioctl(r.vm, VMM_CREATE_VCPU, &cvc);
+	if (vcpu >= 0)
+		close(vcpu);
+	expect_errno(vcpu < 0 ? 0 : ioctl(r.vm, VMM_CREATE_IRQCHIP, 0), EBUSY,
+		     "irqchip_after_closed_vcpu_ebusy");
+	if (r.vm >= 0)
+		close(r.vm);
 }
 
 static void test_timer_periodic(int dev)
@@ -784,6 +860,7 @@ int main(void)
 	       (unsigned long long)caps.features);
 	test_no_irqchip(dev);
 	test_bad_args(dev);
+	test_irqchip_race(dev);
 	test_timer_periodic(dev);
 	test_halt_msi(dev);
 	test_msi_level_eoi(dev);
