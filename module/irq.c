@@ -11,50 +11,24 @@
  *
  * Delivery may come from any thread (another vCPU, userspace, the timer's
  * hrtimer in hard interrupt context): it sets IRR bits or pending counts
- * and kicks. The vCPU's own thread takes them into the guest, in
- * vmm_irq_before_entry(). The kick pairs with vmm_vcpu_enter_guest_mode():
- * either the vCPU sees vcpu->kicked once it is in guest mode, or the
- * kicker sees it in guest mode and interrupts its CPU, which makes it exit.
+ * and requests VMM_REQ_EVENT of the vCPU (request.c), which kicks it out
+ * of the guest or of its halt. The vCPU's own thread takes them into the
+ * guest, in vmm_irq_before_entry().
  */
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
-#include <linux/smp.h>
-/* smp_send_reschedule() traces the IPI on 6.3 and later. */
-#include <trace/events/ipi.h>
 #include <linux/uaccess.h>
 #include <linux/rcuwait.h>
 #include <asm/msr-index.h>
 
 #include "vmm.h"
 
-/* From any context, interrupts off included. */
-void vmm_vcpu_kick(struct vmm_vcpu *vcpu)
-{
-	int cpu;
-
-	WRITE_ONCE(vcpu->kicked, true);
-	/* Ordered before reading in_guest; pairs with enter_guest_mode. */
-	smp_mb();
-	if (READ_ONCE(vcpu->in_guest)) {
-		cpu = get_cpu();
-		if (READ_ONCE(vcpu->cpu) != cpu)
-			smp_send_reschedule(READ_ONCE(vcpu->cpu));
-		put_cpu();
-	}
-	/*
-	 * An rcuwait, not a wait queue: the timer's hrtimer kicks from hard
-	 * interrupt context, where a wait queue's spinlock may not be taken
-	 * (lockdep: invalid wait context). It pairs with the barrier in
-	 * rcuwait_wait_event() before the waiter reads kicked.
-	 */
-	rcuwait_wake_up(&vcpu->wait);
-}
-
+/* From any context, the APIC timer's hrtimer included. */
 static void vmm_apic_kick(struct vmm_lapic *apic)
 {
-	vmm_vcpu_kick(container_of(apic, struct vmm_vcpu, apic));
+	vmm_vcpu_request(container_of(apic, struct vmm_vcpu, apic), VMM_REQ_EVENT);
 }
 
 static const struct vmm_lapic_ops vmm_apic_ops = {
@@ -199,11 +173,8 @@ static void vmm_irq_sync(struct vmm_vcpu *vcpu)
 {
 	struct vmm_lapic *apic = &vcpu->apic;
 
-	if (!READ_ONCE(vcpu->kicked))
+	if (!vmm_vcpu_take_request(vcpu, VMM_REQ_EVENT))
 		return;
-	WRITE_ONCE(vcpu->kicked, false);
-	/* Cleared before reading what the kicker left; pairs with its mb. */
-	smp_mb();
 	vmm_lapic_sync(apic);
 	if (atomic_xchg(&apic->nmi_pending, 0))
 		vcpu->events.nmi_pending = true;
@@ -444,7 +415,7 @@ int vmm_set_lapic(struct vmm_vcpu *vcpu, const struct vmm_lapic_state __user *us
 	for (i = 0; i < ARRAY_SIZE(order); i++)
 		vmm_lapic_put(apic, order[i], *(u32 *)(regs + order[i]));
 	kfree(regs);
-	vmm_vcpu_kick(vcpu);
+	vmm_vcpu_request(vcpu, VMM_REQ_EVENT);
 	return 0;
 }
 

@@ -544,7 +544,6 @@ int vmm_vcpu_create(struct vmm_vm *vm, const struct vmm_create_vcpu *args)
 	vcpu->id = args->id;
 	vcpu->uid = atomic64_inc_return(&vmm_vcpu_uids);
 	mutex_init(&vcpu->mutex);
-	vcpu->tlb_gen = atomic_read(&vm->tlb_gen);
 	vcpu->tsc.offset = vm->tsc_offset;	/* vcpu_create() loads it */
 	vmm_pc_msrs_reset(&vcpu->pc_msrs);
 	vcpu->run = (struct vmm_run *)get_zeroed_page(GFP_KERNEL_ACCOUNT);

@@ -14,15 +14,10 @@
 #include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
-#include <linux/smp.h>
-/* smp_send_reschedule() traces the IPI on 6.3 and later. */
-#include <trace/events/ipi.h>
 #include <linux/uaccess.h>
-#include <linux/vtime.h>
 #include <asm/msr.h>
 #include <asm/tsc.h>
 
-#include "spec.h"
 #include "vmm.h"
 
 #define vmm_field_is_zero(field) (!memchr_inv(&(field), 0, sizeof(field)))
@@ -114,105 +109,6 @@ out:
 	return ret;
 }
 
-/* The vCPU (vmm_vcpu.uid) that last entered a guest on each CPU. */
-static DEFINE_PER_CPU(u64, vmm_last_vcpu);
-
-/**
- * vmm_vcpu_enter_guest_mode() - about to enter the guest
- * @vcpu: the vCPU, on this CPU with interrupts off
- *
- * Pairs with vmm_vm_flush_tlbs(): either the vCPU sees the new generation
- * here and flushes, or the flusher sees it in the guest and kicks it out.
- * Return: true if the vCPU must flush its TLB before entering.
- */
-bool vmm_vcpu_enter_guest_mode(struct vmm_vcpu *vcpu)
-{
-	int gen;
-
-	/*
-	 * Another vCPU ran here last: one guest must not train the branch
-	 * predictor against the next. By number, which, unlike an address,
-	 * is never reused.
-	 */
-	if (unlikely(__this_cpu_read(vmm_last_vcpu) != vcpu->uid)) {
-		__this_cpu_write(vmm_last_vcpu, vcpu->uid);
-		if (cpu_feature_enabled(VMM_FEATURE_IBPB))
-			vmm_ibpb();
-	}
-	WRITE_ONCE(vcpu->cpu, smp_processor_id());
-	/*
-	 * The kernel is told of guest mode as of user mode: ticks taken
-	 * meanwhile count as the task's guest time (PF_VCPU; "guest" in
-	 * /proc/stat), and RCU has a quiescent state, since the vCPU holds
-	 * nothing RCU protects while in the guest and may stay there for a
-	 * whole time slice. vmm_guest_timing_exit() ends the former.
-	 */
-	vtime_account_guest_enter();
-	rcu_note_context_switch(false);
-	/* Ordered before reading tlb_gen; pairs with vmm_vm_flush_tlbs(). */
-	smp_store_mb(vcpu->in_guest, true);
-	/*
-	 * Kicked since the events were put into this entry (irq.c): an
-	 * interrupt to itself makes the entry exit at once, to look again.
-	 */
-	if (unlikely(READ_ONCE(vcpu->kicked)))
-		smp_send_reschedule(smp_processor_id());
-	gen = atomic_read(&vcpu->vm->tlb_gen);
-	if (gen == vcpu->tlb_gen)
-		return false;
-	vcpu->tlb_gen = gen;
-	return true;
-}
-
-void vmm_vcpu_exit_guest_mode(struct vmm_vcpu *vcpu)
-{
-	/* After the exit; pairs with the acquire in vmm_vm_flush_tlbs(). */
-	smp_store_release(&vcpu->in_guest, false);
-}
-
-/**
- * vmm_guest_timing_exit() - the guest's time ends here
- *
- * Right after the backend enables interrupts following an exit: the timer
- * interrupt that caused the exit (or arrived during it) was taken just
- * now, with PF_VCPU still set, and counted as guest time. PF_VCPU shares
- * a word with flags that interrupt handlers change: cleared with them off.
- */
-void vmm_guest_timing_exit(void)
-{
-	local_irq_disable();
-	vtime_account_guest_exit();
-	local_irq_enable();
-}
-
-static void vmm_kick(void *unused)
-{
-	/* The IPI itself made the guest exit: nothing else to do. */
-}
-
-/*
- * After mappings went away: make every vCPU flush before it uses guest
- * memory again. vCPUs in the guest now are sent an IPI, which forces an
- * exit; with wait, it has been taken when this returns. Called with
- * vm->lock held, so no vCPU maps anything meanwhile.
- */
-static void vmm_vm_flush_tlbs(struct vmm_vm *vm)
-{
-	unsigned int i;
-
-	atomic_inc(&vm->tlb_gen);
-	/* Ordered before reading in_guest; pairs with enter_guest_mode. */
-	smp_mb__after_atomic();
-	for (i = 0; i < VMM_MAX_VCPUS; i++) {
-		struct vmm_vcpu *vcpu = vm->vcpus[i];
-
-		/* Pairs with the release in vmm_vcpu_exit_guest_mode(). */
-		if (vcpu && smp_load_acquire(&vcpu->in_guest))
-			smp_call_function_single(READ_ONCE(vcpu->cpu), vmm_kick,
-						 NULL, 1);
-	}
-}
-
 static bool vmm_slot_overlaps(const struct vmm_slot *s, u64 gpa, u64 size)
 {
 	return s->size && gpa < s->gpa + s->size && s->gpa < gpa + size;
@@ -294,7 +190,7 @@ static int vmm_set_memory_slot(struct vmm_vm *vm,
 	 */
 	if (slot->size) {
 		vmm_mmu_zap(&vm->mmu, slot->gpa, slot->size);
-		vmm_vm_flush_tlbs(vm);
+		vmm_vm_request_all(vm, VMM_REQ_TLB_FLUSH);
 		vmm_mmu_release(&vm->mmu, slot->gpa, slot->size);
 	}
 	if (slot->size > a.size)
@@ -362,7 +258,6 @@ int vmm_vm_create(const struct vmm_create_vm *args)
 		return -ENOMEM;
 	refcount_set(&vm->users, 1);
 	mutex_init(&vm->lock);
-	atomic_set(&vm->tlb_gen, 0);
 	/*
 	 * The VM's TSC starts at 0, as a PC's at RESET, and every vCPU
 	 * created later starts on that same count, so that the guest finds

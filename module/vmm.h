@@ -76,7 +76,6 @@ struct vmm_vm {
 	unsigned int created_vcpus;
 	struct mm_struct *mm;		/* slots point into this process */
 	struct vmm_mmu mmu;
-	atomic_t tlb_gen;		/* bumped when mappings go away */
 	u64 tsc_offset;			/* new vCPUs' TSC: 0 at VM creation */
 	bool irqchip;			/* VMM_CREATE_IRQCHIP: vCPUs get an APIC */
 	u16 pm_timer_port;		/* VMM_SET_PM_TIMER, or 0 */
@@ -302,9 +301,9 @@ struct vmm_vcpu {
 	struct vmm_events events;	/* events.c: what waits for delivery */
 	struct vmm_tsc tsc;		/* tsc.h: the offset the backend loads */
 	struct vmm_pc_msrs pc_msrs;	/* msr.c */
-	int tlb_gen;			/* vm->tlb_gen seen at the last flush */
+	unsigned long requests;		/* enum vmm_request bits (request.c) */
 	int cpu;			/* where it last entered the guest */
-	bool in_guest;			/* between reading tlb_gen and the exit */
+	bool in_guest;			/* from reading requests to the exit */
 	bool user_exit_pending;		/* vmm_complete_user_exit() before entry */
 	u8 complete;			/* enum vmm_complete */
 	u8 complete_size;		/* VMM_COMPLETE_IN: 1, 2 or 4 bytes */
@@ -316,7 +315,6 @@ struct vmm_vcpu {
 	struct vmm_pio pio;		/* the INS/OUTS of that string I/O exit */
 	/* irq.c */
 	bool has_apic;			/* the VM has an irqchip: .apic is live */
-	bool kicked;			/* something became pending: look */
 	bool halted;			/* in HLT, waiting in the kernel */
 	u16 eoi_exit;			/* level EOI for userspace: vector + 1 */
 	u64 halt_rflags;		/* the guest's RFLAGS at its HLT */
@@ -397,9 +395,6 @@ static inline bool vmm_canonical(u64 addr)
 
 /* vm.c */
 int vmm_vm_create(const struct vmm_create_vm *args);
-bool vmm_vcpu_enter_guest_mode(struct vmm_vcpu *vcpu);
-void vmm_guest_timing_exit(void);
-void vmm_vcpu_exit_guest_mode(struct vmm_vcpu *vcpu);
 void vmm_vm_put(struct vmm_vm *vm);
 int vmm_vm_fault(struct vmm_vm *vm, u64 gpa, bool write);
 
@@ -505,7 +500,32 @@ static inline void vmm_cr8_set(struct vmm_vcpu *vcpu, u32 *own, u32 cr8)
 		vmm_lapic_set_reg(&vcpu->apic, LAPIC_REG_TPR, cr8 << 4);
 }
 
-void vmm_vcpu_kick(struct vmm_vcpu *vcpu);
+/*
+ * request.c: what other threads ask of a vCPU before its next entry, the
+ * bits of vmm_vcpu.requests.
+ */
+enum vmm_request {
+	VMM_REQ_EVENT,		/* its APIC has something new: vmm_irq_sync() */
+	VMM_REQ_TLB_FLUSH,	/* guest mappings went away: flush before entry */
+};
+
+void vmm_vcpu_request(struct vmm_vcpu *vcpu, unsigned int req);
+void vmm_vm_request_all(struct vmm_vm *vm, unsigned int req);
+bool vmm_vcpu_enter_guest_mode(struct vmm_vcpu *vcpu);
+void vmm_guest_timing_exit(void);
+void vmm_vcpu_exit_guest_mode(struct vmm_vcpu *vcpu);
+
+/* On the vCPU's thread: was @req asked for? Then it is taken. */
+static inline bool vmm_vcpu_take_request(struct vmm_vcpu *vcpu, unsigned int req)
+{
+	if (!test_bit(req, &vcpu->requests))
+		return false;
+	clear_bit(req, &vcpu->requests);
+	/* Before reading what the requester wrote; pairs with its barrier. */
+	smp_mb__after_atomic();
+	return true;
+}
+
 int vmm_vm_create_irqchip(struct vmm_vm *vm);
 int vmm_vcpu_irq_init(struct vmm_vcpu *vcpu);
 void vmm_vcpu_irq_free(struct vmm_vcpu *vcpu);
