@@ -294,6 +294,24 @@ vendor=$( [ "$(cpu_vendor_ext)" = vmx ] && echo intel || echo amd)
 MEMTESTS="memtest memtest64"
 [ "${VMM_LAB_EMULATOR:-}" = bochs ] && MEMTESTS=memtest64
 
+# quirk_output NAME STATUS SERIAL: is the output, with the FAIL status 3,
+# exactly expected/NAME.quirk-Q.out for a quirk Q this machine has
+# (vmm.lab.quirks, run.sh)? Then prints Q. QEMU before 9.1 losing the STI
+# shadow (svm_shadow_lost) makes apic_prio's STI case take its interrupt
+# before the HLT, under kvm.ko as under vmm, whenever a host interrupt
+# lands in the shadow: the HLT then waits for the case's backstop timer.
+quirk_output() {
+	[ "$2" = 3 ] || return 1
+	for q in $(echo "${VMM_LAB_QUIRKS:-}" | tr ',' ' '); do
+		f=$G/expected/$1.quirk-$q.out
+		if [ -f "$f" ] && $G/match-output.sh "$f" "$3" >/dev/null 2>&1; then
+			echo "$q"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # run_guest BACKEND NAME IMAGE FORMAT MODE LOAD MEM STATUS MACHINE [TAG]:
 # TAG is appended to the result's name. MACHINE "pc": vmctl run --pc, with
 # stdin closed (the PC's console would read it) and a bound of its own, as
@@ -311,6 +329,8 @@ run_guest() {
 	got=$(cat "$out.status" 2>/dev/null)
 	if [ "$got" = "$want" ] && $G/match-output.sh "$exp" "$out.serial" >"$out.diff" 2>&1; then
 		result PASS guests "$b.$name$tag"
+	elif quirk=$(quirk_output "$name" "$got" "$out.serial"); then
+		result SKIP guests "$b.$name$tag" "exactly what the emulator's known fault gives ($quirk, Documentation/lab.rst): its checks could not run"
 	else
 		# The guest's own verdicts first: its "wrong" lines name the check.
 		# Then how far it got: a guest stopped by the bound says nothing else.
