@@ -104,13 +104,25 @@ static u32 x2apic_ldr(u32 id)
 	return ((id >> 4) << 16) | BIT(id & 0xf);
 }
 
-/* The registers' state after RESET or INIT, the mode aside. */
+/*
+ * The registers' state after RESET or INIT, the mode aside. On the vCPU's
+ * thread, while other threads may be setting IRR and TMR bits (atomic
+ * bit operations, lapic_request()): those two are cleared a word at a
+ * time with marked stores, so that a message racing the reset lands
+ * wholly before it (and is gone, as INIT discards what was pending) or
+ * wholly after (and stays), never torn; the rest is the vCPU's own.
+ */
 static void lapic_clear_registers(struct vmm_lapic *apic)
 {
+	u32 off;
 	int i;
 
 	vmm_lapic_timer_cancel(apic);
-	memset(apic->regs, 0, PAGE_SIZE);
+	memset(apic->regs, 0, LAPIC_REG_TMR);
+	for (off = LAPIC_REG_TMR; off < LAPIC_REG_IRR + 8 * 0x10; off += 0x10)
+		WRITE_ONCE(*(u32 *)(apic->regs + off), 0);
+	memset(apic->regs + LAPIC_REG_IRR + 8 * 0x10, 0,
+	       PAGE_SIZE - (LAPIC_REG_IRR + 8 * 0x10));
 	vmm_lapic_set_reg(apic, LAPIC_REG_VERSION, LAPIC_VERSION_VALUE);
 	vmm_lapic_set_reg(apic, LAPIC_REG_DFR, 0xffffffff);
 	vmm_lapic_set_reg(apic, LAPIC_REG_SVR, 0xff);
