@@ -57,7 +57,11 @@ int vmm_vcpu_irq_init(struct vmm_vcpu *vcpu)
 	if (!vcpu->vm->irqchip)
 		return 0;
 	vcpu->has_apic = true;
-	/* The ID is the vCPU's; vCPU 0 is the bootstrap processor. */
+	/*
+	 * The ID is the vCPU's; vCPU 0 is the bootstrap processor, the
+	 * others wait for its SIPI (mp.c).
+	 */
+	vcpu->wait_sipi = vcpu->id != 0;
 	return vmm_lapic_init(&vcpu->apic, vcpu->id, vcpu->id == 0, &vmm_apic_ops,
 			      tsc_khz);
 }
@@ -226,13 +230,21 @@ int vmm_irq_before_entry(struct vmm_vcpu *vcpu)
 	return VMM_RESUME;
 }
 
-/* Does anything wake a vCPU halted with @rflags? On its own thread. */
+/*
+ * Does anything wake a vCPU halted with @rflags, or waiting for a SIPI?
+ * On its own thread. INIT ends either wait (mp.c acts on it).
+ */
 static bool vmm_irq_wakes(struct vmm_vcpu *vcpu, u64 rflags)
 {
 	const struct vmm_events *ev = &vcpu->events;
 
-	if (vcpu->has_apic)
+	if (vcpu->has_apic) {
 		vmm_irq_sync(vcpu);
+		if (atomic_read(&vcpu->apic.init_pending))
+			return true;
+		if (vcpu->wait_sipi)
+			return atomic_read(&vcpu->apic.sipi_vector);
+	}
 	if (ev->nmi_pending &&
 	    !(vmm_ops->get_interruptibility(vcpu) & VMM_INTR_NMI_MASKED))
 		return true;
@@ -250,14 +262,16 @@ static bool vmm_irq_wakes(struct vmm_vcpu *vcpu, u64 rflags)
  * Return: VMM_RESUME if an event ends the halt at once (delivered at the
  * next entry, as the processor leaves the halt state to deliver it);
  * VMM_HALT to wait in vmm_vcpu_block() for one, with a local APIC that can
- * raise it and interrupts enabled; VMM_TO_USER (VMM_EXIT_HLT) otherwise:
- * nothing in the kernel could ever end it.
+ * raise it: an interrupt, or with interrupts off an NMI or INIT (Linux's
+ * offline CPUs wait so for the INIT that brings them back);
+ * VMM_TO_USER (VMM_EXIT_HLT) without one: nothing in the kernel could
+ * ever end it.
  */
 int vmm_vcpu_hlt(struct vmm_vcpu *vcpu, u64 rflags)
 {
 	if (vmm_irq_wakes(vcpu, rflags))
 		return VMM_RESUME;
-	if (vcpu->has_apic && (rflags & X86_EFLAGS_IF)) {
+	if (vcpu->has_apic) {
 		vcpu->halted = true;
 		vcpu->halt_rflags = rflags;
 		return VMM_HALT;
@@ -267,9 +281,9 @@ int vmm_vcpu_hlt(struct vmm_vcpu *vcpu, u64 rflags)
 }
 
 /*
- * Waits, sleeping, until the halted vCPU has something to take or the
- * task a signal. Return: 0 to enter again, -EINTR for a signal (the vCPU
- * stays halted: the next VMM_RUN waits again).
+ * Waits, sleeping, until the halted vCPU (or one waiting for a SIPI) has
+ * something to take or the task a signal. Return: 0 to look again, -EINTR
+ * for a signal (the vCPU stays as it was: the next VMM_RUN waits again).
  */
 int vmm_vcpu_block(struct vmm_vcpu *vcpu)
 {
@@ -416,30 +430,5 @@ int vmm_set_lapic(struct vmm_vcpu *vcpu, const struct vmm_lapic_state __user *us
 		vmm_lapic_put(apic, order[i], *(u32 *)(regs + order[i]));
 	kfree(regs);
 	vmm_vcpu_request(vcpu, VMM_REQ_EVENT);
-	return 0;
-}
-
-int vmm_get_mp_state(struct vmm_vcpu *vcpu, struct vmm_mp_state __user *ustate)
-{
-	struct vmm_mp_state s = {
-		.state = vcpu->halted ? VMM_MP_HALTED : VMM_MP_RUNNABLE,
-	};
-
-	return copy_to_user(ustate, &s, sizeof(s)) ? -EFAULT : 0;
-}
-
-int vmm_set_mp_state(struct vmm_vcpu *vcpu, const struct vmm_mp_state __user *ustate)
-{
-	struct vmm_mp_state s;
-
-	if (copy_from_user(&s, ustate, sizeof(s)))
-		return -EFAULT;
-	if (s.pad || s.state > VMM_MP_HALTED)
-		return -EINVAL;
-	/* Halted waits for an interrupt: only with a local APIC to raise one. */
-	if (s.state == VMM_MP_HALTED && !vcpu->has_apic)
-		return -EINVAL;
-	vcpu->halted = s.state == VMM_MP_HALTED;
-	vcpu->halt_rflags = vmm_ops->get_rflags(vcpu);
 	return 0;
 }

@@ -150,6 +150,18 @@ void vmm_lapic_reset(struct vmm_lapic *apic)
 	atomic_set(&apic->sipi_vector, 0);
 }
 
+/*
+ * INIT: the registers reset, the mode, ID and base kept (SDM "Local APIC
+ * State After an INIT Reset" and "x2APIC State Transitions": INIT leaves
+ * x2APIC mode as it is). A pending NMI goes
+ * with the rest of the processor's state; a SIPI stays for mp.c to take.
+ */
+void vmm_lapic_init_event(struct vmm_lapic *apic)
+{
+	lapic_clear_registers(apic);
+	atomic_set(&apic->nmi_pending, 0);
+}
+
 int vmm_lapic_init(struct vmm_lapic *apic, u32 id, bool bsp,
 		   const struct vmm_lapic_ops *ops, u32 tsc_khz)
 {

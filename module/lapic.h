@@ -162,6 +162,7 @@ int vmm_lapic_init(struct vmm_lapic *apic, u32 id, bool bsp,
 		   const struct vmm_lapic_ops *ops, u32 tsc_khz);
 void vmm_lapic_free(struct vmm_lapic *apic);
 void vmm_lapic_reset(struct vmm_lapic *apic);
+void vmm_lapic_init_event(struct vmm_lapic *apic);
 
 static inline u32 vmm_lapic_reg(const struct vmm_lapic *apic, u32 off)
 {

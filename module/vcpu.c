@@ -372,10 +372,18 @@ static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 			return -EINTR;
 		}
 		cond_resched();
-		/* In HLT: until an interrupt comes, or a signal. */
-		if (vcpu->halted && vmm_vcpu_block(vcpu)) {
-			run->exit_reason = VMM_EXIT_NONE;
-			return -EINTR;
+		if (vcpu->has_apic) {
+			ret = vmm_mp_take_events(vcpu);
+			if (ret)
+				return ret;
+		}
+		/* In HLT or wait-for-SIPI: until an event comes, or a signal. */
+		if (vcpu->halted || vcpu->wait_sipi) {
+			if (vmm_vcpu_block(vcpu)) {
+				run->exit_reason = VMM_EXIT_NONE;
+				return -EINTR;
+			}
+			continue;
 		}
 		/* Set by the exits that take an answer (vmm_exit_io() and co). */
 		vcpu->complete = VMM_COMPLETE_NONE;

@@ -123,6 +123,8 @@ struct vmm_vendor_ops {
 	u32 (*get_interruptibility)(struct vmm_vcpu *vcpu);
 	void (*set_interruptibility)(struct vmm_vcpu *vcpu, u32 intr);
 	u64 (*get_rflags)(struct vmm_vcpu *vcpu);
+	/* INIT (mp.c): DR6 and DR7 to their reset values. */
+	void (*reset_debug)(struct vmm_vcpu *vcpu);
 	/*
 	 * Exit as soon as the guest can take an interrupt (@irq) or an NMI
 	 * (@nmi), so that it is injected then; false turns the exit off.

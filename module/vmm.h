@@ -316,6 +316,7 @@ struct vmm_vcpu {
 	/* irq.c */
 	bool has_apic;			/* the VM has an irqchip: .apic is live */
 	bool halted;			/* in HLT, waiting in the kernel */
+	bool wait_sipi;			/* after INIT, until a SIPI (mp.c) */
 	u16 eoi_exit;			/* level EOI for userspace: vector + 1 */
 	u64 halt_rflags;		/* the guest's RFLAGS at its HLT */
 	struct rcuwait wait;		/* where a halted vCPU waits */
@@ -540,6 +541,9 @@ int vmm_irq_get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *value);
 int vmm_irq_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 value);
 int vmm_get_lapic(struct vmm_vcpu *vcpu, struct vmm_lapic_state __user *ustate);
 int vmm_set_lapic(struct vmm_vcpu *vcpu, const struct vmm_lapic_state __user *ustate);
+
+/* mp.c */
+int vmm_mp_take_events(struct vmm_vcpu *vcpu);
 int vmm_get_mp_state(struct vmm_vcpu *vcpu, struct vmm_mp_state __user *ustate);
 int vmm_set_mp_state(struct vmm_vcpu *vcpu, const struct vmm_mp_state __user *ustate);
 

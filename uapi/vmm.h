@@ -310,6 +310,7 @@ struct vmm_lapic_state {
 /* VMM_GET_MP_STATE / VMM_SET_MP_STATE */
 #define VMM_MP_RUNNABLE		0	/* runs at the next VMM_RUN */
 #define VMM_MP_HALTED		1	/* in HLT, waiting for an interrupt */
+#define VMM_MP_WAIT_SIPI	2	/* after INIT: waiting for a startup IPI */
 struct vmm_mp_state {
 	__u32 state;
 	__u32 pad;		/* 0 */

@@ -216,6 +216,7 @@ const struct vmm_vendor_ops vmm_svm_ops = {
 	.get_interruptibility	= svm_get_interruptibility,
 	.set_interruptibility	= svm_set_interruptibility,
 	.get_rflags		= svm_get_rflags,
+	.reset_debug		= svm_reset_debug,
 	.request_windows	= svm_request_windows,
 	.vcpu_run_once		= svm_vcpu_run_once,
 	.guest_rax		= svm_guest_rax,

@@ -118,6 +118,7 @@ void svm_set_injected(struct vmm_vcpu *vcpu, const struct vmm_event *ev);
 u32 svm_get_interruptibility(struct vmm_vcpu *vcpu);
 void svm_set_interruptibility(struct vmm_vcpu *vcpu, u32 intr);
 u64 svm_get_rflags(struct vmm_vcpu *vcpu);
+void svm_reset_debug(struct vmm_vcpu *vcpu);
 void svm_request_windows(struct vmm_vcpu *vcpu, bool irq, bool nmi);
 
 /* msr.c */

@@ -421,6 +421,14 @@ u64 svm_get_rflags(struct vmm_vcpu *vcpu)
 	return ((struct svm_vcpu *)vcpu->vendor)->vmcb->save.rflags;
 }
 
+void svm_reset_debug(struct vmm_vcpu *vcpu)
+{
+	struct vmcb_save *s = &((struct svm_vcpu *)vcpu->vendor)->vmcb->save;
+
+	s->dr6 = VMM_DR6_RESET;
+	s->dr7 = VMM_DR7_RESET;
+}
+
 /*
  * Exit right after the guest's next instruction: a #DB trap for TF, which
  * is intercepted (svm_exit_db()). Once: the flag it had is put back then.

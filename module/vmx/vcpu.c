@@ -629,6 +629,18 @@ u64 vmx_get_rflags(struct vmm_vcpu *vcpu)
 	return rflags;
 }
 
+/* DR7 is the VMCS's; DR6 is vx->dr6 (VMX does not switch it). */
+void vmx_reset_debug(struct vmm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vx = vmx_vcpu_get(vcpu);
+
+	vmcs_writel(GUEST_DR7, VMM_DR7_RESET);
+	vx->dr7 = VMM_DR7_RESET;
+	vx->dr6 = VMM_DR6_RESET;
+	vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmx_vcpu_put();
+}
+
 /*
  * Interrupt-window exiting: an exit at the first instruction boundary
  * where RFLAGS.IF is set and no shadow blocks; NMI-window exiting: where

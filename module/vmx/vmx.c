@@ -230,6 +230,7 @@ const struct vmm_vendor_ops vmm_vmx_ops = {
 	.get_interruptibility	= vmx_get_interruptibility,
 	.set_interruptibility	= vmx_set_interruptibility,
 	.get_rflags		= vmx_get_rflags,
+	.reset_debug		= vmx_reset_debug,
 	.request_windows	= vmx_request_windows,
 	.run_begin		= vmx_run_begin,
 	.l1d_flush_report	= vmx_l1d_flush_report,

@@ -346,6 +346,7 @@ void vmx_set_injected(struct vmm_vcpu *vcpu, const struct vmm_event *ev);
 u32 vmx_get_interruptibility(struct vmm_vcpu *vcpu);
 void vmx_set_interruptibility(struct vmm_vcpu *vcpu, u32 intr);
 u64 vmx_get_rflags(struct vmm_vcpu *vcpu);
+void vmx_reset_debug(struct vmm_vcpu *vcpu);
 void vmx_request_windows(struct vmm_vcpu *vcpu, bool irq, bool nmi);
 void vmx_skip_insn(struct vmx_vcpu *vx);
 int vmx_set_cr0(struct vmx_vcpu *vx, unsigned long cr0);

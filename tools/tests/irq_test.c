@@ -20,8 +20,14 @@
  *                    are #GP; the APIC relocated; A34: odd MMIO sizes read
  *                    defined values; A35: ICRs to nobody deliver nothing,
  *                    NMI and fixed to self arrive once
- *   cli_hlt          cli; hlt with nothing pending is VMM_EXIT_HLT
- *                    (ADVERSARIAL A13: no busy loop, no endless wait)
+ *   cli_hlt          cli; hlt waits in the kernel for an NMI or INIT,
+ *                    until a signal (ADVERSARIAL A13: a killable wait);
+ *                    an INIT MSI then resets the bootstrap processor: it
+ *                    runs from the reset vector in the INIT state
+ *   ap_start         SMP start-up: the second vCPU waits for a SIPI in
+ *                    VMM_RUN; the first starts it with INIT and SIPI, and
+ *                    once it halted with interrupts off, again at another
+ *                    vector (ADVERSARIAL A35: INIT and SIPI)
  *   save_restore     a guest counting timer ticks is stopped mid-run, its
  *                    whole vCPU state moved into a new VM, and it counts on
  *   restore_disarms  VMM_SET_LAPIC with the timer off leaves no stale
@@ -37,6 +43,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/time.h>
@@ -309,7 +316,7 @@ static void test_bad_args(int dev)
 	struct vmm_create_vm cv = { 0 };
 	struct vmm_msi msi = { .address = 0xfee00000, .data = V_MSI };
 	struct vmm_pm_timer pm = { .port = PM_TIMER_PORT };
-	struct vmm_mp_state mp = { .state = 2 };
+	struct vmm_mp_state mp = { .state = VMM_MP_WAIT_SIPI + 1 };
 	struct guest g;
 	int vm, ok;
 
@@ -566,19 +573,249 @@ out:
 	guest_teardown(&g);
 }
 
+/* At the reset vector: OUT to PORT_VALUE, then HLT with interrupts off. */
+#define RESET_PAGE	0xffff0000ULL
+static const unsigned char reset_code[] = { 0xe6, PORT_VALUE, 0xf4 };
+
 static void test_cli_hlt(int dev)
 {
+	struct vmm_msi msi = { .address = 0xfee00000, .data = 0x500 };	/* INIT */
+	struct vmm_mp_state mp = { 0 };
+	struct vmm_lapic_state ls;
+	struct vmm_sregs s;
+	struct vmm_regs regs;
+	unsigned int sig, b, c, d;
+	unsigned char *rom;
 	struct guest g;
-	int r;
+	int r, n;
 
-	if (irq_guest(&g, dev, 1, g_cli_hlt, g_cli_hlt_end - g_cli_hlt)) {
+	g.vm = -1;
+	g.vcpu = -1;
+	g.mem = NULL;
+	g.run = MAP_FAILED;
+	rom = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (rom == MAP_FAILED || irq_guest(&g, dev, 1, g_cli_hlt, g_cli_hlt_end - g_cli_hlt) ||
+	    slot(g.vm, 1, RESET_PAGE, 0x10000, rom)) {
 		result(0, "cli_hlt", "setup: %s", strerror(errno));
 		goto out;
 	}
+	memcpy(rom + 0xfff0, reset_code, sizeof(reset_code));
+	alarm_ms(100);
 	r = run(&g);
-	result(!r && g.run->exit_reason == VMM_EXIT_HLT, "cli_hlt_exits",
-	       "run %d exit %u", r, g.run->exit_reason);
+	ioctl(g.vcpu, VMM_GET_MP_STATE, &mp);
+	result(r == -EINTR && g.run->exit_reason == VMM_EXIT_NONE && mp.state == VMM_MP_HALTED,
+	       "cli_hlt_waits", "run %d exit %u mp %u", r, g.run->exit_reason, mp.state);
+	n = ioctl(g.vm, VMM_SIGNAL_MSI, &msi);
+	result(n == 1, "init_msi_accepted", "returned %d", n);
+	r = run(&g);
+	result(!r && g.run->exit_reason == VMM_EXIT_IO && g.run->io.port == PORT_VALUE,
+	       "init_bsp_at_reset_vector", "run %d exit %u port %#x", r,
+	       g.run->exit_reason, g.run->io.port);
+	asm volatile("cpuid" : "=a" (sig), "=b" (b), "=c" (c), "=d" (d) : "a" (1), "c" (0));
+	if (ioctl(g.vcpu, VMM_GET_REGS, &regs) || ioctl(g.vcpu, VMM_GET_SREGS, &s) ||
+	    ioctl(g.vcpu, VMM_GET_LAPIC, &ls)) {
+		result(0, "init_state", "get: %s", strerror(errno));
+		goto out;
+	}
+	/* SDM "Processor State Following Power-up, Reset, or INIT". */
+	result(regs.rip == 0xfff2 && regs.rdx == sig && regs.rax == 0 && regs.rsp == 0 &&
+	       regs.rflags == 2, "init_regs",
+	       "rip %#llx rdx %#llx (want %#x) rax %#llx rsp %#llx rflags %#llx",
+	       (unsigned long long)regs.rip, (unsigned long long)regs.rdx, sig,
+	       (unsigned long long)regs.rax, (unsigned long long)regs.rsp,
+	       (unsigned long long)regs.rflags);
+	result(s.cs.selector == 0xf000 && s.cs.base == RESET_PAGE && s.cs.limit == 0xffff &&
+	       s.ds.selector == 0 && s.ds.base == 0 && s.ss.limit == 0xffff &&
+	       (s.cr0 & ~(CR0_CD | CR0_NW)) == CR0_ET && s.cr3 == 0 && s.cr4 == 0 &&
+	       s.efer == 0 && s.gdt.base == 0 && s.gdt.limit == 0xffff &&
+	       s.idt.base == 0 && s.idt.limit == 0xffff, "init_sregs",
+	       "cs %#x/%#llx/%#x cr0 %#llx cr3 %#llx cr4 %#llx efer %#llx idt %#llx/%#x",
+	       s.cs.selector, (unsigned long long)s.cs.base, s.cs.limit,
+	       (unsigned long long)s.cr0, (unsigned long long)s.cr3, (unsigned long long)s.cr4,
+	       (unsigned long long)s.efer, (unsigned long long)s.idt.base, s.idt.limit);
+	/* The APIC's registers reset, software-disabled; its ID kept. */
+	result(*(uint32_t *)(ls.regs + 0xf0) == 0xff && *(uint32_t *)(ls.regs + 0x20) == 0 &&
+	       *(uint32_t *)(ls.regs + 0x320) == 0x10000, "init_lapic",
+	       "svr %#x id %#x lvtt %#x", *(uint32_t *)(ls.regs + 0xf0),
+	       *(uint32_t *)(ls.regs + 0x20), *(uint32_t *)(ls.regs + 0x320));
 out:
+	guest_teardown(&g);
+	if (rom != MAP_FAILED)
+		munmap(rom, 0x10000);
+}
+
+/*
+ * The bootstrap processor starts the application processor (APIC ID 1)
+ * twice: INIT and SIPI to AP_PAGE1, then, once the AP's flag at AP_FLAG
+ * says it reached its CLI; HLT, INIT and SIPI to AP_PAGE2. Each AP
+ * trampoline reports to PORT_VALUE in real mode. The host, not the BSP,
+ * waits for the flag: a guest spinning without exits would keep a
+ * one-CPU host from ever running the AP's thread where host interrupts
+ * cannot make it exit (Bochs, Documentation/lab.rst).
+ */
+#define AP_PAGE1	0xa000
+#define AP_PAGE2	0xb000
+#define AP_FLAG		0x9000
+#define X2APIC_ICR_TO_1(lo)						\
+	"mov $0x830, %ecx\n mov $" #lo ", %eax\n mov $1, %edx\n wrmsr\n"
+GUEST_CODE(g_bsp, "64",
+	   X2APIC_ON
+	   X2APIC_ICR_TO_1(0x4500)		/* INIT, assert */
+	   X2APIC_ICR_TO_1(0x460a)		/* SIPI to 0xa000 */
+	   "out %eax, $0x10\n"			/* the host waits for the AP's HLT */
+	   X2APIC_ICR_TO_1(0x4500)
+	   X2APIC_ICR_TO_1(0x460b)		/* SIPI to 0xb000 */
+	   "out %eax, $0x10\n"
+	   "cli\n hlt\n");
+
+/* mov $imm16, %ax; out %ax, $PORT_VALUE; movb $1, 0x9000; cli; hlt */
+#define AP_CODE(lo, hi)	{ 0xb8, lo, hi, 0xe7, PORT_VALUE, 0xc6, 0x06, 0x00, 0x90, 0x01, \
+			  0xfa, 0xf4 }
+static const unsigned char ap_code1[] = AP_CODE(0x34, 0x12);
+static const unsigned char ap_code2[] = AP_CODE(0x78, 0x56);
+
+struct ap_run {
+	struct guest g;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int exits;			/* the OUTs seen, up to 2 */
+	int err;			/* VMM_RUN's -errno, or an unexpected exit */
+	uint32_t value[2];
+	uint16_t cs[2];
+	uint64_t rip[2];
+};
+
+/* The AP's thread: VMM_RUN until its two OUTs, each reported. */
+static void *ap_thread(void *arg)
+{
+	struct ap_run *ap = arg;
+	struct vmm_sregs s;
+	struct vmm_regs regs;
+	int i, r;
+
+	for (i = 0; i < 2; i++) {
+		r = run(&ap->g);
+		if (!r && (ap->g.run->exit_reason != VMM_EXIT_IO ||
+			   ap->g.run->io.port != PORT_VALUE))
+			r = 1000 + ap->g.run->exit_reason;
+		if (!r && (ioctl(ap->g.vcpu, VMM_GET_SREGS, &s) ||
+			   ioctl(ap->g.vcpu, VMM_GET_REGS, &regs)))
+			r = -errno;
+		pthread_mutex_lock(&ap->lock);
+		if (r) {
+			ap->err = r;
+		} else {
+			ap->value[i] = ap->g.run->io.data;
+			ap->cs[i] = s.cs.selector;
+			ap->rip[i] = regs.rip;
+			ap->exits++;
+		}
+		pthread_cond_signal(&ap->cond);
+		pthread_mutex_unlock(&ap->lock);
+		if (r)
+			break;
+	}
+	return NULL;
+}
+
+/* Until the AP set AP_FLAG, up to 10 s; the host's CPU left to it meanwhile. */
+static int ap_flag_wait(const struct guest *g)
+{
+	struct timespec now, end;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += 10;
+	while (!__atomic_load_n(g->mem + AP_FLAG, __ATOMIC_ACQUIRE)) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec ||
+		    (now.tv_sec == end.tv_sec && now.tv_nsec > end.tv_nsec))
+			return 0;
+		sched_yield();
+	}
+	return 1;
+}
+
+/*
+ * Until the AP reported @n OUTs or failed; 10 s without either is a
+ * failure (an AP that never starts), not a pace the test relies on.
+ */
+static int ap_wait(struct ap_run *ap, int n)
+{
+	struct timespec end;
+	int ok;
+
+	clock_gettime(CLOCK_REALTIME, &end);
+	end.tv_sec += 10;
+	pthread_mutex_lock(&ap->lock);
+	while (ap->exits < n && !ap->err)
+		if (pthread_cond_timedwait(&ap->cond, &ap->lock, &end) == ETIMEDOUT)
+			break;
+	ok = ap->exits >= n;
+	pthread_mutex_unlock(&ap->lock);
+	return ok;
+}
+
+static void test_ap_start(int dev)
+{
+	struct ap_run ap = { .lock = PTHREAD_MUTEX_INITIALIZER,
+			     .cond = PTHREAD_COND_INITIALIZER };
+	struct vmm_mp_state mp = { .state = ~0u };
+	struct guest g;
+	uint16_t port;
+	uint32_t val;
+	pthread_t t;
+	int r, waited, started = 0;
+
+	ap.g.vcpu = -1;
+	ap.g.run = MAP_FAILED;
+	if (irq_guest(&g, dev, 1, g_bsp, g_bsp_end - g_bsp)) {
+		result(0, "ap_start", "setup: %s", strerror(errno));
+		goto out;
+	}
+	memcpy(g.mem + AP_PAGE1, ap_code1, sizeof(ap_code1));
+	memcpy(g.mem + AP_PAGE2, ap_code2, sizeof(ap_code2));
+	ap.g.vm = g.vm;
+	ap.g.mem = g.mem;
+	ap.g.vcpu = create_vcpu(g.vm, 1);
+	if (ap.g.vcpu >= 0)
+		ap.g.run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ap.g.vcpu, 0);
+	if (ap.g.vcpu < 0 || ap.g.run == MAP_FAILED) {
+		result(0, "ap_start", "vCPU 1: %s", strerror(ap.g.vcpu < 0 ? -ap.g.vcpu : errno));
+		goto out;
+	}
+	r = ioctl(ap.g.vcpu, VMM_GET_MP_STATE, &mp);
+	result(!r && mp.state == VMM_MP_WAIT_SIPI, "ap_created_waiting_for_sipi",
+	       "ret %d state %u", r, mp.state);
+	if (pthread_create(&t, NULL, ap_thread, &ap)) {
+		result(0, "ap_start", "pthread_create failed");
+		goto out;
+	}
+	started = 1;
+	r = run_to_io(&g, &port, &val);
+	waited = ap_wait(&ap, 1);
+	result(!r && port == PORT_DONE && waited && ap.value[0] == 0x1234 &&
+	       ap.cs[0] == (AP_PAGE1 >> 4) && ap.rip[0] == 5, "ap_started_by_sipi",
+	       "bsp run %d port %#x; ap err %d exits %d value %#x cs %#x rip %#llx", r, port,
+	       ap.err, ap.exits, ap.value[0], ap.cs[0], (unsigned long long)ap.rip[0]);
+	waited = waited && ap_flag_wait(&g);
+	result(waited, "ap_reached_cli_hlt", "flag %u", g.mem[AP_FLAG]);
+	r = run_to_io(&g, &port, &val);
+	waited = ap_wait(&ap, 2);
+	result(!r && port == PORT_DONE && waited && ap.value[1] == 0x5678 &&
+	       ap.cs[1] == (AP_PAGE2 >> 4) && ap.rip[1] == 5, "ap_restarted_from_cli_hlt",
+	       "bsp run %d port %#x; ap err %d exits %d value %#x cs %#x rip %#llx", r, port,
+	       ap.err, ap.exits, ap.value[1], ap.cs[1], (unsigned long long)ap.rip[1]);
+out:
+	if (started) {
+		/* An AP still waiting leaves its VMM_RUN: at once, or at the signal. */
+		ap.g.run->immediate_exit = 1;
+		pthread_kill(t, SIGALRM);
+		pthread_join(t, NULL);
+	}
+	if (ap.g.run != MAP_FAILED)
+		munmap(ap.g.run, 4096);
+	if (ap.g.vcpu >= 0)
+		close(ap.g.vcpu);
 	guest_teardown(&g);
 }
 
@@ -865,6 +1102,7 @@ int main(void)
 	test_halt_msi(dev);
 	test_msi_level_eoi(dev);
 	test_cli_hlt(dev);
+	test_ap_start(dev);
 	test_cr8(dev);
 	test_xapic(dev);
 	test_save_restore(dev);
