@@ -265,13 +265,22 @@ static void sigalrm(int sig)
 	(void)sig;
 }
 
-/* A SIGALRM in @ms, to end a VMM_RUN that waits (-EINTR). */
-static void alarm_ms(unsigned int ms)
+/*
+ * VMM_RUN for a vCPU that must end up waiting in the kernel, ended by a
+ * SIGALRM every @ms: repeated, as one may come before the vCPU waits (a
+ * slow machine) and find nothing to interrupt. Returns run()'s result.
+ */
+static int run_until_signal(struct guest *g, unsigned int ms)
 {
-	struct itimerval it = { .it_value = { .tv_sec = ms / 1000,
-					      .tv_usec = (ms % 1000) * 1000 } };
+	struct timeval t = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+	struct itimerval it = { .it_value = t, .it_interval = t };
+	struct itimerval off = { 0 };
+	int r;
 
 	setitimer(ITIMER_REAL, &it, NULL);
+	r = run(g);
+	setitimer(ITIMER_REAL, &off, NULL);
+	return r;
 }
 
 /* A call that must fail with @want; the errno is read after the call. */
@@ -465,8 +474,7 @@ static void test_halt_msi(int dev)
 		result(0, "halt_msi", "setup: %s", strerror(errno));
 		goto out;
 	}
-	alarm_ms(200);
-	r = run(&g);
+	r = run_until_signal(&g, 200);
 	ioctl(g.vcpu, VMM_GET_MP_STATE, &mp);
 	result(r == -EINTR && g.run->exit_reason == VMM_EXIT_NONE && mp.state == VMM_MP_HALTED,
 	       "halt_waits_in_kernel", "run %d exit %u mp %u", r, g.run->exit_reason, mp.state);
@@ -600,8 +608,7 @@ static void test_cli_hlt(int dev)
 		goto out;
 	}
 	memcpy(rom + 0xfff0, reset_code, sizeof(reset_code));
-	alarm_ms(100);
-	r = run(&g);
+	r = run_until_signal(&g, 100);
 	ioctl(g.vcpu, VMM_GET_MP_STATE, &mp);
 	result(r == -EINTR && g.run->exit_reason == VMM_EXIT_NONE && mp.state == VMM_MP_HALTED,
 	       "cli_hlt_waits", "run %d exit %u mp %u", r, g.run->exit_reason, mp.state);
@@ -956,8 +963,7 @@ static void test_restore_disarms(int dev)
 		goto out;
 	}
 	/* x2APIC on, the timer armed, periodic, by SET_LAPIC... */
-	alarm_ms(100);
-	r = run(&g);		/* the guest turned x2APIC on, halts */
+	r = run_until_signal(&g, 100);		/* the guest turned x2APIC on, halts */
 	if (r != -EINTR || ioctl(g.vcpu, VMM_GET_LAPIC, &ls) < 0) {
 		result(0, "restore_disarms", "first run %d: %s", r, strerror(errno));
 		goto out;
@@ -975,8 +981,7 @@ static void test_restore_disarms(int dev)
 	v = 0;
 	memcpy(ls.regs + 0x380, &v, 4);
 	r = ioctl(g.vcpu, VMM_SET_LAPIC, &ls);
-	alarm_ms(100);
-	r = r ? -errno : run(&g);
+	r = r ? -errno : run_until_signal(&g, 100);
 	ioctl(g.vcpu, VMM_GET_LAPIC, &ls);
 	result(r == -EINTR && count_of(&g, V_TIMER) == 0 &&
 	       !(lapic_reg(&ls, 0x200 + (V_TIMER / 32) * 16) & (1u << (V_TIMER % 32))),
