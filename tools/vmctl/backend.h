@@ -180,9 +180,18 @@ struct vmctl_backend_ops {
 
 	/*
 	 * Async-signal-safe: makes the run() in progress, or the next one,
-	 * return -1 with errno EINTR.
+	 * return -1 with errno EINTR. From any thread, with a signal to the
+	 * vCPU's own for a run() in progress.
 	 */
 	void (*kick)(struct vmctl_vcpu *vcpu);
+
+	/*
+	 * 1 if the vCPU waits for INIT and a startup IPI from another before
+	 * it runs (an application processor of a VM with an irqchip, which
+	 * the guest's bootstrap processor starts), 0 if it runs from its
+	 * registers, -1 on error.
+	 */
+	int (*waits_for_sipi)(struct vmctl_vcpu *vcpu);
 
 	/*
 	 * The interrupt path of a PC (pc/): the local APICs live in the

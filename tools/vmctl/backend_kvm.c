@@ -764,6 +764,19 @@ static int kvm_be_get_tsc_khz(struct vmctl_vcpu *vcpu, uint32_t *khz)
 	return 0;
 }
 
+/* kvm's APs with an in-kernel APIC start UNINITIALIZED, INIT_RECEIVED after an INIT. */
+static int kvm_be_waits_for_sipi(struct vmctl_vcpu *vcpu)
+{
+	struct kvm_mp_state mp;
+
+	if (ioctl(to_kvm_vcpu(vcpu)->fd, KVM_GET_MP_STATE, &mp) < 0) {
+		warn_errno("kvm: KVM_GET_MP_STATE");
+		return -1;
+	}
+	return mp.mp_state == KVM_MP_STATE_UNINITIALIZED ||
+	       mp.mp_state == KVM_MP_STATE_INIT_RECEIVED;
+}
+
 const struct vmctl_backend_ops kvm_backend_ops = {
 	.name = "kvm",
 	.create_vm = kvm_be_create_vm,
@@ -779,6 +792,7 @@ const struct vmctl_backend_ops kvm_backend_ops = {
 	.set_sregs = kvm_be_set_sregs,
 	.run = kvm_be_run,
 	.kick = kvm_be_kick,
+	.waits_for_sipi = kvm_be_waits_for_sipi,
 	.create_irqchip = kvm_be_create_irqchip,
 	.set_irq_routes = kvm_be_set_irq_routes,
 	.signal_msi = kvm_be_signal_msi,

@@ -606,6 +606,17 @@ static int vmm_set_pm_timer(struct vmctl_vm *vm, uint16_t port)
 	return ioctl(to_vm(vm)->fd, VMM_SET_PM_TIMER, &pm) < 0 ? -1 : 0;
 }
 
+static int vmm_waits_for_sipi(struct vmctl_vcpu *vcpu)
+{
+	struct vmm_mp_state mp;
+
+	if (ioctl(to_vcpu(vcpu)->fd, VMM_GET_MP_STATE, &mp) < 0) {
+		warn_errno("vmm: VMM_GET_MP_STATE");
+		return -1;
+	}
+	return mp.state == VMM_MP_WAIT_SIPI;
+}
+
 const struct vmctl_backend_ops vmm_backend_ops = {
 	.name		= "vmm",
 	.create_vm	= vmm_create_vm,
@@ -626,4 +637,5 @@ const struct vmctl_backend_ops vmm_backend_ops = {
 	.get_tsc_khz	= vmm_get_tsc_khz,
 	.set_pm_timer	= vmm_set_pm_timer,
 	.kick		= vmm_kick,
+	.waits_for_sipi	= vmm_waits_for_sipi,
 };

@@ -2,7 +2,8 @@
 /*
  * What vmctl run does with each kind of exit: one handler per kind, indexed
  * by enum vmctl_exit_kind; --trace and --stats are kept here too, next to
- * the exits they describe.
+ * the exits they describe. Handlers run on the thread of the vCPU that
+ * exited; what the vCPUs share is under ctx->lock, or the PC's own lock.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,10 @@
 
 #include "run.h"
 
-/* Kept in memory: the guest's next measurement may start right after. */
+/*
+ * Kept in memory: the guest's next measurement may start right after.
+ * Under ctx->lock.
+ */
 static void record_sample(struct run_ctx *ctx, uint32_t val)
 {
 	uint32_t *s;
@@ -30,73 +34,103 @@ static void record_sample(struct run_ctx *ctx, uint32_t val)
 	ctx->samples[ctx->nr_samples++] = val;
 }
 
-/* The guest powered the PC off (ACPI S5) or reset it: the run ends. */
-static enum exit_action pc_power_stop(struct run_ctx *ctx)
+/*
+ * The guest powered the PC off (ACPI S5) or reset it: the run ends. The
+ * power state only ever leaves PC_RUNNING, so a plain read is enough.
+ */
+static enum exit_action pc_power_stop(struct run_vcpu *rv)
 {
-	bool off = ctx->pc->power == PC_POWEROFF;
+	bool off = rv->ctx->pc->power == PC_POWEROFF;
 
 	fprintf(stderr, "%s: guest %s\n", progname, off ? "powered off" : "reset the machine");
-	ctx->status = off ? EXIT_OK : EXIT_RESET;
+	rv->status = off ? EXIT_OK : EXIT_RESET;
 	return EXIT_STOP;
 }
 
-static enum exit_action exit_io(struct run_ctx *ctx, struct vmctl_exit *exit)
+/* One element of port I/O: the PC's devices, then vmctl's own (dev). */
+static enum exit_action io_element(struct run_vcpu *rv, uint16_t port, unsigned int size,
+				   bool is_write, uint32_t *val)
 {
+	struct run_ctx *ctx = rv->ctx;
+	enum exit_action action = EXIT_RESUME;
+
+	if (ctx->pc && pc_io(ctx->pc, port, size, is_write, val)) {
+		if (ctx->pc->power != PC_RUNNING)
+			return pc_power_stop(rv);
+		return EXIT_RESUME;
+	}
+	pthread_mutex_lock(&ctx->lock);
+	devices_io(&ctx->dev, port, size, is_write, val);
+	if (ctx->dev.exit_requested) {
+		rv->status = ctx->dev.exit_status;
+		action = EXIT_STOP;
+	}
+	pthread_mutex_unlock(&ctx->lock);
+	return action;
+}
+
+static enum exit_action exit_io(struct run_vcpu *rv, struct vmctl_exit *exit)
+{
+	struct run_ctx *ctx = rv->ctx;
 	bool is_write = exit->io.dir == VMCTL_IO_OUT;
 	unsigned int size = exit->io.size, i;
 	unsigned char *p = exit->io.data;
 
 	if (size != 1 && size != 2 && size != 4)
 		return EXIT_RESUME;	/* no such instruction; backends never do */
-	if (ctx->io_counts)
-		ctx->io_counts[exit->io.port][exit->io.dir] += exit->io.count;
-	if (ctx->record_samples && exit->io.port == VMCTL_SAMPLE_PORT && is_write &&
-	    size == 4 && exit->io.count == 1) {
-		uint32_t val;
+	if (ctx->io_counts || ctx->record_samples) {
+		bool sample = ctx->record_samples && exit->io.port == VMCTL_SAMPLE_PORT &&
+			      is_write && size == 4 && exit->io.count == 1;
 
-		memcpy(&val, p, 4);
-		record_sample(ctx, val);
-		return EXIT_RESUME;
+		pthread_mutex_lock(&ctx->lock);
+		if (ctx->io_counts)
+			ctx->io_counts[exit->io.port][exit->io.dir] += exit->io.count;
+		if (sample) {
+			uint32_t val;
+
+			memcpy(&val, p, 4);
+			record_sample(ctx, val);
+		}
+		pthread_mutex_unlock(&ctx->lock);
+		if (sample)
+			return EXIT_RESUME;
 	}
 	/* INS/OUTS with REP: one access per element, in order. */
 	for (i = 0; i < exit->io.count; i++, p += size) {
 		uint32_t val = 0;
 
 		memcpy(&val, p, size);
-		if (!ctx->pc || !pc_io(ctx->pc, exit->io.port, size, is_write, &val))
-			devices_io(&ctx->dev, exit->io.port, size, is_write, &val);
+		if (io_element(rv, exit->io.port, size, is_write, &val) == EXIT_STOP)
+			return EXIT_STOP;
 		if (!is_write)
 			memcpy(p, &val, size);
-		if (ctx->pc && ctx->pc->power != PC_RUNNING)
-			return pc_power_stop(ctx);
-		if (ctx->dev.exit_requested) {
-			ctx->status = ctx->dev.exit_status;
-			return EXIT_STOP;
-		}
 	}
 	return EXIT_RESUME;
 }
 
-static enum exit_action exit_mmio(struct run_ctx *ctx, struct vmctl_exit *exit)
+static enum exit_action exit_mmio(struct run_vcpu *rv, struct vmctl_exit *exit)
 {
+	struct run_ctx *ctx = rv->ctx;
 	uint64_t gpa = exit->mmio.gpa;
 
 	if (exit->mmio.len < 1 || exit->mmio.len > 8)
 		return EXIT_RESUME;
-	if (gpa >= MMIO_TEST_BASE && gpa - MMIO_TEST_BASE < MMIO_TEST_SIZE)
-		ctx->mmio_test_accesses++;
 	if (ctx->pc && pc_mmio(ctx->pc, gpa, exit->mmio.len, exit->mmio.is_write,
 			       exit->mmio.data))
 		return EXIT_RESUME;
+	pthread_mutex_lock(&ctx->lock);
+	if (gpa >= MMIO_TEST_BASE && gpa - MMIO_TEST_BASE < MMIO_TEST_SIZE)
+		ctx->mmio_test_accesses++;
 	devices_mmio(&ctx->dev, gpa, exit->mmio.len, exit->mmio.is_write, exit->mmio.data);
+	pthread_mutex_unlock(&ctx->lock);
 	return EXIT_RESUME;
 }
 
-static enum exit_action exit_hypercall(struct run_ctx *ctx, struct vmctl_exit *exit)
+static enum exit_action exit_hypercall(struct run_vcpu *rv, struct vmctl_exit *exit)
 {
 	struct vmctl_regs *r = &exit->hypercall.regs;
 
-	(void)ctx;
+	(void)rv;
 	if (r->rax == VMCTL_HC_ADD)
 		r->rax = r->rbx + r->rcx;
 	else
@@ -104,46 +138,46 @@ static enum exit_action exit_hypercall(struct run_ctx *ctx, struct vmctl_exit *e
 	return EXIT_RESUME;
 }
 
-static enum exit_action exit_hlt(struct run_ctx *ctx, struct vmctl_exit *exit)
+static enum exit_action exit_hlt(struct run_vcpu *rv, struct vmctl_exit *exit)
 {
 	(void)exit;
 	/* An immediate wake-up: the backends resume after the HLT. */
-	if (ctx->resume_on_hlt)
+	if (rv->ctx->resume_on_hlt)
 		return EXIT_RESUME;
-	ctx->status = EXIT_OK;
+	rv->status = EXIT_OK;
 	return EXIT_STOP;
 }
 
-static enum exit_action exit_shutdown(struct run_ctx *ctx, struct vmctl_exit *exit)
+static enum exit_action exit_shutdown(struct run_vcpu *rv, struct vmctl_exit *exit)
 {
 	(void)exit;
-	ctx->status = EXIT_SHUTDOWN;
+	rv->status = EXIT_SHUTDOWN;
 	return EXIT_STOP;
 }
 
-static enum exit_action exit_fail_entry(struct run_ctx *ctx, struct vmctl_exit *exit)
+static enum exit_action exit_fail_entry(struct run_vcpu *rv, struct vmctl_exit *exit)
 {
 	(void)exit;
-	ctx->status = EXIT_ENTRY_FAILED;
+	rv->status = EXIT_ENTRY_FAILED;
 	return EXIT_STOP;
 }
 
-static enum exit_action exit_internal(struct run_ctx *ctx, struct vmctl_exit *exit)
+static enum exit_action exit_internal(struct run_vcpu *rv, struct vmctl_exit *exit)
 {
 	(void)exit;
-	ctx->status = EXIT_INTERNAL;
+	rv->status = EXIT_INTERNAL;
 	return EXIT_STOP;
 }
 
 /* Only with an irqchip, which the PC's I/O APIC (pc/) answers. */
-static enum exit_action exit_eoi(struct run_ctx *ctx, struct vmctl_exit *exit)
+static enum exit_action exit_eoi(struct run_vcpu *rv, struct vmctl_exit *exit)
 {
-	if (ctx->pc)
-		pc_eoi(ctx->pc, exit->eoi.vector);
+	if (rv->ctx->pc)
+		pc_eoi(rv->ctx->pc, exit->eoi.vector);
 	return EXIT_RESUME;
 }
 
-static enum exit_action (*const exit_handlers[VMCTL_EXIT_NR_KINDS])(struct run_ctx *ctx,
+static enum exit_action (*const exit_handlers[VMCTL_EXIT_NR_KINDS])(struct run_vcpu *rv,
 								    struct vmctl_exit *exit) = {
 	[VMCTL_EXIT_IO]			= exit_io,
 	[VMCTL_EXIT_MMIO]		= exit_mmio,
@@ -164,14 +198,23 @@ static unsigned long long mmio_value(const struct vmctl_exit *exit)
 	return v;
 }
 
-/* One line per exit, after handling, so that reads show what they got. */
-static void trace_exit(struct run_ctx *ctx, const struct vmctl_exit *exit)
+/*
+ * One line per exit, after handling, so that reads show what they got;
+ * with --smp, the vCPU's number first. stderr stays locked for the line,
+ * so that the lines of several vCPUs do not mix.
+ */
+static void trace_exit(struct run_vcpu *rv, const struct vmctl_exit *exit)
 {
+	const struct run_ctx *ctx = rv->ctx;
 	struct vmctl_regs regs;
 	uint32_t val = 0;
 
-	fprintf(stderr, "%s: trace: %-9s", progname, exit_kind_name(exit->kind));
-	if (ctx->ops->get_regs(ctx->vcpu, &regs) == 0)
+	flockfile(stderr);
+	fprintf(stderr, "%s: trace: ", progname);
+	if (ctx->nr_vcpus > 1)
+		fprintf(stderr, "cpu%u ", rv->vcpu->id);
+	fprintf(stderr, "%-9s", exit_kind_name(exit->kind));
+	if (ctx->ops->get_regs(rv->vcpu, &regs) == 0)
 		fprintf(stderr, " rip %#llx", (unsigned long long)regs.rip);
 	switch (exit->kind) {
 	case VMCTL_EXIT_IO:
@@ -211,9 +254,10 @@ static void trace_exit(struct run_ctx *ctx, const struct vmctl_exit *exit)
 		break;
 	}
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
-enum exit_action handle_exit(struct run_ctx *ctx, struct vmctl_exit *exit)
+enum exit_action handle_exit(struct run_vcpu *rv, struct vmctl_exit *exit)
 {
 	enum exit_action action;
 
@@ -222,21 +266,24 @@ enum exit_action handle_exit(struct run_ctx *ctx, struct vmctl_exit *exit)
 		exit->unknown.code = exit->kind;
 		exit->kind = VMCTL_EXIT_UNKNOWN;
 	}
-	ctx->nr_exits[exit->kind]++;
-	action = exit_handlers[exit->kind](ctx, exit);
-	if (ctx->trace)
-		trace_exit(ctx, exit);
+	rv->nr_exits[exit->kind]++;
+	action = exit_handlers[exit->kind](rv, exit);
+	if (rv->ctx->trace)
+		trace_exit(rv, exit);
 	return action;
 }
 
 /* Where the guest was, for the exits that end a run unexpectedly. */
-static void print_guest_state(struct run_ctx *ctx)
+static void print_guest_state(struct run_vcpu *rv)
 {
+	const struct vmctl_backend_ops *ops = rv->ctx->ops;
 	struct vmctl_sregs s;
 	struct vmctl_regs r;
 
-	if (ctx->ops->get_regs(ctx->vcpu, &r) || ctx->ops->get_sregs(ctx->vcpu, &s))
+	if (ops->get_regs(rv->vcpu, &r) || ops->get_sregs(rv->vcpu, &s))
 		return;
+	if (rv->ctx->nr_vcpus > 1)
+		fprintf(stderr, "%s: cpu%u:\n", progname, rv->vcpu->id);
 	fprintf(stderr,
 		"%s: rip %#llx rsp %#llx rflags %#llx cs %#x cr0 %#llx cr3 %#llx cr4 %#llx efer %#llx\n",
 		progname, (unsigned long long)r.rip, (unsigned long long)r.rsp,
@@ -245,8 +292,9 @@ static void print_guest_state(struct run_ctx *ctx)
 		(unsigned long long)s.efer);
 }
 
-void report_stop(struct run_ctx *ctx, const struct vmctl_exit *exit)
+void report_stop(struct run_vcpu *rv, const struct vmctl_exit *exit)
 {
+	const struct run_ctx *ctx = rv->ctx;
 	unsigned int i;
 
 	switch (exit->kind) {
@@ -282,7 +330,7 @@ void report_stop(struct run_ctx *ctx, const struct vmctl_exit *exit)
 	default:
 		return;		/* the debug-exit port: the status says it all */
 	}
-	print_guest_state(ctx);
+	print_guest_state(rv);
 }
 
 static void print_count(const char *what, uint64_t n)
@@ -290,21 +338,37 @@ static void print_count(const char *what, uint64_t n)
 	fprintf(stderr, "  %-16s %12llu\n", what, (unsigned long long)n);
 }
 
+static void print_exit_counts(const uint64_t *nr_exits)
+{
+	uint64_t total = 0;
+	unsigned int k;
+
+	for (k = 0; k < VMCTL_EXIT_NR_KINDS; k++) {
+		total += nr_exits[k];
+		if (nr_exits[k])
+			print_count(exit_kind_name(k), nr_exits[k]);
+	}
+	print_count("total", total);
+}
+
 void print_stats(const struct run_ctx *ctx)
 {
 	static const char *const dir_names[] = { "in", "out" };
+	uint64_t sum[VMCTL_EXIT_NR_KINDS] = { 0 };
+	unsigned int i, k, port, dir;
 	char name[24];
-	uint64_t total = 0;
-	unsigned int k, port, dir;
 
+	for (i = 0; i < ctx->nr_vcpus; i++)
+		for (k = 0; k < VMCTL_EXIT_NR_KINDS; k++)
+			sum[k] += ctx->vcpus[i].nr_exits[k];
 	fprintf(stderr, "%s: exits\n", progname);
-	for (k = 0; k < VMCTL_EXIT_NR_KINDS; k++) {
-		total += ctx->nr_exits[k];
-		if (ctx->nr_exits[k])
-			print_count(exit_kind_name(k), ctx->nr_exits[k]);
+	print_exit_counts(sum);
+	/* With --smp, each vCPU's too: the totals above are their sums. */
+	for (i = 0; ctx->nr_vcpus > 1 && i < ctx->nr_vcpus; i++) {
+		fprintf(stderr, "%s: exits of cpu%u\n", progname, i);
+		print_exit_counts(ctx->vcpus[i].nr_exits);
 	}
-	print_count("total", total);
-	if (ctx->io_counts && ctx->nr_exits[VMCTL_EXIT_IO]) {
+	if (ctx->io_counts && sum[VMCTL_EXIT_IO]) {
 		fprintf(stderr, "%s: port accesses\n", progname);
 		for (port = 0; port <= 0xffff; port++) {
 			for (dir = 0; dir < 2; dir++) {

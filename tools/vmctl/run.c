@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vmctl run: one guest image, one vCPU, the device model, until the guest
- * halts, triple-faults or writes the debug-exit port, or vmctl gets SIGINT
- * or SIGTERM. The same image runs on any backend (backend.h).
+ * vmctl run: one guest image, its vCPUs (one, or --smp N on the PC), the
+ * device model, until the guest halts, triple-faults, writes the
+ * debug-exit port or powers the PC off, or vmctl gets SIGINT or SIGTERM.
+ * The same image runs on any backend (backend.h).
+ *
+ * vCPU 0 runs on the main thread, the others each on their own. The first
+ * vCPU whose exit ends the run stops the others: it kicks each (the
+ * backend's kick and SIGUSR1 to its thread, which ends a run() in
+ * progress), and the main thread joins them.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -38,11 +45,19 @@ struct run_opts {
 	const char *samples;	/* --samples FILE */
 	bool stats, trace, resume_on_hlt, thp;
 	bool pc;		/* --pc: IMAGE on the PC, with interrupts */
+	unsigned int smp;	/* --smp: vCPUs */
 };
+
+/* Ends a run() in progress on a vCPU's thread, with the backend's kick. */
+#define SIG_KICK	SIGUSR1
 
 /* Lock-free atomics are what C11 lets a signal handler share. */
 static atomic_int stop_signal;
-/* Set while the handlers are installed and unblocked, never changed then. */
+/*
+ * vCPU 0, on the main thread, where SIGINT and SIGTERM go (the other
+ * threads block them). Set while the handlers are installed and
+ * unblocked, never changed then.
+ */
 static struct vmctl_vcpu *kick_vcpu;
 
 static void on_stop_signal(int sig)
@@ -51,12 +66,21 @@ static void on_stop_signal(int sig)
 	kick_vcpu->vm->ops->kick(kick_vcpu);
 }
 
-/* Without SA_RESTART, so that the signal ends a run() in progress. */
-static void catch_stop_signals(struct vmctl_vcpu *vcpu)
+static void on_kick_signal(int sig)
+{
+	(void)sig;	/* interrupting run()'s ioctl was the point */
+}
+
+/*
+ * SA_RESTART for the kick: the backends' run() ioctls return EINTR all the
+ * same (they are never restarted), and a device model's write or wait on
+ * the same thread just goes on.
+ */
+static void catch_signals(struct vmctl_vcpu *vcpu0)
 {
 	struct sigaction sa;
 
-	kick_vcpu = vcpu;
+	kick_vcpu = vcpu0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
@@ -64,11 +88,15 @@ static void catch_stop_signals(struct vmctl_vcpu *vcpu)
 	sigaddset(&sa.sa_mask, SIGTERM);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_kick_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIG_KICK, &sa, NULL);
 }
 
 /*
- * After the run a late signal stays pending, unhandled: the vCPU is about
- * to go, and the status already says how the guest ended.
+ * After the run a late signal stays pending, unhandled: the vCPUs are
+ * about to go, and the status already says how the guest ended.
  */
 static void block_stop_signals(void)
 {
@@ -132,6 +160,7 @@ static void parse_run_args(int argc, char **argv, struct run_opts *o)
 	o->backend = BACKEND_VMM;
 	o->load.mode = -1;
 	o->load.ram_size = RAM_DEFAULT;
+	o->smp = 1;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -194,6 +223,11 @@ static void parse_run_args(int argc, char **argv, struct run_opts *o)
 			o->thp = true;
 		} else if (!strcmp(a, "--pc")) {
 			o->pc = true;
+		} else if (!strcmp(a, "--smp")) {
+			v = opt_value(argc, argv, &i);
+			o->smp = parse_number("run: bad --smp count", v, false);
+			if (o->smp < 1 || o->smp > PC_MAX_CPUS)
+				die_usage("run: --smp must be from 1 to 64, not", v);
 		} else if (!strcmp(a, "--samples")) {
 			o->samples = opt_value(argc, argv, &i);
 		} else if (!strcmp(a, "--module")) {
@@ -222,40 +256,127 @@ static void parse_run_args(int argc, char **argv, struct run_opts *o)
 		die_usage("run: missing IMAGE", NULL);
 	if (o->pc && o->kernel)
 		die_usage("run: --pc is for an IMAGE (--kernel always has the PC)", NULL);
+	/* The others wait for the first to start them, through the PC's APICs. */
+	if (o->smp > 1 && !o->kernel && !o->pc)
+		die_usage("run: --smp needs the PC (--kernel or --pc)", NULL);
 	if (o->pc) {
 		o->load.reserved_start = PC_ACPI_BASE;
 		o->load.reserved_end = PC_BIOS_END;
 	}
 }
 
-static int run_loop(struct run_ctx *ctx)
+/*
+ * @rv ends the run with its status, unless another vCPU did first: the
+ * others are kicked out of run() and see ctx->stopping. Return: whether
+ * it was @rv's ending (its status is the run's).
+ */
+static bool stop_run(struct run_vcpu *rv)
 {
+	struct run_ctx *ctx = rv->ctx;
+	bool expected = false;
+	unsigned int i;
+
+	if (!atomic_compare_exchange_strong(&ctx->stopping, &expected, true))
+		return false;
+	ctx->status = rv->status;
+	for (i = 0; i < ctx->nr_vcpus; i++) {
+		struct run_vcpu *o = &ctx->vcpus[i];
+
+		if (o == rv || !o->started)
+			continue;
+		/* The kick for a thread about to call run(), the signal for one in it. */
+		ctx->ops->kick(o->vcpu);
+		pthread_kill(o->thread, SIG_KICK);
+	}
+	return true;
+}
+
+static void run_loop(struct run_vcpu *rv)
+{
+	struct run_ctx *ctx = rv->ctx;
 	struct vmctl_exit exit;
-	int status;
 
 	memset(&exit, 0, sizeof(exit));
-	catch_stop_signals(ctx->vcpu);
 	for (;;) {
+		if (atomic_load(&ctx->stopping))
+			return;
 		if (stop_signal) {
-			status = EXIT_SIGNAL_BASE + stop_signal;
-			fprintf(stderr, "%s: stopped by %s\n", progname,
-				stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
-			break;
+			rv->status = EXIT_SIGNAL_BASE + stop_signal;
+			if (stop_run(rv))
+				fprintf(stderr, "%s: stopped by %s\n", progname,
+					stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+			return;
 		}
-		if (ctx->ops->run(ctx->vcpu, &exit)) {
+		if (ctx->ops->run(rv->vcpu, &exit)) {
 			if (errno == EINTR)
 				continue;
-			status = EXIT_FAIL;
-			break;
+			rv->status = EXIT_FAIL;
+			stop_run(rv);
+			return;
 		}
-		if (handle_exit(ctx, &exit) == EXIT_STOP) {
-			report_stop(ctx, &exit);
-			status = ctx->status;
-			break;
+		if (handle_exit(rv, &exit) == EXIT_STOP) {
+			if (stop_run(rv))
+				report_stop(rv, &exit);
+			return;
 		}
 	}
+}
+
+static void *vcpu_thread(void *arg)
+{
+	run_loop(arg);
+	return NULL;
+}
+
+/*
+ * The other vCPUs on their threads, SIGINT and SIGTERM blocked there (they
+ * are for the main thread), then vCPU 0 here. A vCPU that ends the run
+ * stops the others (stop_run()); all are joined before returning.
+ */
+static int run_vcpus(struct run_ctx *ctx)
+{
+	sigset_t block, old;
+	unsigned int i;
+	int err;
+
+	ctx->vcpus[0].thread = pthread_self();
+	ctx->vcpus[0].started = true;
+	catch_signals(ctx->vcpus[0].vcpu);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	for (i = 1; i < ctx->nr_vcpus; i++) {
+		struct run_vcpu *rv = &ctx->vcpus[i];
+
+		/* Published before the thread exists: stop_run() reads it. */
+		err = pthread_create(&rv->thread, NULL, vcpu_thread, rv);
+		if (err) {
+			errno = err;
+			warn_errno("pthread_create");
+			ctx->vcpus[0].status = EXIT_FAIL;
+			stop_run(&ctx->vcpus[0]);
+			break;
+		}
+		rv->started = true;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	/*
+	 * A vCPU thread that ended the run before its next one was marked
+	 * started could not kick that one: look once more.
+	 */
+	if (atomic_load(&ctx->stopping))
+		for (i = 1; i < ctx->nr_vcpus; i++)
+			if (ctx->vcpus[i].started) {
+				ctx->ops->kick(ctx->vcpus[i].vcpu);
+				pthread_kill(ctx->vcpus[i].thread, SIG_KICK);
+			}
+	run_loop(&ctx->vcpus[0]);
+	for (i = 1; i < ctx->nr_vcpus; i++)
+		if (ctx->vcpus[i].started)
+			pthread_join(ctx->vcpus[i].thread, NULL);
 	block_stop_signals();
-	return status;
+	return ctx->status;
 }
 
 /*
@@ -315,26 +436,30 @@ static int write_samples(const struct run_ctx *ctx, const char *path)
  * The PC's CPUID: its topology, and the TSC frequency where the backend
  * tells it (only kvm for now: without it the guest calibrates).
  */
-static int pc_setup_cpuid(struct run_ctx *ctx, struct vmctl_cpuid_entry **cpuid,
-			  unsigned int *nr)
+static int pc_setup_cpuid(struct run_ctx *ctx, struct vmctl_vcpu *vcpu,
+			  struct vmctl_cpuid_entry **cpuid, unsigned int *nr)
 {
 	uint32_t tsc_khz = 0;
 
 	int ret;
 
-	if (ctx->ops->get_tsc_khz(ctx->vcpu, &tsc_khz))
+	if (ctx->ops->get_tsc_khz(vcpu, &tsc_khz))
 		tsc_khz = 0;
-	ret = pc_cpuid(cpuid, nr, ctx->vcpu->id, tsc_khz, KVM_APIC_KHZ);
+	ret = pc_cpuid(cpuid, nr, vcpu->id, tsc_khz, KVM_APIC_KHZ);
 	if (ret < 0)
 		return -1;
 	/* No leaf 0x15 (AMD): Linux's command line says it instead. */
-	if (!ret && tsc_khz && ctx->lb)
+	if (!ret && tsc_khz && ctx->lb && vcpu->id == 0)
 		linux_tell_tsc_khz(ctx->lb, ctx->ram, tsc_khz);
 	return 0;
 }
 
-/* The vCPU as the image expects it: CPUID first, hypervisors check CR4/EFER against it. */
-static int setup_vcpu(struct run_ctx *ctx, struct vmctl_vm *vm,
+/*
+ * The vCPU as the image expects it: CPUID first, hypervisors check CR4/EFER
+ * against it. The bootstrap processor gets the image's registers; the
+ * others must wait for it to start them (INIT and SIPI), as a PC's do.
+ */
+static int setup_vcpu(struct run_ctx *ctx, struct vmctl_vm *vm, struct vmctl_vcpu *vcpu,
 		      const struct vmctl_regs *regs, const struct vmctl_sregs *sregs)
 {
 	const struct vmctl_backend_ops *ops = ctx->ops;
@@ -344,15 +469,21 @@ static int setup_vcpu(struct run_ctx *ctx, struct vmctl_vm *vm,
 
 	if (ops->supported_cpuid(vm, &cpuid, &nr))
 		return -1;
-	if (ctx->pc && pc_setup_cpuid(ctx, &cpuid, &nr)) {
+	if (ctx->pc && pc_setup_cpuid(ctx, vcpu, &cpuid, &nr)) {
 		free(cpuid);
 		return -1;
 	}
-	ret = ops->set_cpuid(ctx->vcpu, cpuid, nr);
+	ret = ops->set_cpuid(vcpu, cpuid, nr);
 	free(cpuid);
-	if (ret || ops->set_sregs(ctx->vcpu, sregs) || ops->set_regs(ctx->vcpu, regs))
+	if (ret)
 		return -1;
-	return 0;
+	if (vcpu->id == 0)
+		return ops->set_sregs(vcpu, sregs) || ops->set_regs(vcpu, regs) ? -1 : 0;
+	ret = ops->waits_for_sipi(vcpu);
+	if (ret == 0)
+		fprintf(stderr, "%s: %s: vCPU %u would not wait for a SIPI: no --smp here\n",
+			progname, ops->name, vcpu->id);
+	return ret == 1 ? 0 : -1;
 }
 
 /*
@@ -379,9 +510,9 @@ static int setup_pc(struct run_ctx *ctx, struct vmctl_vm *vm, const struct linux
 		return -1;
 	}
 	if (lb)
-		linux_load(lb, ram, acpi_build(ram, 1), regs, sregs);
+		linux_load(lb, ram, acpi_build(ram, ctx->nr_vcpus), regs, sregs);
 	else
-		acpi_build(ram, 1);
+		acpi_build(ram, ctx->nr_vcpus);
 	return 0;
 }
 
@@ -395,6 +526,7 @@ static int run_image(const struct run_opts *o, const struct image *img,
 	struct vmctl_vm *vm;
 	int status = EXIT_FAIL;
 	unsigned char *ram;
+	unsigned int i;
 
 	/* Large: the device model holds the MMIO test device's page. */
 	ctx = calloc(1, sizeof(*ctx));
@@ -402,6 +534,14 @@ static int run_image(const struct run_opts *o, const struct image *img,
 		warn_errno("calloc");
 		return EXIT_FAIL;
 	}
+	ctx->nr_vcpus = o->smp;
+	ctx->vcpus = calloc(o->smp, sizeof(*ctx->vcpus));
+	if (!ctx->vcpus) {
+		warn_errno("calloc");
+		free(ctx);
+		return EXIT_FAIL;
+	}
+	pthread_mutex_init(&ctx->lock, NULL);
 	ctx->ops = ops;
 	ctx->trace = o->trace;
 	ctx->stats = o->stats;
@@ -434,37 +574,40 @@ static int run_image(const struct run_opts *o, const struct image *img,
 		goto err_vm;
 	ctx->lb = lb;
 	ctx->ram = ram;
-	ctx->vcpu = ops->create_vcpu(vm, 0);
-	if (!ctx->vcpu)
-		goto err_pc;
-	if (setup_vcpu(ctx, vm, &regs, &sregs))
-		goto err_vcpu;
-	if (ctx->pc && pc_start(ctx->pc))
-		goto err_vcpu;
+	for (i = 0; i < ctx->nr_vcpus; i++) {
+		struct run_vcpu *rv = &ctx->vcpus[i];
 
-	status = run_loop(ctx);
+		rv->ctx = ctx;
+		rv->vcpu = ops->create_vcpu(vm, i);
+		if (!rv->vcpu || setup_vcpu(ctx, vm, rv->vcpu, &regs, &sregs))
+			goto err_vcpus;
+	}
+	if (ctx->pc && pc_start(ctx->pc))
+		goto err_vcpus;
+
+	status = run_vcpus(ctx);
 	if (o->stats)
 		print_stats(ctx);
 	if (o->samples && write_samples(ctx, o->samples))
 		status = EXIT_FAIL;
 
-err_vcpu:
+err_vcpus:
 	/* The device threads first: they may still send MSIs to the VM. */
 	if (ctx->pc)
 		pc_destroy(ctx->pc);
-	ops->destroy_vcpu(ctx->vcpu);
-	goto err_vm;
-err_pc:
-	if (ctx->pc)
-		pc_destroy(ctx->pc);
+	for (i = 0; i < ctx->nr_vcpus; i++)
+		if (ctx->vcpus[i].vcpu)
+			ops->destroy_vcpu(ctx->vcpus[i].vcpu);
 err_vm:
 	ops->destroy_vm(vm);
 err_ram:
 	munmap(ram, ram_size);
 err_ctx:
+	pthread_mutex_destroy(&ctx->lock);
 	free(ctx->pc);
 	free(ctx->samples);
 	free(ctx->io_counts);
+	free(ctx->vcpus);
 	free(ctx);
 	return status;
 }

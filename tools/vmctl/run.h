@@ -3,6 +3,8 @@
 #ifndef VMCTL_RUN_H
 #define VMCTL_RUN_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -25,16 +27,39 @@ struct linux_boot;
  */
 #define VMCTL_SAMPLE_PORT	0xf0
 
+/*
+ * One vCPU of the run, on its own thread (vCPU 0 on vmctl's main thread),
+ * and what only that thread touches.
+ */
+struct run_vcpu {
+	struct run_ctx *ctx;
+	struct vmctl_vcpu *vcpu;
+	pthread_t thread;
+	atomic_bool started;		/* thread is running it */
+	int status;			/* the exit status, if it ends the run */
+	uint64_t nr_exits[VMCTL_EXIT_NR_KINDS];
+};
+
+/*
+ * What the vCPUs share. The PC locks its own state (pc->lock); the rest
+ * that exits change is under lock.
+ */
 struct run_ctx {
 	const struct vmctl_backend_ops *ops;
-	struct vmctl_vcpu *vcpu;
-	struct devices dev;
+	struct run_vcpu *vcpus;
+	unsigned int nr_vcpus;		/* --smp */
 	struct pc *pc;			/* --kernel: the PC, tried before dev */
 	const struct linux_boot *lb;	/* --kernel: the image, loaded in ram */
 	unsigned char *ram;
 	bool trace, stats;
 	bool resume_on_hlt;		/* --resume-on-hlt */
-	int status;			/* the exit status, once stopping */
+
+	/* The first vCPU to end the run sets it, and its status is the run's. */
+	atomic_bool stopping;
+	int status;
+
+	pthread_mutex_t lock;		/* what follows */
+	struct devices dev;
 
 	/* --samples: what the guest wrote to VMCTL_SAMPLE_PORT. */
 	uint32_t *samples;
@@ -42,7 +67,6 @@ struct run_ctx {
 	bool record_samples;
 	bool samples_lost;		/* out of memory: the file would be partial */
 
-	uint64_t nr_exits[VMCTL_EXIT_NR_KINDS];
 	uint64_t (*io_counts)[2];	/* [port][enum vmctl_io_dir], with --stats */
 	uint64_t mmio_test_accesses;
 };
@@ -50,8 +74,8 @@ struct run_ctx {
 enum exit_action { EXIT_RESUME, EXIT_STOP };
 
 /* exit.c */
-enum exit_action handle_exit(struct run_ctx *ctx, struct vmctl_exit *exit);
-void report_stop(struct run_ctx *ctx, const struct vmctl_exit *exit);
+enum exit_action handle_exit(struct run_vcpu *rv, struct vmctl_exit *exit);
+void report_stop(struct run_vcpu *rv, const struct vmctl_exit *exit);
 void print_stats(const struct run_ctx *ctx);
 
 #endif

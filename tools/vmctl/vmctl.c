@@ -52,6 +52,8 @@ static const char usage[] =
 	"  --pc                         IMAGE on the PC of --kernel: local APIC in\n"
 	"                               the hypervisor, I/O APIC, PIT, UART with\n"
 	"                               interrupts, ACPI tables at 0xe0000\n"
+	"  --smp N                      --kernel or --pc: N vCPUs (1-64, default 1),\n"
+	"                               one thread each; the MADT lists them all\n"
 	"\n"
 	"devices: 16550 UART at 0x3f8, debug exit at port 0xf4 (a write of V ends\n"
 	"the run with status (V << 1) | 1), MMIO scratch at 0xfeb00000-0xfeb00fff\n"

@@ -7,6 +7,7 @@
  * to run this machine: the interrupt controllers (MADT), the PM registers
  * for power off and the reset register (FADT), and \_S5 (DSDT).
  */
+#include <assert.h>
 #include <string.h>
 
 #include "pc.h"
@@ -15,9 +16,9 @@
 #define RSDP_OFF		0x000
 #define XSDT_OFF		0x040
 #define FADT_OFF		0x100
-#define MADT_OFF		0x300
 #define FACS_OFF		0x400	/* 64-byte aligned */
 #define DSDT_OFF		0x500
+#define MADT_OFF		0x1000	/* last: it grows with the processors */
 
 #define HDR_LEN			36
 #define FADT_LEN		276
@@ -214,6 +215,13 @@ static unsigned int build_madt(unsigned char *t, unsigned int nr_cpus)
 	table_done(t);
 	return off;
 }
+
+/* The MADT's size: header, one entry per processor, the I/O APIC, two ISOs, the NMI. */
+#define MADT_LEN(cpus)		(44 + 8 * (cpus) + 12 + 2 * 10 + 6)
+
+static_assert(DSDT_OFF + HDR_LEN + sizeof(dsdt_aml) <= MADT_OFF, "DSDT overlaps the MADT");
+static_assert(MADT_OFF + MADT_LEN(PC_MAX_CPUS) <= PC_BIOS_END - PC_ACPI_BASE,
+	      "MADT past the reserved area");
 
 uint64_t acpi_build(unsigned char *ram, unsigned int nr_cpus)
 {

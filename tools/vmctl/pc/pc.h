@@ -31,6 +31,7 @@
 #define PC_IOAPIC_BASE		0xfec00000ULL
 #define PC_IOAPIC_SIZE		0x1000
 #define PC_LAPIC_BASE		0xfee00000ULL	/* the hypervisor's */
+#define PC_MAX_CPUS		64		/* vmm's VMM_MAX_VCPUS; APIC IDs 0..63 */
 
 /* I/O ports beyond the classic ISA ones. */
 #define PC_PM_BASE		0x600	/* ACPI PM1a event, control, timer */
