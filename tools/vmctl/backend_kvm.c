@@ -652,7 +652,14 @@ static int kvm_be_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 		run->hypercall.ret = exit->hypercall.regs.rax;
 		vc->hypercall_pending = false;
 	}
-	if (ioctl(vc->fd, KVM_RUN, 0) < 0) {
+	/*
+	 * An application processor waiting for its SIPI blocks in KVM_RUN
+	 * until an event comes, then returns EAGAIN, whether the event
+	 * started it or not: ask again, as QEMU does.
+	 */
+	while (ioctl(vc->fd, KVM_RUN, 0) < 0) {
+		if (errno == EAGAIN)
+			continue;
 		if (errno != EINTR)
 			warn_errno("kvm: KVM_RUN");
 		run->immediate_exit = 0;
