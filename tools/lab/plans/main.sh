@@ -324,7 +324,10 @@ run_guest() {
 	opts="--backend $b --format $format --mem ${mem}M"
 	[ "$format" = flat ] && opts="$opts --mode $mode --load $load"
 	pre=
-	[ "$machine" = pc ] && opts="$opts --pc" && pre="timeout $PC_GUEST_LIMIT"
+	case $machine in pc*)
+		opts="$opts --pc" pre="timeout $PC_GUEST_LIMIT"
+		[ "$machine" = pc ] || opts="$opts --smp ${machine#pc}"
+	esac
 	run_limited sh -c "$pre vmctl run $opts $G/$image </dev/null >$out.serial 2>$out.err; echo \$? >$out.status"
 	got=$(cat "$out.status" 2>/dev/null)
 	if [ "$got" = "$want" ] && $G/match-output.sh "$exp" "$out.serial" >"$out.diff" 2>&1; then
