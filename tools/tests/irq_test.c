@@ -283,6 +283,20 @@ static int run_until_signal(struct guest *g, unsigned int ms)
 	return r;
 }
 
+/*
+ * A vCPU that must end up halted in the kernel: VMM_RUN ends only by a
+ * signal (-EINTR, no exit), and the MP state says HALTED.
+ */
+static void expect_halted_in_kernel(struct guest *g, unsigned int ms, const char *name)
+{
+	struct vmm_mp_state mp = { 0 };
+	int r = run_until_signal(g, ms);
+
+	ioctl(g->vcpu, VMM_GET_MP_STATE, &mp);
+	result(r == -EINTR && g->run->exit_reason == VMM_EXIT_NONE && mp.state == VMM_MP_HALTED,
+	       name, "run %d exit %u mp %u", r, g->run->exit_reason, mp.state);
+}
+
 /* A call that must fail with @want; the errno is read after the call. */
 static void expect_errno(int ret, int want, const char *name)
 {
@@ -464,7 +478,6 @@ out:
 static void test_halt_msi(int dev)
 {
 	struct vmm_msi msi = { .address = 0xfee00000, .data = V_MSI };
-	struct vmm_mp_state mp = { 0 };
 	struct guest g;
 	uint16_t port = 0;
 	uint32_t val = 0;
@@ -474,10 +487,7 @@ static void test_halt_msi(int dev)
 		result(0, "halt_msi", "setup: %s", strerror(errno));
 		goto out;
 	}
-	r = run_until_signal(&g, 200);
-	ioctl(g.vcpu, VMM_GET_MP_STATE, &mp);
-	result(r == -EINTR && g.run->exit_reason == VMM_EXIT_NONE && mp.state == VMM_MP_HALTED,
-	       "halt_waits_in_kernel", "run %d exit %u mp %u", r, g.run->exit_reason, mp.state);
+	expect_halted_in_kernel(&g, 200, "halt_waits_in_kernel");
 	/* Destination 0 (vCPU 0), physical, fixed, edge. */
 	n = ioctl(g.vm, VMM_SIGNAL_MSI, &msi);
 	result(n == 1, "msi_accepted", "returned %d", n);
@@ -588,7 +598,6 @@ static const unsigned char reset_code[] = { 0xe6, PORT_VALUE, 0xf4 };
 static void test_cli_hlt(int dev)
 {
 	struct vmm_msi msi = { .address = 0xfee00000, .data = 0x500 };	/* INIT */
-	struct vmm_mp_state mp = { 0 };
 	struct vmm_lapic_state ls;
 	struct vmm_sregs s;
 	struct vmm_regs regs;
@@ -608,10 +617,7 @@ static void test_cli_hlt(int dev)
 		goto out;
 	}
 	memcpy(rom + 0xfff0, reset_code, sizeof(reset_code));
-	r = run_until_signal(&g, 100);
-	ioctl(g.vcpu, VMM_GET_MP_STATE, &mp);
-	result(r == -EINTR && g.run->exit_reason == VMM_EXIT_NONE && mp.state == VMM_MP_HALTED,
-	       "cli_hlt_waits", "run %d exit %u mp %u", r, g.run->exit_reason, mp.state);
+	expect_halted_in_kernel(&g, 100, "cli_hlt_waits");
 	n = ioctl(g.vm, VMM_SIGNAL_MSI, &msi);
 	result(n == 1, "init_msi_accepted", "returned %d", n);
 	r = run(&g);

@@ -39,19 +39,7 @@ protected:
 	add $0x200000, %eax
 	loop 1b
 
-	mov %cr4, %eax
-	or $CR4_PAE, %eax
-	mov %eax, %cr4
-	mov $PML4, %eax
-	mov %eax, %cr3
-	mov $MSR_EFER, %ecx
-	rdmsr
-	or $EFER_LME, %eax
-	wrmsr
-	mov %cr0, %eax
-	or $CR0_PG, %eax
-	mov %eax, %cr0
-	ljmp $CODE_SEL, $long
+	LONG_MODE_ON $PML4, long
 
 	.code64
 long:

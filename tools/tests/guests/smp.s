@@ -291,19 +291,7 @@ tramp32:
 	mov %eax, %ds
 	mov %eax, %es
 	mov %eax, %ss
-	mov %cr4, %eax
-	or $CR4_PAE, %eax
-	mov %eax, %cr4
-	mov TRAMP + tramp_cr3 - tramp_start, %eax
-	mov %eax, %cr3
-	mov $MSR_EFER, %ecx
-	rdmsr
-	or $EFER_LME, %eax
-	wrmsr
-	mov %cr0, %eax
-	or $CR0_PG, %eax
-	mov %eax, %cr0
-	ljmp $CODE_SEL, $(TRAMP + tramp64 - tramp_start)
+	LONG_MODE_ON TRAMP+tramp_cr3-tramp_start, TRAMP+tramp64-tramp_start
 	.code64
 tramp64:
 	movabs $ap_main, %rax
