@@ -114,15 +114,15 @@ static u32 x2apic_ldr(u32 id)
  */
 static void lapic_clear_registers(struct vmm_lapic *apic)
 {
+	const u32 irr_end = LAPIC_REG_IRR + 8 * 0x10;	/* TMR, then IRR */
 	u32 off;
 	int i;
 
 	vmm_lapic_timer_cancel(apic);
 	memset(apic->regs, 0, LAPIC_REG_TMR);
-	for (off = LAPIC_REG_TMR; off < LAPIC_REG_IRR + 8 * 0x10; off += 0x10)
+	for (off = LAPIC_REG_TMR; off < irr_end; off += 0x10)
 		WRITE_ONCE(*(u32 *)(apic->regs + off), 0);
-	memset(apic->regs + LAPIC_REG_IRR + 8 * 0x10, 0,
-	       PAGE_SIZE - (LAPIC_REG_IRR + 8 * 0x10));
+	memset(apic->regs + irr_end, 0, PAGE_SIZE - irr_end);
 	vmm_lapic_set_reg(apic, LAPIC_REG_VERSION, LAPIC_VERSION_VALUE);
 	vmm_lapic_set_reg(apic, LAPIC_REG_DFR, 0xffffffff);
 	vmm_lapic_set_reg(apic, LAPIC_REG_SVR, 0xff);

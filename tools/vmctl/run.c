@@ -266,6 +266,25 @@ static void parse_run_args(int argc, char **argv, struct run_opts *o)
 }
 
 /*
+ * Every started vCPU thread but @self out of run(), to see ctx->stopping:
+ * the backend's kick for a thread about to call run(), the signal for one
+ * in it.
+ */
+static void kick_others(struct run_ctx *ctx, const struct run_vcpu *self)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_vcpus; i++) {
+		struct run_vcpu *o = &ctx->vcpus[i];
+
+		if (o == self || !o->started)
+			continue;
+		ctx->ops->kick(o->vcpu);
+		pthread_kill(o->thread, SIG_KICK);
+	}
+}
+
+/*
  * @rv ends the run with its status, unless another vCPU did first: the
  * others are kicked out of run() and see ctx->stopping. Return: whether
  * it was @rv's ending (its status is the run's).
@@ -274,20 +293,11 @@ static bool stop_run(struct run_vcpu *rv)
 {
 	struct run_ctx *ctx = rv->ctx;
 	bool expected = false;
-	unsigned int i;
 
 	if (!atomic_compare_exchange_strong(&ctx->stopping, &expected, true))
 		return false;
 	ctx->status = rv->status;
-	for (i = 0; i < ctx->nr_vcpus; i++) {
-		struct run_vcpu *o = &ctx->vcpus[i];
-
-		if (o == rv || !o->started)
-			continue;
-		/* The kick for a thread about to call run(), the signal for one in it. */
-		ctx->ops->kick(o->vcpu);
-		pthread_kill(o->thread, SIG_KICK);
-	}
+	kick_others(ctx, rv);
 	return true;
 }
 
@@ -366,11 +376,7 @@ static int run_vcpus(struct run_ctx *ctx)
 	 * started could not kick that one: look once more.
 	 */
 	if (atomic_load(&ctx->stopping))
-		for (i = 1; i < ctx->nr_vcpus; i++)
-			if (ctx->vcpus[i].started) {
-				ctx->ops->kick(ctx->vcpus[i].vcpu);
-				pthread_kill(ctx->vcpus[i].thread, SIG_KICK);
-			}
+		kick_others(ctx, &ctx->vcpus[0]);
 	run_loop(&ctx->vcpus[0]);
 	for (i = 1; i < ctx->nr_vcpus; i++)
 		if (ctx->vcpus[i].started)
