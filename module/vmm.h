@@ -11,6 +11,8 @@
 #include <linux/refcount.h>
 #include <linux/types.h>
 #include <linux/rcuwait.h>
+#include <linux/sched/signal.h>
+#include <linux/task_work.h>
 #include <asm/cpufeature.h>
 #include <asm/debugreg.h>
 #include <asm/mce.h>
@@ -53,6 +55,20 @@ static inline bool vmm_virt_going_down(void)
 {
 	lockdep_assert_irqs_disabled();
 	return READ_ONCE(vmm_virt_rebooting);
+}
+
+/*
+ * Also interrupts off, right before an entry: has the task been asked to
+ * reschedule, or got a signal or task work, since the run loop looked?
+ * The interrupt that asked came while interrupts were still on, and
+ * entering now would put it off until the guest's next exit, a tick
+ * away: a vCPU woken on this CPU would wait that long for it. The entry
+ * is abandoned instead and the run loop takes it.
+ */
+static inline bool vmm_entry_deferred(void)
+{
+	lockdep_assert_irqs_disabled();
+	return need_resched() || signal_pending(current) || task_work_pending(current);
 }
 
 struct vmm_slot {

@@ -504,6 +504,10 @@ int svm_vcpu_run_once(struct vmm_vcpu *vcpu)
 		local_irq_enable();
 		return -ESHUTDOWN;
 	}
+	if (vmm_entry_deferred()) {
+		local_irq_enable();
+		return VMM_RESUME;
+	}
 	/*
 	 * The guest may use the FPU, SSE and AVX registers: save the task's
 	 * state first, so that only the guest sees what it leaves there.

@@ -858,7 +858,8 @@ static void vmx_forward_nmi(void)
 
 /*
  * One entry and exit, interrupts off meanwhile.
- * Return: 0, 1 if VMfail, -ESHUTDOWN if VMX is going off for a reboot.
+ * Return: 0, 1 if VMfail, -ESHUTDOWN if VMX is going off for a reboot,
+ * -EAGAIN if the task has something to do first (vmm_entry_deferred()).
  */
 static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 {
@@ -871,6 +872,10 @@ static int vmx_enter_exit(struct vmm_vcpu *vcpu, struct vmx_vcpu *vx)
 	if (vmm_virt_going_down()) {
 		local_irq_enable();
 		return -ESHUTDOWN;
+	}
+	if (vmm_entry_deferred()) {
+		local_irq_enable();
+		return -EAGAIN;
 	}
 	vmx_prepare_host_crs(vx);
 	/* CR4.OSXSAVE writes exit: this is what the guest runs with. */
@@ -985,6 +990,8 @@ int vmx_vcpu_run_once(struct vmm_vcpu *vcpu)
 		if (ret) {
 			if (ret > 0)
 				ret = vmx_entry_insn_failed(vcpu);
+			else if (ret == -EAGAIN)
+				ret = VMM_RESUME;	/* to the run loop, not in */
 			break;
 		}
 		ret = vmx_handle_exit(vcpu, vx);
