@@ -2,8 +2,10 @@
 /*
  * stress_test: VMM_RUN against the rest of the system. Signals to a guest
  * that never exits by itself, descriptors closed under a running vCPU,
- * many short-lived vCPUs on every CPU and one migrating at each run, and
- * host processes checking their FPU registers while guests fill theirs.
+ * many short-lived vCPUs on every CPU and one migrating at each run, the
+ * vCPUs of one VM moved between CPUs, unplugged from them and killed while
+ * they run, and host processes checking their FPU registers while guests
+ * fill theirs.
  * Vendor-neutral, through /dev/vmm only. Prints "RESULT PASS|FAIL|SKIP
  * stress <name> [detail]"; the exit status is the number of failures
  * (capped at 99), 100 if /dev/vmm cannot be used.
@@ -139,6 +141,8 @@ struct runner {
 	int ret;
 	double returned;
 	int done;
+	pid_t tid;		/* smp_run_thread()'s, once started is set */
+	int started;
 };
 
 static void *run_thread(void *arg)
@@ -476,6 +480,310 @@ static void test_churn(int dev)
 	guest_teardown(&g);
 }
 
+/* ---- SMP: one VM's vCPUs moved, their CPUs unplugged, their process killed ---- */
+
+#define SMP_VCPUS	4
+#define SMP_COUNTERS	0x2000		/* a word per vCPU */
+
+/*
+ * Counts at DI until SI is non-zero, then halts; the variant for Bochs
+ * exits to the kernel at every round (CPUID), as busy_guest_setup()'s.
+ */
+GUEST_CODE(smp_spin_guest, "16",
+	   "1: incw (%di)\n"
+	   "test %si, %si\n"
+	   "jz 1b\n"
+	   "hlt\n");
+
+GUEST_CODE(smp_spin_cpuid_guest, "16",
+	   "1: incw (%di)\n"
+	   "cpuid\n"
+	   "test %si, %si\n"
+	   "jz 1b\n"
+	   "hlt\n");
+
+struct smp_vm {
+	struct guest g[SMP_VCPUS];	/* g[0] owns the VM and its memory */
+	struct runner r[SMP_VCPUS];
+	pid_t tid[SMP_VCPUS];
+	size_t len;
+};
+
+static unsigned short smp_counter(struct smp_vm *v, int i)
+{
+	return __atomic_load_n((unsigned short *)(v->g[0].mem + SMP_COUNTERS + 2 * i),
+			       __ATOMIC_RELAXED);
+}
+
+/* Until every vCPU has counted @n more: all of them run. */
+static int smp_all_count(struct smp_vm *v, unsigned int n, double limit)
+{
+	unsigned short start[SMP_VCPUS];
+	double end = now() + limit;
+	int i;
+
+	for (i = 0; i < SMP_VCPUS; i++)
+		start[i] = smp_counter(v, i);
+	for (i = 0; i < SMP_VCPUS; i++)
+		while ((unsigned short)(smp_counter(v, i) - start[i]) < n)
+			if (now() > end)
+				return -1;
+	return 0;
+}
+
+/* One VM, SMP_VCPUS vCPUs in the spinning guest, each on its counter. */
+static int smp_setup(struct smp_vm *v, int dev)
+{
+	const unsigned char *code = smp_spin_guest;
+	struct vmm_regs regs;
+	int i;
+
+	memset(v, 0, sizeof(*v));
+	v->len = smp_spin_guest_end - smp_spin_guest;
+	if (!spinning_guests_ok()) {
+		code = smp_spin_cpuid_guest;
+		v->len = smp_spin_cpuid_guest_end - smp_spin_cpuid_guest;
+	}
+	if (guest_setup(&v->g[0], dev, code, v->len))
+		return -1;
+	for (i = 0; i < SMP_VCPUS; i++) {
+		if (i) {
+			v->g[i] = v->g[0];
+			v->g[i].vcpu = -1;
+			v->g[i].run = MAP_FAILED;
+			if (vcpu_setup(&v->g[i], i, GUEST_REAL, code, v->len))
+				return -1;
+		}
+		if (ioctl(v->g[i].vcpu, VMM_GET_REGS, &regs) < 0)
+			return -1;
+		regs.rdi = SMP_COUNTERS + 2 * i;
+		if (ioctl(v->g[i].vcpu, VMM_SET_REGS, &regs) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void smp_teardown(struct smp_vm *v)
+{
+	int i;
+
+	for (i = SMP_VCPUS - 1; i > 0; i--) {
+		if (v->g[i].run && v->g[i].run != MAP_FAILED)
+			munmap(v->g[i].run, 4096);
+		if (v->g[i].vcpu > 0)
+			close(v->g[i].vcpu);
+	}
+	guest_teardown(&v->g[0]);
+}
+
+static void *smp_run_thread(void *arg)
+{
+	struct runner *r = arg;
+
+	r->tid = syscall(SYS_gettid);
+	__atomic_store_n(&r->started, 1, __ATOMIC_RELEASE);
+	return run_thread(r);
+}
+
+/* A thread per vCPU in VMM_RUN; their thread IDs in v->tid once it returns. */
+static void smp_start(struct smp_vm *v)
+{
+	int i;
+
+	for (i = 0; i < SMP_VCPUS; i++) {
+		v->r[i].g = &v->g[i];
+		pthread_create(&v->r[i].thread, NULL, smp_run_thread, &v->r[i]);
+	}
+	for (i = 0; i < SMP_VCPUS; i++) {
+		while (!__atomic_load_n(&v->r[i].started, __ATOMIC_ACQUIRE))
+			;
+		v->tid[i] = v->r[i].tid;
+	}
+}
+
+/*
+ * A signal to each vCPU thread: all must return -EINTR. Then each, run
+ * again with SI set, must halt: its registers came through whatever
+ * happened meanwhile. Returns the number of vCPUs that did not; the vCPUs
+ * that never returned are a failure the caller cannot recover from.
+ */
+static int smp_stop(struct smp_vm *v, const char *name)
+{
+	struct vmm_regs regs;
+	int i, bad = 0;
+
+	for (i = 0; i < SMP_VCPUS; i++)
+		pthread_kill(v->r[i].thread, SIGUSR1);
+	for (i = 0; i < SMP_VCPUS; i++) {
+		if (join_within(&v->r[i], 10)) {
+			result(0, name, "vCPU %d: no return 10 s after the signal", i);
+			_exit(1);
+		}
+		if (v->r[i].ret != -EINTR)
+			bad++;
+	}
+	for (i = 0; i < SMP_VCPUS; i++) {
+		if (ioctl(v->g[i].vcpu, VMM_GET_REGS, &regs) < 0 ||
+		    regs.rdi != SMP_COUNTERS + 2 * (unsigned int)i) {
+			bad++;
+			continue;
+		}
+		regs.rsi = 1;
+		ioctl(v->g[i].vcpu, VMM_SET_REGS, &regs);
+		if (run(&v->g[i]) || v->g[i].run->exit_reason != VMM_EXIT_HLT)
+			bad++;
+	}
+	return bad;
+}
+
+/*
+ * vCPU threads moved to another CPU every millisecond while they run:
+ * each move takes the thread out of the guest on one CPU and in on the
+ * other, where its VMCS/VMCB must be loaded and its VPID/ASID fresh
+ * (ADVERSARIAL B25). The pause between moves is the pace, not a wait for
+ * anything.
+ */
+static void test_smp_repin(int dev)
+{
+	struct timespec ms = { 0, 1000 * 1000 };
+	int i, round, moves = 0, bad, ran;
+	struct smp_vm v;
+	cpu_set_t set;
+	double end;
+
+	if (ncpus < 2) {
+		printf("RESULT SKIP stress smp_vcpus_repinned_every_ms one CPU\n");
+		return;
+	}
+	if (smp_setup(&v, dev)) {
+		result(0, "smp_guest_setup", "errno %d", errno);
+		smp_teardown(&v);
+		return;
+	}
+	smp_start(&v);
+	if (smp_all_count(&v, 100, 30)) {
+		result(0, "smp_vcpus_run", "a vCPU's counter is stuck");
+		_exit(1);
+	}
+	end = now() + 2;
+	for (round = 0; now() < end; round++) {
+		for (i = 0; i < SMP_VCPUS; i++) {
+			CPU_ZERO(&set);
+			CPU_SET((round + i) % ncpus, &set);
+			if (!sched_setaffinity(v.tid[i], sizeof(set), &set))
+				moves++;
+		}
+		nanosleep(&ms, NULL);
+	}
+	/* Free again, every vCPU must still be counting. */
+	CPU_ZERO(&set);
+	for (i = 0; i < ncpus; i++)
+		CPU_SET(i, &set);
+	for (i = 0; i < SMP_VCPUS; i++)
+		sched_setaffinity(v.tid[i], sizeof(set), &set);
+	ran = !smp_all_count(&v, 100, 30);
+	bad = smp_stop(&v, "smp_vcpus_repinned_every_ms");
+	result(ran && !bad && moves == round * SMP_VCPUS && round > 10,
+	       "smp_vcpus_repinned_every_ms",
+	       "%d vCPUs, %d rounds, %d moves; %s; %d vCPUs wrong after",
+	       SMP_VCPUS, round, moves, ran ? "all counting after" : "one stopped", bad);
+	smp_teardown(&v);
+}
+
+/* Writes "0" or "1" to @path. */
+static int write_online(const char *path, int on)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, on ? "1" : "0", 1) == 1;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/*
+ * The host's last CPU taken offline and brought back, five times, while
+ * the vCPUs run, one of them pinned to it: the kernel moves them off it,
+ * vmm turns the extension off there and on again when it returns, and the
+ * vCPUs, free to go back, must run on (ADVERSARIAL B25).
+ */
+static void test_smp_hotplug(int dev)
+{
+	char path[64];
+	int cycles, ran = 1, bad, err = 0;
+	struct smp_vm v;
+	cpu_set_t set;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", ncpus - 1);
+	if (ncpus < 2 || access(path, W_OK)) {
+		printf("RESULT SKIP stress smp_host_cpu_offline_online_while_running %s\n",
+		       ncpus < 2 ? "one CPU" : "no writable online file");
+		return;
+	}
+	if (smp_setup(&v, dev)) {
+		result(0, "smp_guest_setup", "errno %d", errno);
+		smp_teardown(&v);
+		return;
+	}
+	smp_start(&v);
+	CPU_ZERO(&set);
+	CPU_SET(ncpus - 1, &set);
+	sched_setaffinity(v.tid[0], sizeof(set), &set);
+	for (cycles = 0; cycles < 5 && ran; cycles++) {
+		if (write_online(path, 0) || write_online(path, 1)) {
+			err = errno;
+			break;
+		}
+		ran = !smp_all_count(&v, 100, 30);
+	}
+	bad = smp_stop(&v, "smp_host_cpu_offline_online_while_running");
+	result(cycles == 5 && ran && !bad, "smp_host_cpu_offline_online_while_running",
+	       "CPU %d: %d of 5 cycles (%s); %s; %d vCPUs wrong after", ncpus - 1,
+	       cycles, err ? strerror(err) : "no error", ran ? "all counting" : "one stopped",
+	       bad);
+	smp_teardown(&v);
+}
+
+/*
+ * The process killed while all its vCPUs run: every thread leaves
+ * VMM_RUN, and the VM is gone when the process is.
+ */
+static void test_smp_kill(int dev)
+{
+	int alive, status, ready[2];
+	char c = 0;
+	pid_t pid;
+
+	if (pipe(ready))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		struct smp_vm v;
+
+		close(ready[0]);
+		if (smp_setup(&v, dev))
+			_exit(2);
+		smp_start(&v);
+		if (smp_all_count(&v, 100, 30))
+			_exit(3);
+		c = 1;
+		if (write(ready[1], &c, 1) != 1)
+			_exit(4);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) == 1 && c == 1)
+		kill(pid, SIGKILL);
+	close(ready[0]);
+	waitpid(pid, &status, 0);
+	alive = vms_alive();
+	result(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && alive == 0,
+	       "smp_killed_while_all_vcpus_run", "%d vCPUs, status %#x, vms %d after",
+	       SMP_VCPUS, status, alive);
+}
+
 /* ---- FPU: host processes and guests, each keeping its own registers ---- */
 
 #define FPU_ROUNDS	40
@@ -684,6 +992,9 @@ int main(int argc, char **argv)
 	test_signal(dev);
 	test_close_while_running(dev);
 	test_churn(dev);
+	test_smp_repin(dev);
+	test_smp_hotplug(dev);
+	test_smp_kill(dev);
 	test_fpu_isolation(dev);
 	close(dev);
 	return result_status();
