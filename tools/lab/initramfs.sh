@@ -128,6 +128,8 @@ else
 		vmm.lab.coexist=*) export VMM_LAB_COEXIST=${arg#vmm.lab.coexist=} ;;
 		# S: plans/linux.sh leaves each Linux guest asleep S seconds.
 		vmm.lab.soak=*) export VMM_LAB_SOAK=${arg#vmm.lab.soak=} ;;
+		# N: plans/linux.sh's second boot has N vCPUs (2 by default).
+		vmm.lab.smp=*) export VMM_LAB_SMP=${arg#vmm.lab.smp=} ;;
 		esac
 	done
 	# Opened once, as fd 3, for the whole plan: reopening a UART per line

@@ -5,9 +5,9 @@
 # shell through the emulated UART (vmctl's stdin) and checks what the
 # guest sees: its clocksource, its local APIC timer ticking, sleep 2
 # taking 2 s of guest time, a clean kernel log, and poweroff ending vmctl
-# with status 0; then a second boot with two vCPUs (both online, a job on
-# each, CPU hotplug; one vCPU on a one-CPU Bochs, see SMP_CPUS) that ends
-# in a reboot, and a Multiboot guest under each.
+# with status 0; then a second boot with several vCPUs (all online, a job
+# on each, CPU hotplug; one vCPU on a one-CPU Bochs, see SMP_CPUS) that
+# ends in a reboot, and a Multiboot guest under each.
 . /lib/vmm-lab/lib.sh
 . /lib/vmm-lab/linux/lib.sh
 echo "plan: linux on $(uname -r), $(cpu_vendor_ext), $(grep -c ^processor /proc/cpuinfo) CPUs"
@@ -146,12 +146,15 @@ boot_linux() {
 	echo "---"
 }
 
-# A second boot, with two vCPUs (vmctl run --smp 2): the guest's bootstrap
-# processor starts the other with INIT and SIPI. Checked: both online; a
-# checksum job on each at once, with the right sums; CPU 1 taken offline
+# A second boot, with SMP_CPUS vCPUs (vmctl run --smp N; 2, or
+# vmm.lab.smp=N: make linux-check's cells with 4 and 8, more than the
+# machine's CPUs): the guest's bootstrap processor starts the others with
+# INIT and SIPI. Checked: all online; a checksum job pinned to each CPU at
+# once, every sum the one computed before on one CPU; CPU 1 taken offline
 # (it waits in cli; hlt for the INIT that brings it back) and online
-# again; then the reboot: the guest resets the PC (ACPI reset register,
-# port 0xcf9), which ends vmctl, both vCPU threads, with status 10.
+# again; each CPU's local APIC timer ticking; then the reboot: the guest
+# resets the PC (ACPI reset register, port 0xcf9), which ends vmctl, every
+# vCPU thread, with status 10.
 #
 # Not on a one-CPU Bochs machine: Bochs 2.7 keeps the host's interrupts
 # masked while a guest entered with IF=0 runs without exits
@@ -160,7 +163,7 @@ boot_linux() {
 # the bootstrap processor: on a single host CPU the other vCPU's thread
 # then never runs again, under kvm.ko as under vmm. There the boot has one
 # vCPU and the SMP checks are SKIPs that say so.
-SMP_CPUS=2
+SMP_CPUS=${VMM_LAB_SMP:-2}
 if [ "${VMM_LAB_EMULATOR:-}" = bochs ] && [ "$(grep -c ^processor /proc/cpuinfo)" -lt 2 ]; then
 	SMP_CPUS=1
 fi
@@ -175,35 +178,43 @@ smp_reboot() {
 	# Typed only once the guest is up: the UART's FIFO reset at the
 	# serial driver's start drops what came before, as on hardware.
 	if [ $SMP_CPUS = 1 ]; then
-		for t in smp_cpus_online smp_jobs_on_both smp_hotplug_cpu1 smp_timer_on_both; do
+		for t in smp_cpus_online smp_jobs_on_all smp_hotplug_cpu1 smp_timer_on_all; do
 			result SKIP linux $be.$t "one host CPU in Bochs: a vCPU spinning with IF=0 starves the other's thread (Bochs 2.7 masks host interrupts then; lab.rst)"
 		done
 		wait_out "GUEST-INIT" $BOOT_LIMIT && run_in_guest 7 "echo shell" 30 && type_line "reboot"
 	elif wait_out "GUEST-INIT" $BOOT_LIMIT && run_in_guest 7 "echo CPUS=\$(nproc)" 30; then
 		n=$(tr -d '\r' <$OUTF | sed -n 's/^CPUS=//p' | head -n1)
-		[ "$n" = 2 ] && result PASS linux $be.smp_cpus_online "nproc $n" ||
-			result FAIL linux $be.smp_cpus_online "nproc ${n:-not read}"
+		[ "$n" = $SMP_CPUS ] && result PASS linux $be.smp_cpus_online "nproc $n" ||
+			result FAIL linux $be.smp_cpus_online "nproc ${n:-not read}, not $SMP_CPUS"
 
 		# The same numbers summed on each CPU at once (taskset pins
-		# each job): two sums, both the one computed before on one.
-		run_in_guest 9 "mkdir -p /tmp; seq 1 200000 | md5sum >/tmp/one; for c in 0 1; do taskset -c \$c sh -c 'seq 1 200000 | md5sum' & done >/tmp/sums; wait; echo SUMS \$(cat /tmp/one /tmp/sums | cut -d' ' -f1 | sort -u | wc -l) \$(wc -l </tmp/sums)" 300
+		# each job): N sums, all the one computed before on one CPU.
+		last=$((SMP_CPUS - 1))
+		run_in_guest 9 "mkdir -p /tmp; seq 1 200000 | md5sum >/tmp/one; for c in \$(seq 0 $last); do taskset -c \$c sh -c 'seq 1 200000 | md5sum' & done >/tmp/sums; wait; echo SUMS \$(cat /tmp/one /tmp/sums | cut -d' ' -f1 | sort -u | wc -l) \$(wc -l </tmp/sums)" 300
 		set -- $(grep '^SUMS' $OUTF | tr -d '\r' | head -n1)
-		[ "$2" = 1 ] && [ "$3" = 2 ] && result PASS linux $be.smp_jobs_on_both "two sums, equal" ||
-			result FAIL linux $be.smp_jobs_on_both "distinct sums ${2:-?}, lines ${3:-?}"
+		[ "$2" = 1 ] && [ "$3" = $SMP_CPUS ] && result PASS linux $be.smp_jobs_on_all "$3 sums, equal" ||
+			result FAIL linux $be.smp_jobs_on_all "distinct sums ${2:-?}, lines ${3:-?} of $SMP_CPUS"
 
 		# Hotplug: CPU 1 off (Linux parks it in cli; hlt) and back on.
 		run_in_guest 10 "echo 0 >/sys/devices/system/cpu/cpu1/online; echo OFF \$(nproc); echo 1 >/sys/devices/system/cpu/cpu1/online; echo ON \$(nproc)" 120
 		off=$(tr -d '\r' <$OUTF | sed -n 's/^OFF //p' | head -n1)
 		on=$(tr -d '\r' <$OUTF | sed -n 's/^ON //p' | head -n1)
-		[ "$off" = 1 ] && [ "$on" = 2 ] && result PASS linux $be.smp_hotplug_cpu1 "online: 2, 1, 2" ||
+		[ "$off" = $last ] && [ "$on" = $SMP_CPUS ] &&
+			result PASS linux $be.smp_hotplug_cpu1 "online: $SMP_CPUS, $off, $on" ||
 			result FAIL linux $be.smp_hotplug_cpu1 "after offline ${off:-?}, after online ${on:-?}"
 		# Each CPU's local APIC timer ticks; the table goes to the
 		# console log (the step's own output is shown only on failure).
 		run_in_guest 11 "grep -E 'CPU|LOC|RES|CAL|TLB' /proc/interrupts" 30
 		set -- $(sed -n '/grep -E .CPU|LOC/,/^@@11/p' $OUTF | tr -d '\r' | grep '^ *LOC:')
-		[ $# -ge 3 ] && [ "$2" -gt 0 ] && [ "$3" -gt 0 ] &&
-			result PASS linux $be.smp_timer_on_both "LOC $2 $3" ||
-			result FAIL linux $be.smp_timer_on_both "LOC: $*"
+		ticking=0 c=0
+		[ $# -gt 0 ] && shift	# "LOC:", then a count per online CPU
+		for v in "$@"; do
+			c=$((c + 1))
+			[ $c -le $SMP_CPUS ] && [ "$v" -gt 0 ] 2>/dev/null && ticking=$((ticking + 1))
+		done
+		[ $ticking = $SMP_CPUS ] &&
+			result PASS linux $be.smp_timer_on_all "LOC $*" ||
+			result FAIL linux $be.smp_timer_on_all "$ticking of $SMP_CPUS ticking: $*"
 		sed -n '/grep -E .CPU|LOC/,/^@@11/p' $OUTF | tr -d '\r' |
 			sed "s/^/interrupts($be)| /" >/dev/console
 		type_line "reboot"
