@@ -39,6 +39,12 @@
 #   ipi        a self-IPI through the ICR (fixed, shorthand self), to the
 #              entry of its handler
 #   eoi        the EOI write of an interrupt handler, alone
+# and with vmctl run --pc --smp 2:
+#   ipi2       an IPI to the other vCPU, halted (HLT with IF=1, as an idle
+#              Linux CPU waits), whose handler sends one back: from the
+#              ICR write to the entry of the answer's handler. CPU 1 is
+#              started first with INIT and SIPI (a real-mode trampoline at
+#              AP_TRAMP that switches to this code's protected mode)
 #
 # The exit benchmarks take WARMUP unrecorded measurements, then ITERS.
 
@@ -67,6 +73,12 @@
 	.set VEC_TIMER, 0x40
 	.set VEC_IPI, 0x41
 	.set VEC_EOI, 0x42
+	.set VEC_PING, 0x43		# ipi2: CPU 0 -> CPU 1
+	.set VEC_PONG, 0x44		# ipi2: CPU 1 -> CPU 0
+	.set ICR_INIT, 5 << 8
+	.set ICR_STARTUP, 6 << 8
+	.set ICR_ASSERT, 1 << 14
+	.set AP_TRAMP, 0x8000		# SIPI vector 8
 	.set IRQ_SPIN, 1 << 24		# polls for a handler before giving up
 
 	.set ITERS, 2000
@@ -441,6 +453,109 @@ m_eoi:
 	mov t_irq, %eax
 	ret
 
+# ipi2: CPU 1 started and waiting in its HLT loop, then the round trips.
+bench_ipi2:
+	call apic_setup
+	mov $VEC_PONG, %eax
+	mov $h_stamp, %edx
+	call set_gate
+	mov $VEC_PING, %eax
+	mov $h_ping, %edx
+	call set_gate
+	call ap_start
+	mov $m_ipi2, %edi
+	jmp run_exits
+m_ipi2:
+	movl $0, t_done
+	mov $MSR_X2APIC_ICR, %ecx
+	TSC_START
+	mov $VEC_PING, %eax
+	mov $1, %edx			# x2APIC: the destination's ID in EDX
+	wrmsr
+	call wait_irq
+	mov t_irq, %eax
+	sub %esi, %eax
+	ret
+
+# On CPU 1: the answer to CPU 0, then EOI.
+h_ping:
+	push %eax
+	push %ecx
+	push %edx
+	mov $MSR_X2APIC_ICR, %ecx
+	mov $VEC_PONG, %eax
+	xor %edx, %edx
+	wrmsr
+	mov $MSR_X2APIC_EOI, %ecx
+	xor %eax, %eax
+	wrmsr
+	pop %edx
+	pop %ecx
+	pop %eax
+	iret
+
+# ap_start: the trampoline to AP_TRAMP, INIT and one SIPI to APIC ID 1,
+# then until it says it waits (a bounded number of polls).
+ap_start:
+	mov $ap_tramp, %esi
+	mov $AP_TRAMP, %edi
+	mov $ap_tramp_end - ap_tramp, %ecx
+	rep movsb
+	mov $MSR_X2APIC_ICR, %ecx
+	mov $(ICR_INIT | ICR_ASSERT), %eax
+	mov $1, %edx
+	wrmsr
+	mov $(ICR_STARTUP | ICR_ASSERT | (AP_TRAMP >> 12)), %eax
+	wrmsr
+	mov $IRQ_SPIN, %ecx
+1:	cmpl $0, ap_ready
+	jne 2f
+	pause
+	loop 1b
+	jmp fail
+2:	ret
+
+# CPU 1, from SIPI: real mode at AP_TRAMP, CS = AP_TRAMP >> 4, IP = 0.
+	.code16
+ap_tramp:
+	cli
+	mov %cs, %ax
+	mov %ax, %ds
+	lgdtl ap_tramp_gdt - ap_tramp
+	mov %cr0, %eax
+	and $~(3 << 29), %eax		# CD and NW, as INIT left them
+	or $1, %eax
+	mov %eax, %cr0
+	ljmpl $CODE_SEL, $ap_main
+	.balign 4
+ap_tramp_gdt:
+	.word gdt_desc - gdt - 1
+	.long gdt
+ap_tramp_end:
+	.code32
+
+# CPU 1 in protected mode: its stack, the IDT, x2APIC on, then HLT with
+# interrupts on, for ever: each PING wakes it.
+ap_main:
+	mov $DATA_SEL, %eax
+	mov %eax, %ds
+	mov %eax, %es
+	mov %eax, %ss
+	mov $ap_stack_top, %esp
+	lidt idt_desc
+	mov $MSR_APIC_BASE, %ecx
+	rdmsr
+	or $APIC_BASE_ENABLE, %eax
+	wrmsr
+	mov $MSR_X2APIC_SVR, %ecx
+	mov $0x1ff, %eax
+	xor %edx, %edx
+	wrmsr
+	movl $1, ap_ready
+1:	sti
+	hlt
+	jmp 1b
+
 	.section .rodata
 benchmarks:
 	.long n_bracket, bench_bracket
@@ -454,6 +569,7 @@ benchmarks:
 	.long n_timer, bench_timer
 	.long n_ipi, bench_ipi
 	.long n_eoi, bench_eoi
+	.long n_ipi2, bench_ipi2
 	.long 0, 0
 n_bracket:	.asciz "bracket"
 n_cpuid:	.asciz "cpuid"
@@ -466,6 +582,7 @@ n_touch2m:	.asciz "touch2m"
 n_timer:	.asciz "timer"
 n_ipi:		.asciz "ipi"
 n_eoi:		.asciz "eoi"
+n_ipi2:		.asciz "ipi2"
 
 	.data
 	.balign 8
@@ -481,6 +598,8 @@ t_irq:
 	.long 0
 t_done:
 	.long 0
+ap_ready:
+	.long 0
 idt_desc:
 	.word 256 * 8 - 1
 	.long idt
@@ -490,3 +609,5 @@ idt_desc:
 idt:	.skip 256 * 8
 	.skip 4096
 stack_top:
+	.skip 4096
+ap_stack_top:

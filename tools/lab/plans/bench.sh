@@ -108,6 +108,8 @@ done
 for b in timer ipi eoi; do
 	exit_bench $b --pc
 done
+# Between two vCPUs: an IPI to one halted and its answer.
+exit_bench ipi2 --pc --smp 2
 
 # First touch of 64 MiB, from 4 MiB up: 16384 pages.
 for be in kvm vmm; do
@@ -164,31 +166,42 @@ fi
 # Linux booted by vmctl run --kernel, timed by bench-boot from vmctl's
 # start to the line its /init prints where the shell starts (bench-boot
 # then types poweroff at the shell, and waits for vmctl to end). The
-# machine's own kernel is the guest, as in plans/linux.sh.
+# machine's own kernel is the guest, as in plans/linux.sh. boot has one
+# vCPU, boot4 four (their threads share the machine's CPUs).
+# boot_bench NAME [vmctl options]: three boots under each backend.
+boot_bench() {
+	name=$1
+	shift
+	for be in kvm vmm; do
+		eval "err=\$${be}_err"
+		if [ -n "$err" ]; then
+			emit "BENCH $name $be na $err"
+			continue
+		fi
+		rm -f "$T/$name.$be"
+		i=0
+		while [ $i -lt 3 ] && run_limited "$B/bench-boot" GUEST-INIT "$T/$name.$be" \
+			vmctl run --backend $be --mem 256M "$@" --kernel $L/vmlinuz \
+			--initrd $G/initrd.gz --append "$GUEST_APPEND"; do
+			i=$((i + 1))
+		done
+		if [ $i = 3 ]; then
+			report $name $be "$T/$name.$be"
+		else
+			emit "BENCH $name $be na $(why "$OUT")"
+		fi
+	done
+}
 if [ -f /lib/vmm-lab/linux/lib.sh ]; then
 	. /lib/vmm-lab/linux/lib.sh
 	if make_guest_initramfs >$T/guest-initramfs.log 2>&1; then
-		for be in kvm vmm; do
-			eval "err=\$${be}_err"
-			if [ -n "$err" ]; then
-				emit "BENCH boot $be na $err"
-				continue
-			fi
-			rm -f "$T/boot.$be"
-			i=0
-			while [ $i -lt 3 ] && run_limited "$B/bench-boot" GUEST-INIT "$T/boot.$be" \
-				vmctl run --backend $be --mem 256M --kernel $L/vmlinuz \
-				--initrd $G/initrd.gz --append "$GUEST_APPEND"; do
-				i=$((i + 1))
-			done
-			if [ $i = 3 ]; then
-				report boot $be "$T/boot.$be"
-			else
-				emit "BENCH boot $be na $(why "$OUT")"
-			fi
-		done
+		boot_bench boot
+		boot_bench boot4 --smp 4
 	else
-		for be in kvm vmm; do emit "BENCH boot $be na guest initramfs: $(why $T/guest-initramfs.log)"; done
+		for be in kvm vmm; do
+			emit "BENCH boot $be na guest initramfs: $(why $T/guest-initramfs.log)"
+			emit "BENCH boot4 $be na guest initramfs: $(why $T/guest-initramfs.log)"
+		done
 	fi
 fi
 
