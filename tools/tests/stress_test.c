@@ -601,6 +601,22 @@ static void smp_start(struct smp_vm *v)
 	}
 }
 
+/* Set up, started, and every vCPU seen counting; -1 (reported) if not. */
+static int smp_begin(struct smp_vm *v, int dev)
+{
+	if (smp_setup(v, dev)) {
+		result(0, "smp_guest_setup", "errno %d", errno);
+		smp_teardown(v);
+		return -1;
+	}
+	smp_start(v);
+	if (smp_all_count(v, 100, 30)) {
+		result(0, "smp_vcpus_run", "a vCPU's counter is stuck");
+		_exit(1);	/* the vCPU threads are gone for good */
+	}
+	return 0;
+}
+
 /*
  * A signal to each vCPU thread: all must return -EINTR. Then each, run
  * again with SI set, must halt: its registers came through whatever
@@ -655,16 +671,8 @@ static void test_smp_repin(int dev)
 		printf("RESULT SKIP stress smp_vcpus_repinned_every_ms one CPU\n");
 		return;
 	}
-	if (smp_setup(&v, dev)) {
-		result(0, "smp_guest_setup", "errno %d", errno);
-		smp_teardown(&v);
+	if (smp_begin(&v, dev))
 		return;
-	}
-	smp_start(&v);
-	if (smp_all_count(&v, 100, 30)) {
-		result(0, "smp_vcpus_run", "a vCPU's counter is stuck");
-		_exit(1);
-	}
 	end = now() + 2;
 	for (round = 0; now() < end; round++) {
 		for (i = 0; i < SMP_VCPUS; i++) {
@@ -721,12 +729,8 @@ static void test_smp_hotplug(int dev)
 		       ncpus < 2 ? "one CPU" : "no writable online file");
 		return;
 	}
-	if (smp_setup(&v, dev)) {
-		result(0, "smp_guest_setup", "errno %d", errno);
-		smp_teardown(&v);
+	if (smp_begin(&v, dev))
 		return;
-	}
-	smp_start(&v);
 	CPU_ZERO(&set);
 	CPU_SET(ncpus - 1, &set);
 	sched_setaffinity(v.tid[0], sizeof(set), &set);

@@ -329,18 +329,24 @@ apic_setup:
 	mov $h_eoi, %edx
 	call set_gate
 	lidt idt_desc
+	call x2apic_on
+	mov $MSR_X2APIC_LVTT, %ecx
+	mov $(VEC_TIMER | LVT_TSC_DEADLINE), %eax
+	wrmsr
+	sti
+	ret
+
+# x2apic_on: this CPU's APIC in x2APIC mode, software-enabled, spurious
+# vector 0xff. Clobbers %eax, %ecx, %edx.
+x2apic_on:
 	mov $MSR_APIC_BASE, %ecx
 	rdmsr
 	or $APIC_BASE_ENABLE, %eax
 	wrmsr
 	mov $MSR_X2APIC_SVR, %ecx
-	mov $0x1ff, %eax		# enabled, spurious vector 0xff
+	mov $0x1ff, %eax
 	xor %edx, %edx
 	wrmsr
-	mov $MSR_X2APIC_LVTT, %ecx
-	mov $(VEC_TIMER | LVT_TSC_DEADLINE), %eax
-	wrmsr
-	sti
 	ret
 
 # set_gate: a 32-bit interrupt gate for vector %eax to the handler at %edx.
@@ -543,14 +549,7 @@ ap_main:
 	mov %eax, %ss
 	mov $ap_stack_top, %esp
 	lidt idt_desc
-	mov $MSR_APIC_BASE, %ecx
-	rdmsr
-	or $APIC_BASE_ENABLE, %eax
-	wrmsr
-	mov $MSR_X2APIC_SVR, %ecx
-	mov $0x1ff, %eax
-	xor %edx, %edx
-	wrmsr
+	call x2apic_on
 	movl $1, ap_ready
 1:	sti
 	hlt
